@@ -1,0 +1,1 @@
+"""Interactions (one per customer contact) and their append-only event log."""

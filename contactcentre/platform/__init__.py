@@ -1,0 +1,1 @@
+"""Process plumbing shared by every entry point: embedded services, Redis, heartbeats."""

@@ -1,0 +1,158 @@
+"""Platform settings read from `CC_`-prefixed environment variables and `.env`.
+
+Production-style names (`DATABASE_URL`, `REDIS_URL`) are accepted too, so a PaaS can inject them.
+"""
+
+from __future__ import annotations
+
+import secrets
+from functools import cached_property
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import AliasChoices, Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class SettingsError(RuntimeError):
+    """A setting is wrong; the message names the environment variable and what to do."""
+
+
+class Settings(BaseSettings):
+    """Everything configurable about one deployment; defaults give the embedded dev platform."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="CC_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        populate_by_name=True,
+    )
+
+    instance_path: Path = Field(default=PROJECT_ROOT / "instance")
+    database_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("CC_DATABASE_URL", "DATABASE_URL")
+    )
+    redis_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("CC_REDIS_URL", "REDIS_URL")
+    )
+    secret_key: str | None = None
+    public_base_url: str = "http://127.0.0.1:5000"
+    web_host: str = "127.0.0.1"
+    web_port: int = Field(default=5000, ge=1, le=65535)
+    behind_proxy: bool = False
+
+    twilio_account_sid: str = "AC" + "0" * 32
+    twilio_auth_token: str = "dev-auth-token-change-me"
+    twilio_api_base_url: str | None = None  # set to the emulator's URL; None = Twilio itself
+    twilio_caller_id: str = "+15005550006"
+
+    default_phone_region: str = Field(default="US", min_length=2, max_length=2)
+    # CLV (currency units) at or above which a customer falls in each segment, best first.
+    segment_thresholds: Annotated[dict[str, float], NoDecode] = Field(
+        default_factory=lambda: {"platinum": 5000.0, "gold": 2000.0, "silver": 800.0, "bronze": 200.0}
+    )
+    lowest_segment: str = "basic"
+
+    login_rate_limit: str = "10 per minute"
+    max_request_bytes: int = Field(default=2 * 1024 * 1024, ge=1024)
+    processes: Annotated[list[str] | None, NoDecode] = None  # expected processes; None = Procfile's
+    heartbeat_seconds: float = Field(default=5.0, gt=0)
+    log_level: str = "INFO"
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url_has_scheme(cls, value: str | None) -> str | None:
+        if value is not None and "://" not in value:
+            raise ValueError("must be a SQLAlchemy URL such as postgresql://user@host/db")
+        if value is not None and value.startswith("postgres://"):
+            # Heroku-style scheme that SQLAlchemy 2 no longer accepts.
+            value = "postgresql://" + value.removeprefix("postgres://")
+        return value
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_url_has_scheme(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError("must start with redis://, rediss:// or unix://")
+        return value
+
+    @field_validator("segment_thresholds", mode="before")
+    @classmethod
+    def _parse_thresholds(cls, value: object) -> object:
+        # "platinum=5000,gold=2000" is friendlier in an env file than JSON.
+        if isinstance(value, str):
+            pairs = [p.split("=", 1) for p in value.split(",") if p.strip()]
+            if any(len(p) != 2 for p in pairs):
+                raise ValueError("expected name=amount pairs separated by commas")
+            return {name.strip(): float(amount) for name, amount in pairs}
+        return value
+
+    @field_validator("segment_thresholds")
+    @classmethod
+    def _thresholds_descend(cls, value: dict[str, float]) -> dict[str, float]:
+        amounts = list(value.values())
+        if amounts != sorted(amounts, reverse=True):
+            raise ValueError("segments must be listed best first with descending amounts")
+        return value
+
+    @field_validator("processes", mode="before")
+    @classmethod
+    def _parse_processes(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [p.strip() for p in value.split(",") if p.strip()]
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        if value.upper() not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
+            raise ValueError("must be DEBUG, INFO, WARNING or ERROR")
+        return value.upper()
+
+    @cached_property
+    def effective_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.instance_path / 'contactcentre.sqlite3'}"
+
+    @cached_property
+    def effective_secret_key(self) -> str:
+        """The configured key, else one generated once and kept under instance/."""
+        if self.secret_key:
+            return self.secret_key
+        path = self.instance_path / "secret_key"
+        if not path.exists():
+            self.instance_path.mkdir(parents=True, exist_ok=True)
+            path.write_text(secrets.token_hex(32))
+            path.chmod(0o600)
+        return path.read_text().strip()
+
+    def expected_processes(self) -> list[str]:
+        if self.processes is not None:
+            return self.processes
+        return procfile_process_names(PROJECT_ROOT / "Procfile")
+
+
+def procfile_process_names(path: Path) -> list[str]:
+    if not path.exists():
+        return []
+    names = []
+    for line in path.read_text().splitlines():
+        if line.strip() and not line.lstrip().startswith("#") and ":" in line:
+            names.append(line.split(":", 1)[0].strip())
+    return names
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read settings; a wrong value fails with the variable's name and the reason."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            field = ".".join(str(p) for p in err["loc"])
+            problems.append(f"CC_{field.upper()}: {err['msg']}")
+        raise SettingsError("invalid configuration: " + "; ".join(problems)) from None

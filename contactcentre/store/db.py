@@ -1,0 +1,60 @@
+"""The database handle: one engine and session factory per process, no Flask required.
+
+Web requests get a scoped session removed at teardown; other processes use `session()` blocks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, scoped_session, sessionmaker
+
+
+class Database:
+    """Owns the engine; hands out sessions bound to it."""
+
+    def __init__(self, url: str, **engine_options: Any) -> None:
+        self.url = url
+        options: dict[str, Any] = {"pool_pre_ping": True, "future": True}
+        if url.startswith("sqlite"):
+            # Threads share the file database (web threads, the test client's background threads).
+            options["connect_args"] = {"check_same_thread": False, "timeout": 30}
+        options.update(engine_options)
+        self.engine: Engine = create_engine(url, **options)
+        if url.startswith("sqlite"):
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+        self.session_factory = sessionmaker(bind=self.engine, expire_on_commit=False)
+        self.scoped = scoped_session(self.session_factory)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A unit of work: commits on success, rolls back on error."""
+        session = self.session_factory()
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+    def dispose(self) -> None:
+        self.scoped.remove()
+        self.engine.dispose()
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    # WAL lets the web process read while the router writes; foreign keys are off by default.
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()

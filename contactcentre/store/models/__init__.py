@@ -1,0 +1,38 @@
+"""Typed SQLAlchemy models of the platform; SQL is the system of record.
+
+Import from here: every model module is loaded so metadata is complete for Alembic.
+"""
+
+from contactcentre.store.models.audit import AuditEntry
+from contactcentre.store.models.base import Base
+from contactcentre.store.models.customers import Customer, CustomerEmail, CustomerNote, CustomerPhone
+from contactcentre.store.models.interactions import (
+    Disposition,
+    Interaction,
+    InteractionEvent,
+    Message,
+)
+from contactcentre.store.models.routing import Queue, RoutingPlan
+from contactcentre.store.models.users import ApiToken, Role, User
+from contactcentre.store.models.workforce import Agent, AgentSkill, Skill
+
+__all__ = [
+    "Agent",
+    "AgentSkill",
+    "ApiToken",
+    "AuditEntry",
+    "Base",
+    "Customer",
+    "CustomerEmail",
+    "CustomerNote",
+    "CustomerPhone",
+    "Disposition",
+    "Interaction",
+    "InteractionEvent",
+    "Message",
+    "Queue",
+    "Role",
+    "RoutingPlan",
+    "Skill",
+    "User",
+]

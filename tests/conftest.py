@@ -1,0 +1,97 @@
+"""Shared fixtures: a real Valkey/Redis and a real migrated database for integration tests.
+
+Set TEST_DATABASE_URL / TEST_REDIS_URL to run the same tests on PostgreSQL and a real Redis.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import redis
+import sqlalchemy as sa
+
+from contactcentre.platform.embedded_valkey import EmbeddedValkey
+from contactcentre.settings import Settings
+from contactcentre.store.db import Database
+from contactcentre.store.migrate import upgrade
+from contactcentre.store.models import Base
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """One real Valkey for the whole run (or the Redis named by TEST_REDIS_URL)."""
+    external = os.environ.get("TEST_REDIS_URL")
+    if external:
+        yield external
+        return
+    server = EmbeddedValkey(tmp_path_factory.mktemp("valkey"), persistent=False)
+    url = server.start()
+    yield url
+    server.stop()
+
+
+@pytest.fixture
+def redis_client(redis_url: str) -> Iterator[redis.Redis]:
+    """A clean Redis database for one test."""
+    client = redis.Redis.from_url(redis_url, decode_responses=True)
+    client.flushdb()
+    yield client
+    client.flushdb()
+    client.close()
+
+
+@pytest.fixture(scope="session")
+def _migrated_database(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """Migrate once per run: a template SQLite file, or the PostgreSQL test database."""
+    external = os.environ.get("TEST_DATABASE_URL")
+    if external:
+        engine = sa.create_engine(external)
+        with engine.begin() as conn:
+            conn.execute(sa.text("DROP SCHEMA IF EXISTS public CASCADE"))
+            conn.execute(sa.text("CREATE SCHEMA public"))
+        engine.dispose()
+        upgrade(external)
+        return external
+    template = tmp_path_factory.mktemp("db") / "template.sqlite3"
+    upgrade(f"sqlite:///{template}")
+    return str(template)
+
+
+@pytest.fixture
+def database_url(_migrated_database: str, tmp_path: Path) -> str:
+    """A migrated, empty database for one test."""
+    if "://" in _migrated_database:
+        engine = sa.create_engine(_migrated_database)
+        tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
+        with engine.begin() as conn:
+            # TRUNCATE skips the row-level append-only triggers that forbid DELETE.
+            conn.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        engine.dispose()
+        return _migrated_database
+    path = tmp_path / "test.sqlite3"
+    shutil.copyfile(_migrated_database, path)
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture
+def database(database_url: str) -> Iterator[Database]:
+    db = Database(database_url)
+    yield db
+    db.dispose()
+
+
+@pytest.fixture
+def settings(tmp_path: Path, database_url: str, redis_url: str) -> Settings:
+    """Settings for one test: its own instance dir, database and the shared Redis."""
+    return Settings(
+        instance_path=tmp_path / "instance",
+        database_url=database_url,
+        redis_url=redis_url,
+        secret_key="test-secret-key",
+        processes=[],
+        login_rate_limit="1000 per minute",
+    )
