@@ -1,0 +1,108 @@
+"""In-memory fakes of the IVR ports, and a builder for the engine over the default flow.
+Pure classes implementing the Protocols, so the unit tests need no I/O."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from ivr import (
+    Balance,
+    CallbackSlot,
+    CustomerSummary,
+    FlowEngine,
+    OrderStatus,
+    Ports,
+    SessionInputs,
+    load_flow,
+)
+
+NEW_YORK = ZoneInfo("America/New_York")
+MAIN_FLOW = Path(__file__).parents[3] / "config" / "ivr" / "main.yaml"
+
+# A Tuesday at 10:00 in New York: the default flow is open.
+OPEN_TIME = datetime(2025, 3, 11, 10, 0, tzinfo=NEW_YORK)
+
+GOLD_CALLER = "+15551230001"
+STANDARD_CALLER = "+15551230002"
+UNKNOWN_CALLER = "+15559999999"
+
+
+@dataclass
+class FakeDirectory:
+    by_phone: dict[str, CustomerSummary] = field(default_factory=dict)
+    by_account: dict[str, CustomerSummary] = field(default_factory=dict)
+
+    def find_by_phone(self, number: str) -> CustomerSummary | None:
+        return self.by_phone.get(number)
+
+    def find_by_account(self, account_number: str) -> CustomerSummary | None:
+        return self.by_account.get(account_number)
+
+
+@dataclass
+class FakeAccounts:
+    balances: dict[str, Balance] = field(default_factory=dict)
+    orders: dict[str, OrderStatus] = field(default_factory=dict)
+
+    def balance(self, customer_id: str) -> Balance | None:
+        return self.balances.get(customer_id)
+
+    def last_order(self, customer_id: str) -> OrderStatus | None:
+        return self.orders.get(customer_id)
+
+
+@dataclass
+class FakeScheduler:
+    slots: list[CallbackSlot] = field(default_factory=list)
+    booked: list[tuple[str, str, str | None]] = field(default_factory=list)
+    taken: set[str] = field(default_factory=set)
+
+    def offer_slots(
+        self, customer_id: str | None, number: str, now: datetime, limit: int
+    ) -> list[CallbackSlot]:
+        free = [s for s in self.slots if s.slot_id not in self.taken and s.start > now]
+        return free[:limit]
+
+    def book(self, slot_id: str, number: str, customer_id: str | None) -> bool:
+        if slot_id in self.taken:
+            return False
+        self.taken.add(slot_id)
+        self.booked.append((slot_id, number, customer_id))
+        return True
+
+
+def gold() -> CustomerSummary:
+    return CustomerSummary("C1", "Ana Garcia", segment="gold", open_cases=0)
+
+
+def standard() -> CustomerSummary:
+    return CustomerSummary("C2", "Bob Smith", segment="standard", open_cases=2)
+
+
+def make_ports() -> tuple[Ports, FakeDirectory, FakeAccounts, FakeScheduler]:
+    directory = FakeDirectory(
+        by_phone={GOLD_CALLER: gold(), STANDARD_CALLER: standard()},
+        by_account={"12345678": gold(), "87654321": standard()},
+    )
+    accounts = FakeAccounts(
+        balances={"C1": Balance(Decimal("1234.5"), "USD")},
+        orders={"C1": OrderStatus("A-77", "shipped", date(2025, 3, 3))},
+    )
+    start = OPEN_TIME.replace(hour=14)
+    scheduler = FakeScheduler(
+        slots=[CallbackSlot(f"S{i}", start + timedelta(days=1, hours=i)) for i in range(4)]
+    )
+    return Ports(directory, accounts, scheduler), directory, accounts, scheduler
+
+
+def main_engine() -> tuple[FlowEngine, FakeDirectory, FakeAccounts, FakeScheduler]:
+    ports, directory, accounts, scheduler = make_ports()
+    return FlowEngine(load_flow(MAIN_FLOW), ports), directory, accounts, scheduler
+
+
+def call(caller: str = GOLD_CALLER, now: datetime = OPEN_TIME, channel: str = "voice") -> SessionInputs:
+    return SessionInputs(caller_number=caller, now=now, channel=channel)  # type: ignore[arg-type]
