@@ -1,0 +1,338 @@
+"""Routing decisions: match a waiting task to a free agent (and back), make offers, explain why.
+
+The Matcher holds the engine's state and indexes; routing/engine.py adds the event handlers.
+"""
+
+from __future__ import annotations
+
+import bisect
+import random
+from typing import Any
+
+from routing import capacity, strategies
+from routing import effects as fx
+from routing.config import CapacityProfile, Queue, RoutingConfig, RoutingPlan
+from routing.estimate import HandleTimes
+from routing.expression import Expr, always, parse
+from routing.pools import Index, Lane, Pool, TaskEntry
+from routing.state import AgentRecord, Reservation, TaskRecord
+from routing.timers import Timers
+from routing.trace import TOP_CANDIDATES, CandidateNote, TraceLog
+
+SAMPLE_SCAN = 50  # agents looked at when explaining why nobody could take a task
+EXCLUDED_SCAN = 16  # tasks skipped (rejected by this agent) before giving up on a pool
+
+
+class Matcher:
+    def __init__(self, config: RoutingConfig, seed: int = 0) -> None:
+        # Routing fairness, not security: a seeded, replayable generator is the point.
+        self.rng = random.Random(seed)  # noqa: S311
+        self.agents: dict[str, AgentRecord] = {}
+        self.tasks: dict[str, TaskRecord] = {}
+        self.reservations: dict[str, Reservation] = {}
+        self.timers = Timers()
+        self.traces = TraceLog()
+        self.handle_times = HandleTimes()
+        self.rr_pointers: dict[str, str] = {}
+        self.counter = 0
+        self.day: int | None = None
+        self.now = 0.0
+        self.out: list[fx.Effect] = []
+        self.touched: dict[str, None] = {}
+        self._use_config(config)
+
+    # -- configuration and indexes -------------------------------------------------------
+
+    def _use_config(self, config: RoutingConfig) -> None:
+        self.config = config
+        self.queues: dict[str, Queue] = {queue.id: queue for queue in config.queues}
+        self.plans: dict[str, RoutingPlan] = {plan.id: plan for plan in config.plans}
+        self.plan_order: list[tuple[RoutingPlan, Expr]] = [
+            (plan, parse(plan.filter) if plan.filter else always())
+            for plan in config.plans_in_order()
+        ]
+        self.aging = config.priority_aging_seconds
+        self.index = Index()
+        for plan in config.plans:
+            for step in plan.steps:
+                if step.queue_id is not None:
+                    self.index.lane(self.queues[step.queue_id], step.expression or "", self.agents)
+        for queue in config.queues:
+            self.index.lane(queue, "", self.agents)
+
+    def profile(self, agent: AgentRecord) -> CapacityProfile:
+        return agent.capacity or self.config.default_capacity
+
+    def lane_of(self, task: TaskRecord) -> Lane | None:
+        queue = self.queues.get(task.queue_id)
+        if queue is None:
+            return None
+        return self.index.lane(queue, task.step_expression, self.agents)
+
+    def pool_of(self, lane: Lane, channel: str) -> Pool:
+        pool, created = self.index.pool(lane, channel)
+        if created:
+            self.index.place_in_pool(pool, self.agents, self.profile)
+        return pool
+
+    def entry(self, task: TaskRecord) -> TaskEntry:
+        # Aging as a static key: one priority point is worth `aging` seconds of waiting, so
+        # ranking by created_at - priority * aging never needs re-sorting as time passes.
+        if self.aging is None:
+            primary = -float(task.priority)
+        else:
+            primary = task.created_at - task.priority * self.aging
+        return (primary, task.created_at, task.seq, task.task_id)
+
+    def place(self, agent: AgentRecord) -> None:
+        self.index.place(agent, self.profile(agent))
+        self.touched[agent.agent_id] = None
+
+    def position(self, task: TaskRecord) -> int:
+        """1-based rank among the waiting tasks of the task's queue (all lanes and channels)."""
+        entry = self.entry(task)
+        ahead = 0
+        for lane in self.index.queue_lanes.get(task.queue_id, ()):
+            for pool in lane.pools.values():
+                ahead += bisect.bisect_left(pool.tasks, entry)
+        return ahead + 1
+
+    # -- offers --------------------------------------------------------------------------
+
+    def offer(self, task: TaskRecord, agent: AgentRecord, queue: Queue, trace_id: str) -> None:
+        self.counter += 1
+        reservation_id = f"r{self.counter}"
+        expires_at = self.now + queue.offer_timeout_seconds
+        self.reservations[reservation_id] = Reservation(
+            reservation_id,
+            task.task_id,
+            agent.agent_id,
+            queue.id,
+            expires_at,
+            task.channel,
+            trace_id,
+        )
+        task.status = "offered"
+        task.reservation_id = reservation_id
+        task.agent_id = agent.agent_id
+        agent.offers.append(reservation_id)
+        agent.held[task.channel] = agent.held.get(task.channel, 0) + 1
+        self.timers.set("offer", reservation_id, expires_at)
+        if queue.strategy == "round_robin":
+            self.rr_pointers[queue.id] = agent.agent_id
+        self.place(agent)
+        self.out.append(
+            fx.OfferCreated(
+                reservation_id,
+                task.task_id,
+                agent.agent_id,
+                queue.id,
+                expires_at,
+                task.channel,
+                trace_id,
+            )
+        )
+
+    def rescind(self, reservation: Reservation, reason: str) -> AgentRecord:
+        """Withdraw an offer; the task is left unplaced for the caller to route."""
+        self.reservations.pop(reservation.reservation_id, None)
+        self.timers.cancel("offer", reservation.reservation_id)
+        agent = self.agents[reservation.agent_id]
+        agent.offers.remove(reservation.reservation_id)
+        agent.held[reservation.channel] -= 1
+        if not agent.offers and not agent.tasks and not agent.wrap_ups:
+            agent.idle_since = self.now
+        task = self.tasks[reservation.task_id]
+        task.status = "new"
+        task.reservation_id = None
+        task.agent_id = None
+        trace_id = self.traces.add(
+            self.now, task.task_id, "rescinded", f"offer to {agent.agent_id} rescinded: {reason}"
+        )
+        self.out.append(
+            fx.OfferRescinded(
+                reservation.reservation_id, task.task_id, agent.agent_id, reason, trace_id
+            )
+        )
+        self.place(agent)
+        return agent
+
+    # -- task looks for an agent ---------------------------------------------------------
+
+    def route_task(self, task: TaskRecord) -> None:
+        """Offer the task to the best free agent of its lane, or leave it waiting in order."""
+        lane = self.lane_of(task)
+        if lane is None:
+            self.traces.add(self.now, task.task_id, "waiting", f"queue {task.queue_id} is gone")
+            task.status = "waiting"
+            return
+        queue = lane.queue
+        pool = self.pool_of(lane, task.channel)
+        excluded = task.excluded
+        agents = self.agents
+
+        def acceptable(agent_id: str) -> bool:
+            return agent_id not in excluded
+
+        def weight(agent_id: str) -> int:
+            return max(1, strategies.skill_level(agents[agent_id], queue.skill))
+
+        winner, skipped = strategies.choose(
+            queue.strategy,
+            pool.agents,
+            acceptable,
+            rng=self.rng,
+            pointer=self.rr_pointers.get(queue.id, ""),
+            weight=weight,
+        )
+        if winner is None:
+            task.status = "waiting"
+            pool.add_task(self.entry(task))
+            self.traces.add(
+                self.now,
+                task.task_id,
+                "waiting",
+                f"no free agent in {queue.id} can take this {task.channel} task; waits in order",
+                candidates=self._why_not(task, lane, pool, skipped),
+                counts={"eligible": len(lane.eligible), "free": len(pool.agents)},
+            )
+            return
+        agent = agents[winner[-1]]
+        why = strategies.describe(queue.strategy, winner)
+        trace_id = self.traces.add(
+            self.now,
+            task.task_id,
+            "offer",
+            f"offered to {agent.agent_id} in {queue.id}: {why}",
+            candidates=self._ranked_notes(queue, pool, winner, skipped),
+            counts={"eligible": len(lane.eligible), "free": len(pool.agents)},
+        )
+        self.offer(task, agent, queue, trace_id)
+
+    def _ranked_notes(
+        self, queue: Queue, pool: Pool, winner: tuple[Any, ...], skipped: list[str]
+    ) -> tuple[CandidateNote, ...]:
+        notes = [CandidateNote(winner[-1], True, f"winner by {queue.strategy}", winner)]
+        notes.extend(
+            CandidateNote(agent_id, False, "rejected or missed this task before")
+            for agent_id in skipped[:TOP_CANDIDATES]
+        )
+        start = bisect.bisect_right(pool.agents, winner)
+        for key in pool.agents[start : start + TOP_CANDIDATES - 1]:
+            notes.append(CandidateNote(key[-1], True, "ranked after the winner", key))
+        return tuple(notes)
+
+    def refusal(self, agent: AgentRecord, task: TaskRecord) -> str | None:
+        """Why an eligible agent cannot take this task now, or None."""
+        if agent.presence == "offline":
+            return "state: offline"
+        if agent.presence == "break":
+            return f"state: break ({agent.break_reason})"
+        if agent.wrap_ups:
+            return f"wrap-up until {max(agent.wrap_ups.values()):g}"
+        reason = capacity.refusal(self.profile(agent), agent.held, task.channel)
+        if reason is not None:
+            return reason
+        if agent.agent_id in task.excluded:
+            return "rejected or missed this task before"
+        return None
+
+    def _why_not(
+        self, task: TaskRecord, lane: Lane, pool: Pool, skipped: list[str]
+    ) -> tuple[CandidateNote, ...]:
+        # Bounded on purpose: a sample of eligible-but-busy agents and of agents the
+        # expression rules out, never a scan of the whole floor.
+        notes = [CandidateNote(a, False, "rejected or missed this task before") for a in skipped]
+        notes = notes[:TOP_CANDIDATES]
+        for count, agent_id in enumerate(lane.eligible):
+            if len(notes) >= TOP_CANDIDATES or count >= SAMPLE_SCAN:
+                break
+            if agent_id not in pool.agent_keys:
+                reason = self.refusal(self.agents[agent_id], task) or "not free"
+                notes.append(CandidateNote(agent_id, False, reason))
+        ruled_out = 0
+        for count, (agent_id, agent) in enumerate(self.agents.items()):
+            if ruled_out >= TOP_CANDIDATES or count >= SAMPLE_SCAN:
+                break
+            if agent_id not in lane.eligible:
+                notes.append(CandidateNote(agent_id, False, self._expression_reason(lane, agent)))
+                ruled_out += 1
+        return tuple(notes)
+
+    def _expression_reason(self, lane: Lane, agent: AgentRecord) -> str:
+        context = agent.context()
+        names = sorted(lane.queue_expr.names | lane.step_expr.names)
+        values = ", ".join(f"{name}={parse(name).evaluate(context)!r}" for name in names)
+        text = " and ".join(e.text for e in (lane.queue_expr, lane.step_expr) if e.text)
+        return f"expression false: {text} ({values})"
+
+    # -- agent looks for a task ----------------------------------------------------------
+
+    def route_agent(self, agent: AgentRecord) -> None:
+        """While the agent is free and has room, offer them the best task they may take."""
+        while agent.routable():
+            if agent.held_for and self._offer_held(agent):
+                continue
+            best: tuple[TaskEntry, Pool] | None = None
+            for lane in self.index.agent_lanes.get(agent.agent_id, ()):
+                for pool in lane.pools.values():
+                    if pool.tasks and agent.agent_id in pool.agent_keys:
+                        entry = self._first_for(pool, agent.agent_id)
+                        if entry is not None and (best is None or entry < best[0]):
+                            best = (entry, pool)
+            if best is None:
+                return
+            entry, pool = best
+            pool.remove_task(entry)
+            task = self.tasks[entry[-1]]
+            queue = pool.lane.queue
+            key = pool.agent_keys[agent.agent_id]
+            trace_id = self.traces.add(
+                self.now,
+                task.task_id,
+                "offer",
+                f"{agent.agent_id} became free in {queue.id} and this task was first "
+                f"(priority {task.priority}, created {task.created_at:g})",
+                candidates=(CandidateNote(agent.agent_id, True, "free agent", key),),
+                counts={"waiting_in_pool": len(pool.tasks) + 1},
+            )
+            self.offer(task, agent, queue, trace_id)
+
+    def _first_for(self, pool: Pool, agent_id: str) -> TaskEntry | None:
+        for entry in pool.tasks[:EXCLUDED_SCAN]:
+            if agent_id not in self.tasks[entry[-1]].excluded:
+                return entry
+        return None
+
+    def _offer_held(self, agent: AgentRecord) -> bool:
+        """Offer the best task held for this agent (preferred agent, transfer) if it fits."""
+        profile = self.profile(agent)
+        held = [self.tasks[task_id] for task_id in agent.held_for]
+        for task in sorted(held, key=self.entry):
+            if capacity.refusal(profile, agent.held, task.channel) is None:
+                queue = self.queues.get(task.queue_id)
+                if queue is None:
+                    continue
+                self.unhold(task)
+                trace_id = self.traces.add(
+                    self.now, task.task_id, "offer", f"offered to {agent.agent_id}, held for them"
+                )
+                self.offer(task, agent, queue, trace_id)
+                return True
+        return False
+
+    def hold(self, task: TaskRecord, agent: AgentRecord, until: float | None) -> None:
+        task.status = "held"
+        task.held_for = agent.agent_id
+        agent.held_for.append(task.task_id)
+        if until is not None:
+            self.timers.set("hold", task.task_id, until)
+
+    def unhold(self, task: TaskRecord) -> None:
+        if task.held_for is not None:
+            agent = self.agents.get(task.held_for)
+            if agent is not None and task.task_id in agent.held_for:
+                agent.held_for.remove(task.task_id)
+        task.held_for = None
+        task.status = "new"
+        self.timers.cancel("hold", task.task_id)
