@@ -7,18 +7,25 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from ivr import (
     Balance,
     CallbackSlot,
     CustomerSummary,
+    Flow,
     FlowEngine,
+    FlowError,
+    Gather,
     OrderStatus,
     Ports,
+    Say,
     SessionInputs,
+    Step,
     load_flow,
 )
+from ivr.validate import build_flow
 
 NEW_YORK = ZoneInfo("America/New_York")
 MAIN_FLOW = Path(__file__).parents[3] / "config" / "ivr" / "main.yaml"
@@ -104,5 +111,47 @@ def main_engine() -> tuple[FlowEngine, FakeDirectory, FakeAccounts, FakeSchedule
     return FlowEngine(load_flow(MAIN_FLOW), ports), directory, accounts, scheduler
 
 
-def call(caller: str = GOLD_CALLER, now: datetime = OPEN_TIME, channel: str = "voice") -> SessionInputs:
-    return SessionInputs(caller_number=caller, now=now, channel=channel)  # type: ignore[arg-type]
+def call(caller: str = GOLD_CALLER, now: datetime = OPEN_TIME) -> SessionInputs:
+    return SessionInputs(caller_number=caller, now=now)
+
+
+def inline_raw(nodes: dict[str, Any], start: str | None = None, **extra: Any) -> dict[str, Any]:
+    return {
+        "flow": "test",
+        "languages": ["en", "es"],
+        "start": start or next(iter(nodes)),
+        "nodes": nodes,
+        **extra,
+    }
+
+
+def inline_flow(nodes: dict[str, Any], start: str | None = None, **extra: Any) -> Flow:
+    """A flow from an inline dict; prompts may be one string used for both languages."""
+    flow, errors = build_flow(inline_raw(nodes, start, **extra), "test.yaml")
+    assert flow is not None, [str(e) for e in errors]
+    return flow
+
+
+def inline_errors(nodes: dict[str, Any], start: str | None = None, **extra: Any) -> list[FlowError]:
+    flow, errors = build_flow(inline_raw(nodes, start, **extra), "test.yaml")
+    assert flow is None
+    return errors
+
+
+def inline_engine(nodes: dict[str, Any], start: str | None = None, **extra: Any) -> FlowEngine:
+    return FlowEngine(inline_flow(nodes, start, **extra), make_ports()[0])
+
+
+def says(step: Step) -> list[str]:
+    """Every spoken text of a step, including prompts inside a Gather."""
+    texts: list[str] = []
+    for action in step.actions:
+        if isinstance(action, Say):
+            texts.append(action.text)
+        elif isinstance(action, Gather):
+            texts.extend(p.text for p in action.prompt if isinstance(p, Say))
+    return texts
+
+
+def kinds(step: Step) -> list[str]:
+    return [type(a).__name__ for a in step.actions]

@@ -1,0 +1,98 @@
+"""Tests for ivr.collect: digit length and pattern, validation against the customer record."""
+
+from __future__ import annotations
+
+from ivr import Digits, NoInput, Speech
+from ivr.collect import mask
+
+from .fakes import GOLD_CALLER, OPEN_TIME, UNKNOWN_CALLER, call, inline_engine, says
+
+COLLECT = {
+    "type": "collect",
+    "prompt": "Enter your account number.",
+    "attribute": "account_number",
+    "min_length": 8,
+    "max_length": 8,
+    "pattern": "[1-9][0-9]{7}",
+    "validate": "customer_account",
+    "max_attempts": 2,
+    "next": "ok",
+    "default": "failed",
+}
+NODES = {
+    "who": {"type": "identify", "known": "collect", "unknown": "collect"},
+    "collect": COLLECT,
+    "ok": {"type": "hangup", "prompt": "ok {customer_name}"},
+    "failed": {"type": "hangup", "prompt": "failed"},
+}
+
+
+def _start(caller: str = GOLD_CALLER):
+    engine = inline_engine(NODES)
+    return engine, engine.start(call(caller))
+
+
+def test_collect_gathers_fixed_length_digits() -> None:
+    """A fixed-length collect asks for exactly that many digits, finishing on #."""
+    _, step = _start()
+    gather = step.gather
+    assert gather is not None
+    assert (gather.kind, gather.num_digits, gather.finish_on_key) == ("dtmf", 8, "#")
+
+
+def test_valid_account_of_the_caller_is_accepted_and_stored() -> None:
+    """The identified caller's own account number is accepted and stored as an attribute."""
+    engine, step = _start()
+    step = engine.advance(step.state, Digits("12345678#"), OPEN_TIME)
+    assert says(step) == ["ok Ana"]
+    assert step.state["attributes"]["account_number"] == "12345678"
+
+
+def test_someone_elses_account_is_rejected() -> None:
+    """An identified caller typing another customer's account number is rejected."""
+    engine, step = _start()
+    step = engine.advance(step.state, Digits("87654321"), OPEN_TIME)
+    assert says(step)[0] == "Sorry, that is not a valid option."
+    assert "not the caller's account" in (step.path[-1].input or "")
+
+
+def test_unknown_caller_is_identified_by_account_number() -> None:
+    """An unknown caller who types a valid account number becomes that customer."""
+    engine, step = _start(UNKNOWN_CALLER)
+    step = engine.advance(step.state, Digits("87654321"), OPEN_TIME)
+    assert says(step) == ["ok Bob"]
+    assert step.state["attributes"]["customer_id"] == "C2"
+
+
+def test_wrong_length_and_pattern_are_invalid() -> None:
+    """Too few digits, or digits not matching the pattern, use up attempts then branch."""
+    engine, step = _start()
+    step = engine.advance(step.state, Digits("123"), OPEN_TIME)
+    assert "length 3, expected 8-8" in (step.path[-1].input or "")
+    step = engine.advance(step.state, Digits("01234567"), OPEN_TIME)
+    assert says(step) == ["failed"]
+
+
+def test_spoken_digits_are_accepted() -> None:
+    """Digits said aloud ("1 2 3 4 ...") count like keys pressed."""
+    nodes = {**NODES, "collect": {**COLLECT, "input": "both"}}
+    engine = inline_engine(nodes)
+    step = engine.advance(engine.start(call()).state, Speech("1234 5678", 0.9), OPEN_TIME)
+    assert says(step) == ["ok Ana"]
+
+
+def test_silence_counts_as_no_input() -> None:
+    """A timeout or a bare # is no input, not an invalid number."""
+    engine, step = _start()
+    step = engine.advance(step.state, Digits("#"), OPEN_TIME)
+    assert step.path[-1].input == "no-input"
+    step = engine.advance(step.state, NoInput(), OPEN_TIME)
+    assert says(step) == ["failed"]
+
+
+def test_path_shows_collected_digits_masked() -> None:
+    """The IVR path never shows a full account number to agents."""
+    engine, step = _start()
+    step = engine.advance(step.state, Digits("12345678"), OPEN_TIME)
+    assert step.path[-2].input == "digits:****5678"
+    assert mask("1234") == "****"
