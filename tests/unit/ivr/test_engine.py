@@ -105,10 +105,10 @@ def test_corrupt_state_is_rejected() -> None:
 def test_naive_time_is_rejected() -> None:
     """The time must be timezone-aware; the engine never guesses a zone."""
     with pytest.raises(ValueError, match="timezone-aware"):
-        SessionInputs("+1555", datetime(2025, 1, 1, 9))  # noqa: DTZ001
+        SessionInputs("+1555", datetime(2025, 1, 1, 9))
     engine = inline_engine(MENU_NODES)
     with pytest.raises(ValueError, match="timezone-aware"):
-        engine.advance(engine.start(call()).state, Digits("1"), datetime(2025, 1, 1))  # noqa: DTZ001
+        engine.advance(engine.start(call()).state, Digits("1"), datetime(2025, 1, 1))
 
 
 def test_start_language_outside_the_flow_falls_back_to_default() -> None:

@@ -168,7 +168,12 @@ def test_set_language_outside_the_flow_is_rejected() -> None:
 
 def test_bad_time_zone_and_opening_range_are_rejected() -> None:
     """Business hours need an IANA time zone and ranges like 09:00-18:00."""
-    hours = {"type": "hours", "timezone": "Mars/Olympus", "open": "bye", "closed": "bye"}
+    hours: dict[str, object] = {
+        "type": "hours",
+        "timezone": "Mars/Olympus",
+        "open": "bye",
+        "closed": "bye",
+    }
     assert "unknown IANA time zone" in inline_errors({"h": hours, "bye": BYE})[0].problem
     hours = {**hours, "timezone": "UTC", "weekly": {"mon": ["9-18"]}}
     assert "opening range must look like" in inline_errors({"h": hours, "bye": BYE})[0].problem
