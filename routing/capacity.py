@@ -10,7 +10,12 @@ from routing.config import CHANNELS, CapacityProfile
 
 def used_units(profile: CapacityProfile, held: dict[str, int]) -> int:
     """Units of the shared budget taken by the tasks and offers an agent holds."""
-    return sum(profile.units.get(channel, 1) * count for channel, count in held.items())
+    units = profile.units
+    used = 0
+    for channel, count in held.items():
+        if count:
+            used += units.get(channel, 1) * count
+    return used
 
 
 def refusal(profile: CapacityProfile, held: dict[str, int], channel: str) -> str | None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import bisect
 import random
+from itertools import accumulate
 from typing import Any
 
 from routing import capacity, strategies
@@ -19,7 +20,8 @@ from routing.state import AgentRecord, Reservation, TaskRecord
 from routing.timers import Timers
 from routing.trace import TOP_CANDIDATES, CandidateNote, TraceLog
 
-SAMPLE_SCAN = 50  # agents looked at when explaining why nobody could take a task
+SAMPLE_SCAN = 12  # agents looked at when explaining why nobody could take a task
+SAMPLE_NOTES = 3  # notes kept per kind (busy, ruled out by the expression)
 EXCLUDED_SCAN = 16  # tasks skipped (rejected by this agent) before giving up on a pool
 
 
@@ -47,11 +49,21 @@ class Matcher:
         self.config = config
         self.queues: dict[str, Queue] = {queue.id: queue for queue in config.queues}
         self.plans: dict[str, RoutingPlan] = {plan.id: plan for plan in config.plans}
+        # Priority a task has in each step: the steps' priority changes accumulate.
+        self.step_priority: dict[str, list[int]] = {
+            plan.id: list(accumulate(step.priority_change for step in plan.steps))
+            for plan in config.plans
+        }
         self.plan_order: list[tuple[RoutingPlan, Expr]] = [
             (plan, parse(plan.filter) if plan.filter else always())
             for plan in config.plans_in_order()
         ]
         self.aging = config.priority_aging_seconds
+        # A plan choice depends only on the values of the names the filters read, so it is
+        # memoised by those values: 50 filters cost one dict lookup per arrival.
+        names = sorted({name for _, expr in self.plan_order for name in expr.names})
+        self.plan_readers = [parse(name).evaluate for name in names]
+        self.plan_memo: dict[tuple[Any, ...], tuple[RoutingPlan | None, str]] = {}
         self.index = Index()
         for plan in config.plans:
             for step in plan.steps:
@@ -187,14 +199,20 @@ class Matcher:
         )
         if winner is None:
             task.status = "waiting"
-            pool.add_task(self.entry(task))
+            ahead = pool.add_task(self.entry(task))
+            counts = {"eligible": len(lane.eligible), "free": len(pool.agents), "ahead": ahead}
+            if pool.tasks[0][-1] != task.task_id and not skipped:
+                # Tasks ahead already record why no agent could take them; the same holds here.
+                summary = f"waits behind {ahead} task(s) in {queue.id}: no free eligible agent"
+                self.traces.add(self.now, task.task_id, "waiting", summary, counts=counts)
+                return
             self.traces.add(
                 self.now,
                 task.task_id,
                 "waiting",
                 f"no free agent in {queue.id} can take this {task.channel} task; waits in order",
                 candidates=self._why_not(task, lane, pool, skipped),
-                counts={"eligible": len(lane.eligible), "free": len(pool.agents)},
+                counts=counts,
             )
             return
         agent = agents[winner[-1]]
@@ -240,31 +258,26 @@ class Matcher:
     def _why_not(
         self, task: TaskRecord, lane: Lane, pool: Pool, skipped: list[str]
     ) -> tuple[CandidateNote, ...]:
-        # Bounded on purpose: a sample of eligible-but-busy agents and of agents the
+        # Bounded on purpose: a small sample of eligible-but-busy agents and of agents the
         # expression rules out, never a scan of the whole floor.
         notes = [CandidateNote(a, False, "rejected or missed this task before") for a in skipped]
-        notes = notes[:TOP_CANDIDATES]
+        del notes[SAMPLE_NOTES:]
+        busy = 0
         for count, agent_id in enumerate(lane.eligible):
-            if len(notes) >= TOP_CANDIDATES or count >= SAMPLE_SCAN:
+            if busy >= SAMPLE_NOTES or count >= SAMPLE_SCAN:
                 break
             if agent_id not in pool.agent_keys:
                 reason = self.refusal(self.agents[agent_id], task) or "not free"
                 notes.append(CandidateNote(agent_id, False, reason))
+                busy += 1
         ruled_out = 0
         for count, (agent_id, agent) in enumerate(self.agents.items()):
-            if ruled_out >= TOP_CANDIDATES or count >= SAMPLE_SCAN:
+            if ruled_out >= SAMPLE_NOTES or count >= SAMPLE_SCAN:
                 break
             if agent_id not in lane.eligible:
-                notes.append(CandidateNote(agent_id, False, self._expression_reason(lane, agent)))
+                notes.append(CandidateNote(agent_id, False, lane.explain(agent.context())))
                 ruled_out += 1
         return tuple(notes)
-
-    def _expression_reason(self, lane: Lane, agent: AgentRecord) -> str:
-        context = agent.context()
-        names = sorted(lane.queue_expr.names | lane.step_expr.names)
-        values = ", ".join(f"{name}={parse(name).evaluate(context)!r}" for name in names)
-        text = " and ".join(e.text for e in (lane.queue_expr, lane.step_expr) if e.text)
-        return f"expression false: {text} ({values})"
 
     # -- agent looks for a task ----------------------------------------------------------
 
@@ -299,7 +312,11 @@ class Matcher:
             self.offer(task, agent, queue, trace_id)
 
     def _first_for(self, pool: Pool, agent_id: str) -> TaskEntry | None:
-        for entry in pool.tasks[:EXCLUDED_SCAN]:
+        tasks = pool.tasks
+        entry = tasks[0]
+        if agent_id not in self.tasks[entry[-1]].excluded:
+            return entry
+        for entry in tasks[1:EXCLUDED_SCAN]:
             if agent_id not in self.tasks[entry[-1]].excluded:
                 return entry
         return None

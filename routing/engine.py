@@ -20,6 +20,18 @@ from routing.trace import TraceEntry
 from routing.views import AgentView, TaskView
 
 DAY_SECONDS = 86_400.0
+PLAN_MEMO_LIMIT = 10_000
+
+
+def _frozen(value: Any) -> Any:
+    """A hashable stand-in for a JSON-like value (lists and dicts become tuples)."""
+    if value is None or value.__class__ in (str, int, float, bool):
+        return value
+    if isinstance(value, list | tuple):
+        return tuple(_frozen(item) for item in value)
+    if isinstance(value, dict):
+        return tuple(sorted((key, _frozen(item)) for key, item in value.items()))
+    return value
 
 
 class Engine(Matcher):
@@ -243,6 +255,15 @@ class Engine(Matcher):
     # -- tasks -------------------------------------------------------------------------
 
     def _choose_plan(self, task_context: dict[str, Any]) -> tuple[RoutingPlan | None, str]:
+        key = tuple([_frozen(read(task_context)) for read in self.plan_readers])
+        choice = self.plan_memo.get(key)
+        if choice is None:
+            choice = self._first_plan(task_context)
+            if len(self.plan_memo) < PLAN_MEMO_LIMIT:
+                self.plan_memo[key] = choice
+        return choice
+
+    def _first_plan(self, task_context: dict[str, Any]) -> tuple[RoutingPlan | None, str]:
         for plan, expr in self.plan_order:
             if expr(task_context):
                 return plan, f"filter matched: {expr.text or '(all tasks)'}"
@@ -275,13 +296,15 @@ class Engine(Matcher):
         )
         self.tasks[task.task_id] = task
         summary = f"submitted; plan {task.plan_id or '-'} ({why}); value boost {boost}"
-        trace_id = self.traces.add(self.now, task.task_id, "submitted", summary)
         if plan is None:
-            self._exit(task, "message", trace_id)
+            self.traces.add(self.now, task.task_id, "submitted", summary)
+            self._exit(task, "message", "")
             return
         self.timers.set("maxwait", task.task_id, self.now + plan.max_wait_seconds)
         if self._enter_step(task, 0):
-            self._queue(task, preferred=True)
+            self._queue(task, preferred=True, why=summary)
+        else:
+            self.traces.add(self.now, task.task_id, "submitted", summary)
 
     def _enter_step(self, task: TaskRecord, index: int) -> bool:
         """Move the task to step `index`; False when that step exits the task."""
@@ -290,8 +313,7 @@ class Engine(Matcher):
         task.step_index = index
         task.excluded = []
         task.step_entered_at = self.now
-        changes = sum(s.priority_change for s in plan.steps[: index + 1])
-        task.priority = task.base_priority + task.value_boost + changes
+        task.priority = task.base_priority + task.value_boost + self.step_priority[plan.id][index]
         if step.exit is not None:
             self._exit(task, step.exit, "")
             return False
@@ -303,9 +325,11 @@ class Engine(Matcher):
             self.timers.cancel("step", task.task_id)
         return True
 
-    def _queue(self, task: TaskRecord, preferred: bool = False) -> None:
+    def _queue(self, task: TaskRecord, preferred: bool = False, why: str = "") -> None:
         """Announce the task in its queue, then hold it for its preferred agent or route it."""
-        trace_id = self.traces.add(self.now, task.task_id, "queued", f"queued in {task.queue_id}")
+        summary = f"{why}; " if why else ""
+        summary += f"queued in {task.queue_id} (step {task.step_index}, priority {task.priority})"
+        trace_id = self.traces.add(self.now, task.task_id, "queued", summary)
         self.out.append(
             fx.TaskQueued(
                 task.task_id,

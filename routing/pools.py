@@ -68,6 +68,13 @@ class Lane:
     def matches(self, context: dict[str, Any]) -> bool:
         return self.queue_expr(context) and self.step_expr(context)
 
+    def explain(self, context: dict[str, Any]) -> str:
+        """Why the expression rules this agent out, with the values it read."""
+        names = sorted(self.queue_expr.names | self.step_expr.names)
+        values = ", ".join(f"{name}={parse(name).evaluate(context)!r}" for name in names)
+        text = " and ".join(e.text for e in (self.queue_expr, self.step_expr) if e.text)
+        return f"expression false: {text} ({values})"
+
 
 def lane_key(queue_id: str, step_expression: str) -> str:
     return f"{queue_id}\x1f{step_expression}"
@@ -118,15 +125,28 @@ class Index:
 
     def place(self, agent: AgentRecord, profile: CapacityProfile) -> None:
         """Put the agent in (or out of) every pool of their lanes, under a fresh sort key."""
-        routable = agent.routable()
-        for lane in self.agent_lanes.get(agent.agent_id, ()):
-            queue = lane.queue
+        agent_id = agent.agent_id
+        lanes = self.agent_lanes.get(agent_id, ())
+        if not agent.routable():
+            for lane in lanes:
+                for pool in lane.pools.values():
+                    if agent_id in pool.agent_keys:
+                        pool.put_agent(agent_id, None)
+            return
+        held = agent.held
+        fits: dict[str, bool] = {}
+        for lane in lanes:
             key: AgentKey | None = None
             for channel, pool in lane.pools.items():
-                fits = routable and capacity.refusal(profile, agent.held, channel) is None
-                if fits and key is None:
-                    key = agent_key(queue.strategy, agent, queue.skill)
-                pool.put_agent(agent.agent_id, key if fits else None)
+                fit = fits.get(channel)
+                if fit is None:
+                    fit = fits[channel] = capacity.refusal(profile, held, channel) is None
+                if fit:
+                    if key is None:
+                        key = agent_key(lane.queue.strategy, agent, lane.queue.skill)
+                    pool.put_agent(agent_id, key)
+                elif agent_id in pool.agent_keys:
+                    pool.put_agent(agent_id, None)
 
     def place_in_pool(self, pool: Pool, agents: dict[str, AgentRecord], profile_of: Any) -> None:
         """Fill a new pool with the lane's agents who can take its channel right now."""

@@ -6,17 +6,18 @@ Bounded on purpose: a decision keeps the top candidates and counts, never the wh
 from __future__ import annotations
 
 from collections import OrderedDict, deque
-from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 MAX_ENTRIES_PER_TASK: Final = 100
 MAX_ENDED_TASKS: Final = 10_000
 MAX_IGNORED: Final = 1_000
 TOP_CANDIDATES: Final = 5
 
+# NamedTuples rather than dataclasses: an entry is written on every decision, so it must be
+# cheap to build, and it is immutable once written.
 
-@dataclass(frozen=True)
-class CandidateNote:
+
+class CandidateNote(NamedTuple):
     """One agent looked at for a task: eligible or not, why, and its sort key if ranked."""
 
     agent_id: str
@@ -40,8 +41,7 @@ class CandidateNote:
         )
 
 
-@dataclass(frozen=True)
-class TraceEntry:
+class TraceEntry(NamedTuple):
     """kind: submitted, offer, waiting, step, rescinded, assigned, exit, ended, ignored, ..."""
 
     trace_id: str
@@ -50,7 +50,7 @@ class TraceEntry:
     kind: str
     summary: str
     candidates: tuple[CandidateNote, ...] = ()
-    counts: dict[str, int] = field(default_factory=dict)
+    counts: dict[str, int] = {}  # shared default, never mutated
 
     def to_dict(self) -> dict[str, Any]:
         return {
