@@ -1,0 +1,1 @@
+"""Integration tests of contactcentre.customers against a real migrated database."""
