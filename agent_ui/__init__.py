@@ -1,0 +1,8 @@
+"""Server-rendered screens: sign-in, the overview, and (as they land) the agent and supervisor
+consoles and the customer chat widget. No build step; vendored JS only."""
+
+from __future__ import annotations
+
+from agent_ui.views import bp
+
+__all__ = ["bp"]

@@ -45,14 +45,19 @@ class Settings(BaseSettings):
     behind_proxy: bool = False
 
     twilio_account_sid: str = "AC" + "0" * 32
-    twilio_auth_token: str = "dev-auth-token-change-me"
+    twilio_auth_token: str = "dev-auth-token-change-me"  # noqa: S105 - dev default only
     twilio_api_base_url: str | None = None  # set to the emulator's URL; None = Twilio itself
     twilio_caller_id: str = "+15005550006"
 
     default_phone_region: str = Field(default="US", min_length=2, max_length=2)
     # CLV (currency units) at or above which a customer falls in each segment, best first.
     segment_thresholds: Annotated[dict[str, float], NoDecode] = Field(
-        default_factory=lambda: {"platinum": 5000.0, "gold": 2000.0, "silver": 800.0, "bronze": 200.0}
+        default_factory=lambda: {
+            "platinum": 5000.0,
+            "gold": 2000.0,
+            "silver": 800.0,
+            "bronze": 200.0,
+        }
     )
     lowest_segment: str = "basic"
 

@@ -20,13 +20,38 @@ from contactcentre.store.types import utcnow
 
 EVENT_TYPES = frozenset(
     {
-        "created", "ivr_step", "queued", "offered", "accepted", "rejected", "offer_expired",
-        "answered", "held", "unheld", "muted", "unmuted", "transferred", "conference_joined",
-        "conference_left", "recording_started", "recording_stopped", "abandoned",
-        "callback_requested", "voicemail", "wrap_up", "completed", "message_in", "message_out",
-        "survey", "disposition", "step_changed", "exited", "canceled", "customer_identified",
+        "created",
+        "ivr_step",
+        "queued",
+        "offered",
+        "accepted",
+        "rejected",
+        "offer_expired",
+        "answered",
+        "held",
+        "unheld",
+        "muted",
+        "unmuted",
+        "transferred",
+        "conference_joined",
+        "conference_left",
+        "recording_started",
+        "recording_stopped",
+        "abandoned",
+        "callback_requested",
+        "voicemail",
+        "wrap_up",
+        "completed",
+        "message_in",
+        "message_out",
+        "survey",
+        "disposition",
+        "step_changed",
+        "exited",
+        "canceled",
+        "customer_identified",
     }
-)  # fmt: skip
+)
 
 
 class EventLogError(ValueError):

@@ -29,7 +29,9 @@ class EmbeddedValkey:
 
     def __init__(self, data_dir: Path, *, persistent: bool = True, port: int | None = None) -> None:
         if port in RESERVED_PORTS:
-            raise ValueError("the embedded Valkey must not take port 6379 (a real Redis may use it)")
+            raise ValueError(
+                "the embedded Valkey must not take port 6379 (a real Redis may use it)"
+            )
         self.data_dir = data_dir
         config: dict[str, object] = {"bind": "127.0.0.1"}
         if persistent:

@@ -5,7 +5,12 @@ Import from here: every model module is loaded so metadata is complete for Alemb
 
 from contactcentre.store.models.audit import AuditEntry
 from contactcentre.store.models.base import Base
-from contactcentre.store.models.customers import Customer, CustomerEmail, CustomerNote, CustomerPhone
+from contactcentre.store.models.customers import (
+    Customer,
+    CustomerEmail,
+    CustomerNote,
+    CustomerPhone,
+)
 from contactcentre.store.models.interactions import (
     Disposition,
     Interaction,

@@ -69,11 +69,15 @@ class Customer(Base):
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
 
     phones: Mapped[list[CustomerPhone]] = relationship(
-        back_populates="customer", cascade="all, delete-orphan", lazy="selectin",
+        back_populates="customer",
+        cascade="all, delete-orphan",
+        lazy="selectin",
         order_by="CustomerPhone.id",
     )
     emails: Mapped[list[CustomerEmail]] = relationship(
-        back_populates="customer", cascade="all, delete-orphan", lazy="selectin",
+        back_populates="customer",
+        cascade="all, delete-orphan",
+        lazy="selectin",
         order_by="CustomerEmail.id",
     )
     notes: Mapped[list[CustomerNote]] = relationship(

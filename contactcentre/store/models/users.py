@@ -40,7 +40,7 @@ class User(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
 
-    agent: Mapped[Agent | None] = relationship(back_populates="user", uselist=False)  # noqa: F821
+    agent: Mapped[Agent | None] = relationship(back_populates="user", uselist=False)
 
     # Flask-Login protocol
     @property

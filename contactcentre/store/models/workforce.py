@@ -36,7 +36,7 @@ class Agent(Base):
     capacity: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    user: Mapped[User] = relationship(back_populates="agent")  # noqa: F821
+    user: Mapped[User] = relationship(back_populates="agent")
     skills: Mapped[list[AgentSkill]] = relationship(
         back_populates="agent", cascade="all, delete-orphan", lazy="selectin"
     )

@@ -1,0 +1,114 @@
+"""The REST API under /api/v1: CRUD for the contact centre's configuration and customers.
+
+Input is validated by the same pydantic schemas that generate /api/v1/openapi.json.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, Response, g, request
+from flask_login import current_user
+from flask_openapi3 import OpenAPI
+from flask_wtf.csrf import validate_csrf
+from pydantic import ValidationError
+from werkzeug.exceptions import HTTPException
+from wtforms.validators import ValidationError as CSRFInvalid
+
+from contactcentre.auth.users import user_for_token
+from contactcentre.errors import ApiError, error_response
+from contactcentre.platform.runtime import current_runtime
+
+PREFIX = "/api/v1"
+PUBLIC_PATHS = {f"{PREFIX}/openapi.json"}
+_UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+def validation_error_response(exc: ValidationError) -> Response:
+    """Pydantic errors as our error body: the first problem's field, all problems in details."""
+    details = []
+    for err in exc.errors(include_url=False):
+        field = _field_path(err["loc"])
+        details.append({"field": field, "message": err["msg"], "type": err["type"]})
+    field = details[0]["field"] if details else None
+    problem = str(details[0]["message"]) if details else "invalid input"
+    message = f"{field}: {problem}" if field else problem
+    return error_response(422, "validation_error", message, field, details)
+
+
+def _field_path(loc: tuple[Any, ...]) -> str | None:
+    path = ""
+    for part in loc:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        else:
+            path += ("." if path else "") + str(part)
+    return path or None
+
+
+def register_api(app: OpenAPI) -> None:
+    from contactcentre.api import agents, customers, queues, skills, users
+    from contactcentre.extensions import csrf
+
+    for module in (skills, users, agents, queues, customers):
+        # The API checks X-CSRFToken itself for cookie sessions and skips it for bearer tokens.
+        csrf.exempt(module.api)
+        app.register_api(module.api)
+    app.add_url_rule(f"{PREFIX}/openapi.json", "openapi_json", lambda: app.api_doc)
+    app.before_request(_authenticate_api_caller)
+    _register_error_handlers(app)
+
+
+def _authenticate_api_caller() -> Response | None:
+    if not request.path.startswith(PREFIX) or request.path in PUBLIC_PATHS:
+        return None
+    if _malformed_json():
+        # flask-openapi3 would turn unparsable JSON into a confusing "not a dict" error.
+        return error_response(400, "malformed_json", "the request body is not valid JSON")
+    header = request.headers.get("Authorization", "")
+    if header.startswith("Bearer "):
+        with current_runtime().db.session() as session:
+            user = user_for_token(session, header.removeprefix("Bearer ").strip())
+        if user is None:
+            return error_response(401, "invalid_token", "the bearer token is unknown or revoked")
+        g.api_user = user
+        return None
+    if not current_user.is_authenticated:
+        return error_response(
+            401, "unauthenticated", "log in or send 'Authorization: Bearer <token>'"
+        )
+    if request.method in _UNSAFE:
+        try:
+            validate_csrf(request.headers.get("X-CSRFToken", ""))
+        except CSRFInvalid as exc:
+            return error_response(403, "csrf", f"X-CSRFToken header: {exc}")
+    g.api_user = current_user._get_current_object()
+    return None
+
+
+def _malformed_json() -> bool:
+    return (
+        request.method in _UNSAFE
+        and request.mimetype == "application/json"
+        and bool(request.get_data())
+        and request.get_json(silent=True) is None
+    )
+
+
+def _register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(ApiError)
+    def _api_error(exc: ApiError) -> Response:
+        return exc.to_response()
+
+    @app.errorhandler(HTTPException)
+    def _http_error(exc: HTTPException) -> Any:
+        if not (request.path.startswith(PREFIX) or request.path == "/healthz"):
+            return exc
+        code = {413: "too_large", 404: "not_found", 405: "method_not_allowed"}.get(
+            exc.code or 500, "http_error"
+        )
+        message = exc.description or exc.name
+        if exc.code == 413:
+            limit = current_runtime().settings.max_request_bytes
+            message = f"the request body is larger than the {limit}-byte limit"
+        return error_response(exc.code or 500, code, message)

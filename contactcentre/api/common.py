@@ -1,0 +1,58 @@
+"""Schemas and helpers shared by the API's resources: pagination, errors, lookups."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, Field
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from contactcentre.errors import not_found
+
+T = TypeVar("T")
+
+
+class Page(BaseModel):
+    limit: int = Field(50, ge=1, le=500, description="page size")
+    offset: int = Field(0, ge=0, description="rows to skip")
+
+
+class ErrorBody(BaseModel):
+    code: str
+    message: str
+    field: str | None = None
+
+
+class ErrorOut(BaseModel):
+    """Every 4xx answer has this shape."""
+
+    error: ErrorBody
+
+
+ERRORS: dict[str | int, type[BaseModel] | dict[Any, Any] | None] = {
+    400: ErrorOut,
+    401: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    409: ErrorOut,
+    413: ErrorOut,
+    422: ErrorOut,
+}
+
+
+def get_or_404(session: Session, model: type[T], ident: Any, kind: str, field: str = "id") -> T:
+    row = session.get(model, ident)
+    if row is None:
+        raise not_found(kind, ident, field)
+    return row
+
+
+def paginate(session: Session, query: Any, page: Page) -> tuple[list[Any], int]:
+    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    rows = list(session.scalars(query.limit(page.limit).offset(page.offset)))
+    return rows, int(total or 0)
+
+
+# Every resource accepts a bearer token or a signed-in browser session.
+SECURITY: list[dict[str, list[str]]] = [{"bearer": []}, {"session": []}]

@@ -1,0 +1,242 @@
+"""/api/v1/customers: look-up in any format, CRUD, CSV import, GDPR export and erasure.
+
+Agents find customers by search; listing everyone is for supervisors. Erasure is audited.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_openapi3 import APIBlueprint, FileStorage, Tag
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import select
+
+from contactcentre.api.common import ERRORS, SECURITY, Page, paginate
+from contactcentre.auth.access import api_user, require_api_role
+from contactcentre.customers.importer import import_csv
+from contactcentre.customers.lookup import find_by_email, find_by_phone, get_customer, search
+from contactcentre.customers.privacy import erase_customer, export_customer
+from contactcentre.customers.records import (
+    CustomerFieldError,
+    CustomerIn,
+    CustomerOut,
+    CustomerPatch,
+    DuplicateCustomer,
+    create_customer,
+    update_customer,
+)
+from contactcentre.errors import ApiError, not_found
+from contactcentre.platform.audit import audit
+from contactcentre.platform.runtime import current_runtime
+from contactcentre.store.models import Customer, Role
+
+api = APIBlueprint(
+    "customers",
+    __name__,
+    url_prefix="/api/v1/customers",
+    abp_tags=[Tag(name="customers")],
+    abp_security=SECURITY,
+)
+
+
+class CustomerQuery(Page):
+    q: str | None = Field(None, max_length=200, description="name, number, email or account")
+    phone: str | None = Field(None, max_length=40, description="any format of the number")
+    email: str | None = Field(None, max_length=254)
+
+
+class CreateQuery(BaseModel):
+    allow_duplicate: bool = Field(False, description="create even if a phone or email is shared")
+
+
+class CustomerList(BaseModel):
+    items: list[CustomerOut]
+    total: int
+
+
+class CustomerPath(BaseModel):
+    customer_id: int
+
+
+class ImportForm(BaseModel):
+    file: FileStorage
+    skip_bad_rows: bool = False
+
+
+class ImportError_(BaseModel):
+    row: int
+    column: str | None
+    message: str
+    value: str | None = None
+
+
+class ImportOut(BaseModel):
+    imported: int
+    skipped: int
+    errors: list[ImportError_]
+
+
+class EraseIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    reason: str = Field(min_length=3, max_length=500, description="why (kept in the audit log)")
+
+
+def _out(customer: Customer) -> dict[str, Any]:
+    return CustomerOut.from_model(customer).model_dump(mode="json")
+
+
+def _field_error(exc: CustomerFieldError) -> ApiError:
+    if isinstance(exc, DuplicateCustomer):
+        ids = ", ".join(str(i) for i in exc.existing_ids)
+        return ApiError(
+            409,
+            "duplicate",
+            f"{exc.message} (existing customer {ids}); pass allow_duplicate=true to create anyway",
+            exc.field,
+        )
+    return ApiError(422, "validation_error", exc.message, exc.field)
+
+
+def _live(session: Any, customer_id: int) -> Customer:
+    customer = get_customer(session, customer_id)
+    if customer is None or customer.erased_at is not None:
+        raise not_found("customer", customer_id)
+    return customer
+
+
+@api.get("", responses={200: CustomerList, **ERRORS})
+@require_api_role(Role.AGENT)
+def list_customers(query: CustomerQuery) -> Any:
+    settings = current_runtime().settings
+    with current_runtime().db.session() as session:
+        if query.phone:
+            found = find_by_phone(session, query.phone, settings.default_phone_region)
+        elif query.email:
+            found = find_by_email(session, query.email)
+        elif query.q:
+            found = search(session, query.q, settings.default_phone_region, limit=query.limit)
+        elif api_user().has_role(Role.SUPERVISOR):
+            stmt = select(Customer).where(Customer.erased_at.is_(None)).order_by(Customer.id)
+            rows, total = paginate(session, stmt, query)
+            return {"items": [_out(c) for c in rows], "total": total}
+        else:
+            raise ApiError(
+                400, "search_required", "agents look customers up by q, phone or email", "q"
+            )
+        page = found[query.offset : query.offset + query.limit]
+        return {"items": [_out(c) for c in page], "total": len(found)}
+
+
+@api.post("", responses={201: CustomerOut, **ERRORS})
+@require_api_role(Role.AGENT)
+def create(body: CustomerIn, query: CreateQuery) -> Any:
+    runtime = current_runtime()
+    with runtime.db.session() as session:
+        try:
+            customer = create_customer(
+                session, body, runtime.settings, allow_duplicate=query.allow_duplicate
+            )
+        except CustomerFieldError as exc:
+            raise _field_error(exc) from None
+        audit(session, "customer.create", "customer", customer.id)
+        return _out(customer), 201
+
+
+@api.get("/<int:customer_id>", responses={200: CustomerOut, **ERRORS})
+@require_api_role(Role.AGENT)
+def get_one(path: CustomerPath) -> Any:
+    with current_runtime().db.session() as session:
+        return _out(_live(session, path.customer_id))
+
+
+@api.patch("/<int:customer_id>", responses={200: CustomerOut, **ERRORS})
+@require_api_role(Role.AGENT)
+def update(path: CustomerPath, body: CustomerPatch) -> Any:
+    runtime = current_runtime()
+    with runtime.db.session() as session:
+        customer = _live(session, path.customer_id)
+        try:
+            update_customer(session, customer, body, runtime.settings)
+        except CustomerFieldError as exc:
+            raise _field_error(exc) from None
+        audit(
+            session,
+            "customer.update",
+            "customer",
+            customer.id,
+            {"fields": sorted(body.model_dump(exclude_unset=True))},
+        )
+        return _out(customer)
+
+
+@api.post("/import", responses={200: ImportOut, **ERRORS})
+@require_api_role(Role.ADMIN)
+def import_customers(form: ImportForm) -> Any:
+    runtime = current_runtime()
+    with runtime.db.session() as session:
+        report = import_csv(
+            session, form.file.read(), runtime.settings, skip_bad_rows=form.skip_bad_rows
+        )
+        body = {
+            "imported": report.imported,
+            "skipped": report.skipped,
+            "errors": [
+                {
+                    "row": e.row,
+                    "column": e.column,
+                    "message": e.message,
+                    "value": None if e.value is None else str(e.value),
+                }
+                for e in report.errors
+            ],
+        }
+        if report.errors and not form.skip_bad_rows:
+            session.rollback()
+            first = report.errors[0]
+            return {
+                "error": {
+                    "code": "import_rejected",
+                    "message": f"{len(report.errors)} problem(s); nothing imported. First: row "
+                    f"{first.row}, column {first.column}: {first.message}",
+                    "field": first.column,
+                },
+                **body,
+            }, 422
+        audit(
+            session,
+            "customer.import",
+            "customer",
+            "*",
+            {"imported": report.imported, "skipped": report.skipped},
+        )
+        return body
+
+
+@api.get("/<int:customer_id>/export", responses={200: None, **ERRORS})
+@require_api_role(Role.SUPERVISOR)
+def export(path: CustomerPath) -> Any:
+    with current_runtime().db.session() as session:
+        try:
+            data = export_customer(session, path.customer_id)
+        except LookupError:
+            raise not_found("customer", path.customer_id) from None
+        audit(session, "customer.export", "customer", path.customer_id)
+        return data
+
+
+@api.post("/<int:customer_id>/erase", responses={204: None, **ERRORS})
+@require_api_role(Role.ADMIN)
+def erase(path: CustomerPath, body: EraseIn) -> Any:
+    user = api_user()
+    with current_runtime().db.session() as session:
+        try:
+            erase_customer(
+                session,
+                path.customer_id,
+                actor=f"user:{user.id} ({user.email})",
+                actor_user_id=user.id,
+                reason=body.reason,
+            )
+        except LookupError:
+            raise not_found("customer", path.customer_id) from None
+        return "", 204

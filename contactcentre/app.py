@@ -1,0 +1,107 @@
+"""The application factory: builds the web process (pages, REST API, health) from settings.
+
+No module-level app exists; tests and every process build their own with create_app().
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import request
+from flask_openapi3 import Info, OpenAPI
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from contactcentre.extensions import csrf, limiter, login_manager
+from contactcentre.platform.runtime import build_runtime
+from contactcentre.settings import Settings, load_settings
+from contactcentre.store.models import User
+
+SECURITY_SCHEMES: dict[str, Any] = {
+    "bearer": {"type": "http", "scheme": "bearer", "description": "API token (cc_...)"},
+    "session": {"type": "apiKey", "in": "cookie", "name": "session"},
+}
+
+
+def create_app(settings: Settings | None = None) -> OpenAPI:
+    from contactcentre.api import register_api, validation_error_response
+
+    settings = settings or load_settings()
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s"
+    )
+    runtime = build_runtime(settings)
+
+    app = OpenAPI(
+        __name__,
+        info=Info(title="Contact centre API", version="1"),
+        security_schemes=SECURITY_SCHEMES,
+        doc_prefix="/api/v1",
+        doc_url="/openapi.json",
+        doc_ui=False,
+        validation_error_status=422,
+        validation_error_callback=validation_error_response,
+    )
+    app.config.update(
+        SECRET_KEY=settings.effective_secret_key,
+        MAX_CONTENT_LENGTH=settings.max_request_bytes,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.public_base_url.startswith("https://"),
+        REMEMBER_COOKIE_SECURE=settings.public_base_url.startswith("https://"),
+        REMEMBER_COOKIE_HTTPONLY=True,
+        WTF_CSRF_TIME_LIMIT=None,  # an agent's console stays open all shift
+        RATELIMIT_STORAGE_URI=runtime.redis_url,
+        RATELIMIT_HEADERS_ENABLED=True,
+    )
+    app.extensions["contactcentre"] = runtime
+    if settings.behind_proxy:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    register_api(app)
+
+    @app.teardown_appcontext
+    def _remove_session(_exc: BaseException | None) -> None:
+        runtime.db.scoped.remove()
+
+    @app.after_request
+    def _security_headers(response):  # type: ignore[no-untyped-def]
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        if request.path.startswith("/api/"):
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+    return app
+
+
+def _init_extensions(app: OpenAPI) -> None:
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please sign in to continue."
+    csrf.init_app(app)
+    limiter.init_app(app)
+
+    @login_manager.user_loader
+    def _load_user(user_id: str) -> User | None:
+        runtime = app.extensions["contactcentre"]
+        if not user_id.isdigit():
+            return None
+        with runtime.db.session() as session:
+            user = session.get(User, int(user_id))
+            if user is not None:
+                _ = user.agent  # loaded now; the session closes before templates use it
+            return user if user is not None and user.active else None
+
+
+def _register_blueprints(app: OpenAPI) -> None:
+    from agent_ui import bp as ui_bp
+    from contactcentre.auth.views import bp as auth_bp
+    from contactcentre.health import bp as health_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(health_bp)
+    app.register_blueprint(ui_bp)

@@ -1,0 +1,1 @@
+"""Who is asking: users, passwords, API tokens, roles, and the login pages."""

@@ -1,0 +1,238 @@
+"""The `contactcentre` command: database, users, demo data, health, and the process entry points.
+
+Most commands need no Flask app, only settings, so they run fast and from any process manager.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from contactcentre.settings import Settings, SettingsError, load_settings
+
+
+def _settings() -> Settings:
+    try:
+        return load_settings()
+    except SettingsError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@click.group()
+def main() -> None:
+    """Contact-centre platform administration."""
+
+
+@main.group()
+def db() -> None:
+    """Database schema."""
+
+
+@db.command("upgrade")
+@click.option("--revision", default="head", show_default=True)
+def db_upgrade(revision: str) -> None:
+    """Apply migrations (SQLite under instance/ by default, or DATABASE_URL)."""
+    from contactcentre.store.migrate import upgrade
+
+    settings = _settings()
+    settings.instance_path.mkdir(parents=True, exist_ok=True)
+    upgrade(settings.effective_database_url, revision)
+    click.echo(f"database at {revision}")
+
+
+@db.command("current")
+def db_current() -> None:
+    """Print the schema revision the database is at."""
+    from contactcentre.store.migrate import current_revision
+
+    click.echo(current_revision(_settings().effective_database_url) or "empty (run db upgrade)")
+
+
+@main.group()
+def users() -> None:
+    """Accounts that log in."""
+
+
+@users.command("create")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--role", type=click.Choice(["agent", "supervisor", "admin"]), default="agent")
+@click.option(
+    "--password", envvar="CC_NEW_USER_PASSWORD", help="or CC_NEW_USER_PASSWORD; prompted if absent"
+)
+def users_create(email: str, name: str, role: str, password: str | None) -> None:
+    """Create a user (with an agent profile when the role is agent)."""
+    from contactcentre.auth.users import UserFieldError, create_user
+    from contactcentre.platform.audit import audit
+    from contactcentre.store.db import Database
+    from contactcentre.store.models import Agent
+
+    if password is None:
+        if not sys.stdin.isatty():
+            raise click.ClickException(
+                "--password (or CC_NEW_USER_PASSWORD) is required without a terminal"
+            )
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    database = Database(_settings().effective_database_url)
+    try:
+        with database.session() as session:
+            user = create_user(session, email=email, name=name, password=password, role=role)
+            if role == "agent":
+                session.add(
+                    Agent(user_id=user.id, display_name=name, attributes={"languages": ["en"]})
+                )
+            audit(
+                session,
+                "user.create",
+                "user",
+                user.id,
+                {"email": user.email, "role": role},
+                actor="cli",
+            )
+            click.echo(f"created {role} {user.email} (id {user.id})")
+    except UserFieldError as exc:
+        raise click.ClickException(f"{exc.field}: {exc.message}") from None
+    finally:
+        database.dispose()
+
+
+@users.command("token")
+@click.option("--email", required=True)
+@click.option("--name", default="cli", show_default=True, help="what the token is for")
+def users_token(email: str, name: str) -> None:
+    """Issue an API bearer token for a user (printed once)."""
+    from contactcentre.auth.users import find_by_email, issue_api_token
+    from contactcentre.store.db import Database
+
+    database = Database(_settings().effective_database_url)
+    try:
+        with database.session() as session:
+            user = find_by_email(session, email)
+            if user is None:
+                raise click.ClickException(f"no user with email {email}")
+            click.echo(issue_api_token(session, user, name))
+    finally:
+        database.dispose()
+
+
+@main.group()
+def demo() -> None:
+    """Demo data."""
+
+
+@demo.command("seed")
+@click.option("--force", is_flag=True, help="seed even if users already exist")
+def demo_seed(force: bool) -> None:
+    """3 queues, 8 skills, 12 agents with mixed skills, 200 customers of varied value."""
+    from contactcentre.demo import seed
+    from contactcentre.store.db import Database
+
+    settings = _settings()
+    database = Database(settings.effective_database_url)
+    try:
+        summary = seed(database, settings, force=force)
+    finally:
+        database.dispose()
+    click.echo(json.dumps(summary, indent=2))
+
+
+@main.command()
+def health() -> None:
+    """Check the database, Redis and processes; exit 1 if anything is down."""
+    from contactcentre.health import check
+    from contactcentre.platform.runtime import Runtime, redis_client
+    from contactcentre.store.db import Database
+
+    settings = _settings()
+    url = settings.redis_url or _embedded_url(settings) or "redis://127.0.0.1:1/0"
+    runtime = Runtime(settings, Database(settings.effective_database_url), redis_client(url), url)
+    report = check(runtime)
+    runtime.close()
+    click.echo(json.dumps(report, indent=2))
+    sys.exit(0 if not report["down"] else 1)
+
+
+def _embedded_url(settings: Settings) -> str | None:
+    from contactcentre.platform.runtime import EMBEDDED_URL_FILE
+
+    marker = settings.instance_path / EMBEDDED_URL_FILE
+    return marker.read_text().strip() if marker.exists() else None
+
+
+@main.group()
+def customers() -> None:
+    """Customer records."""
+
+
+@customers.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--skip-bad-rows", is_flag=True, help="import good rows even if some rows are bad")
+def customers_import(path: Path, skip_bad_rows: bool) -> None:
+    """Import customers from CSV; a file with errors imports nothing unless --skip-bad-rows."""
+    from contactcentre.customers.importer import import_csv
+    from contactcentre.store.db import Database
+
+    settings = _settings()
+    database = Database(settings.effective_database_url)
+    try:
+        with database.session() as session:
+            report = import_csv(session, path.read_bytes(), settings, skip_bad_rows=skip_bad_rows)
+            if report.errors and not skip_bad_rows:
+                session.rollback()
+    finally:
+        database.dispose()
+    for err in report.errors:
+        click.echo(f"row {err.row}, column {err.column}: {err.message}", err=True)
+    click.echo(f"imported {report.imported}, skipped {report.skipped}, errors {len(report.errors)}")
+    if report.errors and not skip_bad_rows:
+        sys.exit(1)
+
+
+@main.command()
+def web() -> None:
+    """Run the web process in the foreground (gunicorn, as in the Procfile)."""
+    settings = _settings()
+    port = os.environ.get("PORT", str(settings.web_port))
+    os.execvp(  # noqa: S606 - replaces this process with gunicorn, as the Procfile does
+        sys.executable,
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--worker-class",
+            "gthread",
+            "--workers",
+            "1",
+            "--threads",
+            "64",
+            "--bind",
+            f"{settings.web_host}:{port}",
+            "--graceful-timeout",
+            "5",
+            "contactcentre:create_app()",
+        ],
+    )
+
+
+@main.command()
+def worker() -> None:
+    """Run an RQ worker (slow and retryable jobs) with a heartbeat."""
+    from contactcentre.worker import run_worker
+
+    run_worker(_settings())
+
+
+@main.command()
+def up() -> None:
+    """Bring the whole platform up (embedded Valkey, migrations, demo data, Procfile processes)."""
+    from contactcentre.launcher import run
+
+    sys.exit(run(_settings()))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,79 @@
+"""The per-process runtime: settings, the database handle and the Redis client, wired once.
+
+Flask apps keep it in `app.extensions`; the router, dialer and workers build their own.
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+import redis
+from flask import current_app
+
+from contactcentre.settings import Settings
+from contactcentre.store.db import Database
+
+log = logging.getLogger(__name__)
+EMBEDDED_URL_FILE = "embedded-valkey.url"
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    db: Database
+    redis: redis.Redis
+    redis_url: str
+
+    def close(self) -> None:
+        self.db.dispose()
+        self.redis.close()
+
+
+def redis_client(url: str) -> redis.Redis:
+    return redis.Redis.from_url(
+        url,
+        decode_responses=True,
+        socket_timeout=5,
+        socket_connect_timeout=3,
+        health_check_interval=30,
+    )
+
+
+def resolve_redis_url(settings: Settings) -> str:
+    """REDIS_URL if set; else the embedded Valkey `make run` started; else start one now."""
+    if settings.redis_url:
+        return settings.redis_url
+    marker = settings.instance_path / EMBEDDED_URL_FILE
+    if marker.exists():
+        url = marker.read_text().strip()
+        try:
+            redis_client(url).ping()
+            return url
+        except redis.RedisError:
+            log.warning("embedded Valkey at %s is not answering; starting a new one", url)
+    return _start_embedded(settings.instance_path)
+
+
+def _start_embedded(instance_path: Path) -> str:
+    from contactcentre.platform.embedded_valkey import EmbeddedValkey
+
+    server = EmbeddedValkey(instance_path / "valkey")
+    url = server.start()
+    (instance_path / EMBEDDED_URL_FILE).write_text(url)
+    atexit.register(server.stop)
+    log.info("started embedded Valkey at %s", url)
+    return url
+
+
+def build_runtime(settings: Settings) -> Runtime:
+    settings.instance_path.mkdir(parents=True, exist_ok=True)
+    url = resolve_redis_url(settings)
+    return Runtime(settings, Database(settings.effective_database_url), redis_client(url), url)
+
+
+def current_runtime() -> Runtime:
+    runtime: Runtime = current_app.extensions["contactcentre"]
+    return runtime

@@ -1,0 +1,109 @@
+"""Bad input anywhere in the API gets a 4xx JSON error naming the field, never a 500."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+
+def _error(response: Any) -> dict[str, Any]:
+    body = response.get_json()
+    assert set(body["error"]) >= {"code", "message", "field"}
+    return body["error"]
+
+
+def test_malformed_json_is_400(client: Any, admin: Any) -> None:
+    """A body that is not JSON answers 400 malformed_json."""
+    response = client.post(
+        "/api/v1/skills", data="{name: ", headers=admin["headers"], content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert _error(response)["code"] == "malformed_json"
+
+
+def test_wrong_type_names_the_field(client: Any, admin: Any) -> None:
+    """A number where a string belongs answers 422 with that field named."""
+    response = client.post(
+        "/api/v1/queues", json={"name": "Q", "wrap_up_seconds": "soon"}, headers=admin["headers"]
+    )
+    assert response.status_code == 422
+    error = _error(response)
+    assert error["code"] == "validation_error"
+    assert error["field"] == "wrap_up_seconds"
+
+
+def test_unknown_field_is_refused(client: Any, admin: Any) -> None:
+    """A field the resource does not have is refused rather than silently dropped."""
+    response = client.post(
+        "/api/v1/skills", json={"name": "x", "colour": "red"}, headers=admin["headers"]
+    )
+    assert response.status_code == 422
+    assert _error(response)["field"] == "colour"
+
+
+def test_json_array_instead_of_object(client: Any, admin: Any) -> None:
+    """A JSON array where an object belongs answers 422, not 500."""
+    response = client.post("/api/v1/skills", json=[1, 2], headers=admin["headers"])
+    assert response.status_code == 422
+
+
+def test_oversized_body_is_413(app: Any, client: Any, admin: Any) -> None:
+    """A body over the configured limit answers 413 with the limit in the message."""
+    limit = app.config["MAX_CONTENT_LENGTH"]
+    response = client.post(
+        "/api/v1/skills",
+        data="x" * (limit + 1),
+        headers=admin["headers"],
+        content_type="application/json",
+    )
+    assert response.status_code == 413
+    assert str(limit) in _error(response)["message"]
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/skills/999", "/api/v1/agents/999", "/api/v1/queues/999", "/api/v1/users/999"]
+)
+def test_unknown_id_is_404(client: Any, admin: Any, path: str) -> None:
+    """An id that does not exist answers 404 naming the id field."""
+    response = client.get(path, headers=admin["headers"])
+    assert response.status_code == 404
+    assert _error(response) == {
+        "code": "not_found",
+        "field": "id",
+        "message": f"no {path.split('/')[3][:-1]} with id 999",
+    }
+
+
+def test_unknown_route_and_method(client: Any, admin: Any) -> None:
+    """Unknown paths answer 404 and wrong methods 405, both in the error format."""
+    assert _error(client.get("/api/v1/nope", headers=admin["headers"]))["code"] == "not_found"
+    response = client.put("/api/v1/skills", json={}, headers=admin["headers"])
+    assert response.status_code == 405
+    assert _error(response)["code"] == "method_not_allowed"
+
+
+def test_bad_pagination_is_422(client: Any, admin: Any) -> None:
+    """A page size outside 1-500 names the limit field."""
+    response = client.get("/api/v1/skills?limit=0", headers=admin["headers"])
+    assert response.status_code == 422
+    assert _error(response)["field"] == "limit"
+
+
+def test_openapi_document_describes_every_resource(client: Any) -> None:
+    """The OpenAPI 3 document is public and generated from the validating schemas."""
+    from openapi_spec_validator import validate
+
+    doc = client.get("/api/v1/openapi.json").get_json()
+    assert doc["openapi"].startswith("3.")
+    for path in (
+        "/api/v1/agents",
+        "/api/v1/skills",
+        "/api/v1/queues",
+        "/api/v1/users",
+        "/api/v1/customers",
+    ):
+        assert path in doc["paths"], path
+    schemas = doc["components"]["schemas"]
+    assert schemas["QueueIn"]["properties"]["wrap_up_seconds"]["maximum"] == 3600
+    validate(doc)

@@ -1,0 +1,46 @@
+"""GET /healthz reports the database, Redis and each expected process."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from contactcentre.platform.heartbeat import beat
+from contactcentre.settings import Settings
+
+
+def test_healthy_platform_answers_200(client: Any) -> None:
+    """With the database and Redis up and no other process expected, health is 200 and ok."""
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["status"] == "ok"
+    assert body["database"]["ok"] and body["redis"]["ok"]
+    assert body["down"] == []
+
+
+def test_missing_process_gives_503_naming_it(app: Any, client: Any) -> None:
+    """An expected process with no heartbeat makes health 503 and names the process."""
+    settings: Settings = app.extensions["contactcentre"].settings
+    settings.processes = ["web", "worker"]
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.get_json()["down"] == ["process:worker"]
+
+
+def test_heartbeat_makes_process_healthy(app: Any, client: Any, redis_client: Any) -> None:
+    """A process that beats in Redis counts as up."""
+    app.extensions["contactcentre"].settings.processes = ["web", "worker"]
+    beat(redis_client, "worker", interval=5)
+    body = client.get("/healthz").get_json()
+    assert body["processes"]["worker"] == {"ok": True, "instances": 1}
+
+
+def test_redis_down_is_reported(app: Any, client: Any) -> None:
+    """When Redis does not answer, health is 503 and says redis is down."""
+    import redis
+
+    runtime = app.extensions["contactcentre"]
+    runtime.redis = redis.Redis(host="127.0.0.1", port=1, socket_connect_timeout=0.2)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert "redis" in response.get_json()["down"]
