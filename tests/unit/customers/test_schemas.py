@@ -123,7 +123,7 @@ def test_all_problems_are_reported_at_once() -> None:
 
 def test_decimals_are_kept_exact() -> None:
     """CLV inputs are decimals with two places, never floats."""
-    data = CustomerIn(first_name="A", average_purchase_value="19.9")  # type: ignore[arg-type]
+    data = CustomerIn(first_name="A", average_purchase_value="19.9")
     assert data.average_purchase_value == Decimal("19.90")
 
 
