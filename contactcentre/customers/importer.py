@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 
 from contactcentre.customers.contacts import Email, Phone, normalize_emails, normalize_phones
 from contactcentre.customers.duplicates import account_number_owners, email_owners, phone_owners
-from contactcentre.customers.errors import CustomerFieldError
+from contactcentre.customers.errors import CustomerFieldError, InvalidPhone
+from contactcentre.customers.phones import normalize_phone
 from contactcentre.customers.problems import describe_errors
 from contactcentre.customers.records import build_customer
 from contactcentre.customers.schemas import CustomerIn
@@ -179,6 +180,10 @@ def _rows(records: Iterator[list[str]], max_rows: int) -> list[tuple[int, dict[s
                 f"file has more than {max_rows} data rows; split it into smaller files"
             )
         padded = cells + [""] * (len(header) - len(cells))
+        unnamed = [i + 1 for i, name in enumerate(header) if not name and padded[i].strip()]
+        if unnamed:
+            # Dropping them silently would lose data the user meant to import.
+            raise _FileProblem(f"column {unnamed[0]} has values but no name in the header", row)
         rows.append((row, {name: padded[i].strip() for i, name in enumerate(header) if name}))
     if not rows:
         raise _FileProblem("file has a header but no data rows")
@@ -228,6 +233,14 @@ def _validate_row(
         for problem in describe_errors(exc):
             column = _column(problem.field, cells)
             errors.append(RowError(row, column, problem.message, cells.get(column or "")))
+        # Phones are only normalised after the schema passes; check them now too, so one pass
+        # over the file reports every problem of the row.
+        for column in PHONE_COLUMNS:
+            if cells.get(column) and not any(e.column == column for e in errors if e.row == row):
+                try:
+                    normalize_phone(cells[column], region)
+                except InvalidPhone as bad:
+                    errors.append(RowError(row, column, bad.message, cells[column]))
         return None
     try:
         phones = normalize_phones(data.phones, region)

@@ -12,7 +12,7 @@ from contactcentre.customers import import_csv
 from contactcentre.customers.importer import RowError
 from contactcentre.settings import Settings
 from contactcentre.store.models import Customer, CustomerEmail, CustomerPhone
-from tests.integration.customers.conftest import add_customer
+from tests.integration.customers.builders import add_customer
 
 GOOD = (
     "first_name,last_name,phone,email,country,postcode,average_purchase_value,"
@@ -210,3 +210,19 @@ def test_second_phone_and_email_columns(session: Session, settings: Settings) ->
     phones = session.scalars(select(CustomerPhone.e164).order_by(CustomerPhone.id)).all()
     assert phones == ["+442079460958", "+447400123456"]
     assert session.scalar(select(func.count()).select_from(CustomerEmail)) == 2
+
+
+def test_every_problem_of_a_row_is_reported(session: Session, settings: Settings) -> None:
+    """A row with a bad email and a bad phone reports both in one pass."""
+    report = import_csv(session, io.StringIO("first_name,phone,email\nAda,12,nope\n"), settings)
+    assert [(e.row, e.column) for e in report.errors] == [(2, "phone"), (2, "email")]
+
+
+def test_trailing_empty_column_is_ignored_but_unnamed_data_is_not(
+    session: Session, settings: Settings
+) -> None:
+    """An empty unnamed column (trailing delimiter) is ignored; values under no name are refused."""
+    ok = import_csv(session, io.StringIO("first_name,\nAda,\n"), settings)
+    assert (ok.imported, ok.errors) == (1, [])
+    bad = import_csv(session, io.StringIO("first_name,,phone\nBob,x,\n"), settings)
+    assert "column 2 has values but no name" in bad.errors[0].message

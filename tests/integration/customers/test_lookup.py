@@ -14,7 +14,7 @@ from contactcentre.customers import (
     search,
 )
 from contactcentre.settings import Settings
-from tests.integration.customers.conftest import add_customer, add_interaction
+from tests.integration.customers.builders import add_customer, add_interaction
 
 LONDON = "020 7946 0958"
 

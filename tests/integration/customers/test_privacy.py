@@ -20,7 +20,7 @@ from contactcentre.store.models import (
     InteractionEvent,
     Message,
 )
-from tests.integration.customers.conftest import add_customer, add_interaction
+from tests.integration.customers.builders import add_customer, add_interaction
 
 T0 = datetime(2026, 2, 1, 9, 30, tzinfo=UTC)
 

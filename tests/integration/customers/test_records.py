@@ -19,7 +19,7 @@ from contactcentre.customers import (
 )
 from contactcentre.settings import Settings
 from contactcentre.store.models import Customer, CustomerPhone
-from tests.integration.customers.conftest import add_customer
+from tests.integration.customers.builders import add_customer
 
 
 def new(**fields: object) -> CustomerIn:
