@@ -186,7 +186,8 @@ def customers_import(path: Path, skip_bad_rows: bool) -> None:
     finally:
         database.dispose()
     for err in report.errors:
-        click.echo(f"row {err.row}, column {err.column}: {err.message}", err=True)
+        where = "file" if err.row is None else f"row {err.row}, column {err.column}"
+        click.echo(f"{where}: {err.message}", err=True)
     click.echo(f"imported {report.imported}, skipped {report.skipped}, errors {len(report.errors)}")
     if report.errors and not skip_bad_rows:
         sys.exit(1)

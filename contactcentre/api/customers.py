@@ -63,8 +63,8 @@ class ImportForm(BaseModel):
     skip_bad_rows: bool = False
 
 
-class ImportError_(BaseModel):
-    row: int
+class ImportProblem(BaseModel):
+    row: int | None = Field(description="spreadsheet row (header = 1); null for the whole file")
     column: str | None
     message: str
     value: str | None = None
@@ -73,7 +73,7 @@ class ImportError_(BaseModel):
 class ImportOut(BaseModel):
     imported: int
     skipped: int
-    errors: list[ImportError_]
+    errors: list[ImportProblem]
 
 
 class EraseIn(BaseModel):
@@ -196,8 +196,8 @@ def import_customers(form: ImportForm) -> Any:
             return {
                 "error": {
                     "code": "import_rejected",
-                    "message": f"{len(report.errors)} problem(s); nothing imported. First: row "
-                    f"{first.row}, column {first.column}: {first.message}",
+                    "message": f"{len(report.errors)} problem(s); nothing imported. First: "
+                    f"{_where(first.row, first.column)}{first.message}",
                     "field": first.column,
                 },
                 **body,
@@ -210,6 +210,12 @@ def import_customers(form: ImportForm) -> Any:
             {"imported": report.imported, "skipped": report.skipped},
         )
         return body
+
+
+def _where(row: int | None, column: str | None) -> str:
+    if row is None:
+        return "the file: "
+    return f"row {row}, column {column}: " if column else f"row {row}: "
 
 
 @api.get("/<int:customer_id>/export", responses={200: None, **ERRORS})

@@ -30,6 +30,11 @@ ERASED_PROFILE_FIELDS = (
     "retention_offer", "warranty_until", "average_bill", "account_balance",
 )  # fmt: skip
 ERASED_INTERACTION_FIELDS = ("from_address", "to_address", "subject", "wrap_up_notes")
+# Interaction attributes may hold what the IVR or bot collected (account numbers, names, speech);
+# on erasure only these routing facts, which metrics and reports group by, are kept.
+KEPT_INTERACTION_ATTRIBUTES = frozenset(
+    {"intent", "language", "segment", "channel", "queue_id", "priority", "ivr_exit"}
+)
 
 
 def export_customer(session: Session, customer_id: int) -> dict[str, Any]:
@@ -124,6 +129,12 @@ def erase_customer(
         .values(dict.fromkeys(ERASED_INTERACTION_FIELDS)),
         execution_options={"synchronize_session": "fetch"},
     )
+    for interaction in session.scalars(
+        select(Interaction).where(Interaction.customer_id == customer.id)
+    ):
+        interaction.attributes = {
+            k: v for k, v in interaction.attributes.items() if k in KEPT_INTERACTION_ATTRIBUTES
+        }
     session.add(
         AuditEntry(
             actor=actor,

@@ -56,6 +56,12 @@ def seed(session: Session, settings: Settings) -> Customer:
         to_address="+442079460000",
         wrap_up_notes="Asked about rates elsewhere",
     )
+    call.attributes = {
+        "intent": "billing",
+        "language": "en",
+        "account_number": "ACC-1",
+        "speech": "my name is Ada Lovelace",
+    }
     chat = add_interaction(
         session, customer, T0, channel="chat", events=2, subject="Bill", from_address="ada"
     )
@@ -139,6 +145,8 @@ def test_erase_removes_personal_data_and_keeps_metrics(
             assert interaction.customer_id == customer_id
             assert (interaction.from_address, interaction.to_address) == (None, None)
             assert (interaction.subject, interaction.wrap_up_notes) == (None, None)
+            # IVR-collected details go; the routing facts reports group by stay.
+            assert set(interaction.attributes) <= {"intent", "language"}
         for message in session.scalars(select(Message)):
             assert (message.body, message.attachments) == ("", [])
         (entry,) = session.scalars(select(AuditEntry)).all()
