@@ -157,21 +157,22 @@ def _calls_api(app: Flask, carrier: Carrier) -> None:
                 request.form.get("AsyncAmdStatusCallback"),
                 request.form.get("AsyncAmdStatusCallbackMethod", "POST"),
             )
-        call = carrier.create_call(
-            to=to,
-            from_=from_,
-            url=url,
-            twiml=twiml,
-            method=request.form.get("Method", "POST"),
-            status_callback=request.form.get("StatusCallback"),
-            status_callback_events=request.form.getlist("StatusCallbackEvent"),
-            status_callback_method=request.form.get("StatusCallbackMethod", "POST"),
-            timeout=float(request.form.get("Timeout", defaults.OUTBOUND_RING_TIMEOUT)),
-            amd=amd,
-            record=bool(_bool("Record", False)),
-            recording_status_callback=request.form.get("RecordingStatusCallback"),
-        )
+        # Hold the lock so the response shows the call as Twilio does: queued, not yet ringing.
         with carrier.cond:
+            call = carrier.create_call(
+                to=to,
+                from_=from_,
+                url=url,
+                twiml=twiml,
+                method=request.form.get("Method", "POST"),
+                status_callback=request.form.get("StatusCallback"),
+                status_callback_events=request.form.getlist("StatusCallbackEvent"),
+                status_callback_method=request.form.get("StatusCallbackMethod", "POST"),
+                timeout=float(request.form.get("Timeout", defaults.OUTBOUND_RING_TIMEOUT)),
+                amd=amd,
+                record=bool(_bool("Record", False)),
+                recording_status_callback=request.form.get("RecordingStatusCallback"),
+            )
             return jsonify(call_json(call)), 201
 
     @app.route(f"{PREFIX}/Calls/<sid>.json", methods=["GET", "POST"])

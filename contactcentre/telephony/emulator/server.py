@@ -37,7 +37,10 @@ class ServerThread:
             host, port, app, threaded=True, request_handler=_QuietHandler
         )
         self.thread = threading.Thread(
-            target=self.server.serve_forever, name="wsgi-server", daemon=True
+            target=self.server.serve_forever,
+            kwargs={
+                "poll_interval": 0.05
+            },  # shutdown() waits up to one poll interval name="wsgi-server", daemon=True
         )
 
     @property
