@@ -327,6 +327,12 @@ class Engine(Matcher):
 
     def _queue(self, task: TaskRecord, preferred: bool = False, why: str = "") -> None:
         """Announce the task in its queue, then hold it for its preferred agent or route it."""
+        self._announce(task, why)
+        if preferred and self._hold_for_preferred(task):
+            return
+        self.route_task(task)
+
+    def _announce(self, task: TaskRecord, why: str = "") -> None:
         summary = f"{why}; " if why else ""
         summary += f"queued in {task.queue_id} (step {task.step_index}, priority {task.priority})"
         trace_id = self.traces.add(self.now, task.task_id, "queued", summary)
@@ -341,9 +347,6 @@ class Engine(Matcher):
                 trace_id,
             )
         )
-        if preferred and self._hold_for_preferred(task):
-            return
-        self.route_task(task)
 
     def _hold_for_preferred(self, task: TaskRecord) -> bool:
         plan = self.plans[task.plan_id]
@@ -542,6 +545,9 @@ class Engine(Matcher):
             return
         self.traces.add(self.now, task.task_id, "transfer", event.reason or "transferred")
         freed = self._take_back(task, "canceled")
+        if freed is not None:
+            # The freed agent first takes the best task already waiting, keeping queue order.
+            self.route_agent(freed)
         if target_queue is None and target_agent is None:
             self._end(task, "transferred_out")
         else:
@@ -553,14 +559,12 @@ class Engine(Matcher):
                 task.queue_id, task.step_expression = target_queue, ""
                 self._queue(task)
             elif target_agent is not None:
+                self._announce(task, f"transferred to {target_agent.agent_id}")
                 self.hold(task, target_agent, None)
-                self.traces.add(self.now, task.task_id, "hold", f"held for {target_agent.agent_id}")
                 if target_agent.presence == "available":
                     self.route_agent(target_agent)
                 else:
                     self._release_holds(target_agent)
-        if freed is not None:
-            self.route_agent(freed)
 
     def _requeued(self, event: ev.TaskRequeued) -> None:
         task = self.tasks.get(event.task_id)
@@ -569,11 +573,11 @@ class Engine(Matcher):
             return
         self.traces.add(self.now, task.task_id, "requeued", event.reason or "requeued")
         freed = self._take_back(task, "canceled")
+        if freed is not None:
+            self.route_agent(freed)
         self._restart_wait(task)
         if task.transferred or self._enter_step(task, task.step_index):
             self._queue(task)
-        if freed is not None:
-            self.route_agent(freed)
 
     def _step_timeout(self, task_id: str) -> None:
         task = self.tasks[task_id]
