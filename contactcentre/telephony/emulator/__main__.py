@@ -46,6 +46,9 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    stop = threading.Event()
+    # Installed before anything is printed, so a supervisor may stop us as soon as we speak.
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
     app = args.app_url.rstrip("/")
     emulator = Emulator(
         args.account_sid,
@@ -68,8 +71,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             emulator.carrier, args.number, args.traffic, seed=args.seed, max_calls=args.traffic_max
         ).start()
         print(f"traffic: {args.traffic:g} calls/min", flush=True)
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
     try:
         stop.wait()
     except KeyboardInterrupt:

@@ -6,6 +6,8 @@ from their own modules.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from . import defaults
 from .call import CallStatus
 from .conference_leg import dial_conference
@@ -26,7 +28,7 @@ def say(interp: Interpreter, verb: Verb) -> Outcome:
     return None
 
 
-def play_media(interp: Interpreter, verb: Verb, stop: object = None) -> bool:
+def play_media(interp: Interpreter, verb: Verb, stop: Callable[[], bool] | None = None) -> bool:
     """Record a <Play> (audio URL or DTMF `digits`) and let its emulated length pass."""
     loops = int(verb.number("loop", 1)) or 1000
     digits = verb.get("digits")
@@ -36,7 +38,7 @@ def play_media(interp: Interpreter, verb: Verb, stop: object = None) -> bool:
                 interp.call.record("app", "play-digits", digits)
             else:
                 interp.call.record("app", "play", verb.text)
-        if not interp.sleep(defaults.PLAY_SECONDS, stop if callable(stop) else None):
+        if not interp.sleep(defaults.PLAY_SECONDS, stop):
             return False
         if digits:
             break

@@ -1,4 +1,4 @@
-"""An inbound call end to end: IVR menu, conference with an agent, hold via the real SDK, hang-up."""
+"""An inbound call end to end: IVR menu, conference with an agent, SDK hold, hang-up."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""TwiML verbs the app uses: speech Gather, Record, Redirect, Enqueue/Dial Queue, Pause, patience."""
+"""TwiML verbs the app uses: speech Gather, Record, Redirect, Enqueue, Pause, patience."""
 
 from __future__ import annotations
 
