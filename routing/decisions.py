@@ -109,6 +109,9 @@ class Matcher:
                 ahead += bisect.bisect_left(pool.tasks, entry)
         return ahead + 1
 
+    def _ignore(self, ref: str, why: str) -> None:
+        self.traces.ignore(self.now, ref, why)
+
     # -- offers --------------------------------------------------------------------------
 
     def offer(self, task: TaskRecord, agent: AgentRecord, queue: Queue, trace_id: str) -> None:

@@ -37,7 +37,7 @@ CHAT_PROFILE = CapacityProfile(
 )
 
 
-def make_config(strategy: str) -> RoutingConfig:
+def make_config(strategy: str, aging: float | None = None) -> RoutingConfig:
     queues = [
         Queue("q1", expression="skills.a >= 1", wrap_up_seconds=5, offer_timeout_seconds=10),
         Queue(
@@ -72,7 +72,7 @@ def make_config(strategy: str) -> RoutingConfig:
             max_value_boost=2,
         ),
     ]
-    return RoutingConfig(queues=queues, plans=plans, priority_aging_seconds=None)
+    return RoutingConfig(queues=queues, plans=plans, priority_aging_seconds=aging)
 
 
 class CheckedEngine(Engine):
@@ -293,13 +293,16 @@ SETTINGS = settings(
 )
 
 
+agings = st.sampled_from([None, 60.0])
+
+
 @SETTINGS
-@given(program=programs, strategy=strategies_, seed=st.integers(0, 3))
+@given(program=programs, strategy=strategies_, seed=st.integers(0, 3), aging=agings)
 def test_invariants_hold_for_random_event_streams(
-    program: list[tuple[Any, ...]], strategy: str, seed: int
+    program: list[tuple[Any, ...]], strategy: str, seed: int, aging: float | None
 ) -> None:
     """Never two offers for a task, capacity and agent state respected, order kept, one end."""
-    _, _, model, engine = run(make_config(strategy), program, seed)
+    _, _, model, engine = run(make_config(strategy, aging), program, seed)
     assert all(model.ended[task] == 1 for task in model.submitted), "a task did not end once"
     assert not engine.tasks and not engine.reservations
     assert all(not agent.held.get(c) for agent in engine.agents.values() for c in agent.held)
