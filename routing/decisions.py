@@ -114,7 +114,9 @@ class Matcher:
 
     # -- offers --------------------------------------------------------------------------
 
-    def offer(self, task: TaskRecord, agent: AgentRecord, queue: Queue, trace_id: str) -> None:
+    def offer(
+        self, task: TaskRecord, agent: AgentRecord, queue: Queue, trace_id: str, place: bool = True
+    ) -> None:
         self.counter += 1
         reservation_id = f"r{self.counter}"
         expires_at = self.now + queue.offer_timeout_seconds
@@ -135,7 +137,10 @@ class Matcher:
         self.timers.set("offer", reservation_id, expires_at)
         if queue.strategy == "round_robin":
             self.rr_pointers[queue.id] = agent.agent_id
-        self.place(agent)
+        if place:
+            self.place(agent)
+        else:
+            self.touched[agent.agent_id] = None
         self.out.append(
             fx.OfferCreated(
                 reservation_id,
@@ -285,34 +290,48 @@ class Matcher:
     # -- agent looks for a task ----------------------------------------------------------
 
     def route_agent(self, agent: AgentRecord) -> None:
-        """While the agent is free and has room, offer them the best task they may take."""
+        """While the agent is free and has room, offer them the best task they may take.
+
+        Pool membership is settled once at the end, so an agent freed and immediately given
+        new work never churns in and out of the sorted agent lists.
+        """
+        agent_id = agent.agent_id
+        profile = self.profile(agent)
         while agent.routable():
             if agent.held_for and self._offer_held(agent):
                 continue
             best: tuple[TaskEntry, Pool] | None = None
-            for lane in self.index.agent_lanes.get(agent.agent_id, ()):
-                for pool in lane.pools.values():
-                    if pool.tasks and agent.agent_id in pool.agent_keys:
-                        entry = self._first_for(pool, agent.agent_id)
+            fits: dict[str, bool] = {}
+            for lane in self.index.agent_lanes.get(agent_id, ()):
+                for channel, pool in lane.pools.items():
+                    if not pool.tasks:
+                        continue
+                    fit = fits.get(channel)
+                    if fit is None:
+                        fit = capacity.refusal(profile, agent.held, channel) is None
+                        fits[channel] = fit
+                    if fit:
+                        entry = self._first_for(pool, agent_id)
                         if entry is not None and (best is None or entry < best[0]):
                             best = (entry, pool)
             if best is None:
-                return
+                break
             entry, pool = best
             pool.remove_task(entry)
             task = self.tasks[entry[-1]]
             queue = pool.lane.queue
-            key = pool.agent_keys[agent.agent_id]
+            key = strategies.agent_key(queue.strategy, agent, queue.skill)
             trace_id = self.traces.add(
                 self.now,
                 task.task_id,
                 "offer",
-                f"{agent.agent_id} became free in {queue.id} and this task was first "
+                f"{agent_id} became free in {queue.id} and this task was first "
                 f"(priority {task.priority}, created {task.created_at:g})",
-                candidates=(CandidateNote(agent.agent_id, True, "free agent", key),),
+                candidates=(CandidateNote(agent_id, True, "free agent", key),),
                 counts={"waiting_in_pool": len(pool.tasks) + 1},
             )
-            self.offer(task, agent, queue, trace_id)
+            self.offer(task, agent, queue, trace_id, place=False)
+        self.place(agent)
 
     def _first_for(self, pool: Pool, agent_id: str) -> TaskEntry | None:
         tasks = pool.tasks

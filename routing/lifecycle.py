@@ -197,7 +197,8 @@ class TaskFlow(Matcher):
         self.handle_times.record(task.queue_id, self.now - task.assigned_at + wrap_seconds)
         task.agent_id = None
         task.status = "new"
-        self.place(agent)
+        # Every caller routes the agent next, which places them in their pools once.
+        self.touched[agent.agent_id] = None
         return agent
 
     def _end(self, task: TaskRecord, outcome: str) -> None:

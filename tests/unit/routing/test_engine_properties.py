@@ -88,7 +88,9 @@ class CheckedEngine(Engine):
         finally:
             self.from_hold = False
 
-    def offer(self, task: TaskRecord, agent: AgentRecord, queue: Queue, trace_id: str) -> None:
+    def offer(
+        self, task: TaskRecord, agent: AgentRecord, queue: Queue, trace_id: str, place: bool = True
+    ) -> None:
         assert task.status not in ("offered", "assigned"), "task offered twice at once"
         assert agent.presence == "available", f"offer to an agent who is {agent.presence}"
         assert not agent.wrap_ups, "offer to an agent in wrap-up"
@@ -100,7 +102,7 @@ class CheckedEngine(Engine):
                 waiting = self.tasks[other[-1]]
                 if other < entry and agent.agent_id not in waiting.excluded:
                     raise AssertionError("a better waiting task was passed over (priority, FIFO)")
-        super().offer(task, agent, queue, trace_id)
+        super().offer(task, agent, queue, trace_id, place)
 
 
 ops = st.one_of(
@@ -287,7 +289,7 @@ strategies_ = st.sampled_from(
 )
 # ROUTING_PROPERTY_EXAMPLES=5000 for a soak run; the default keeps the suite quick.
 SETTINGS = settings(
-    max_examples=int(os.environ.get("ROUTING_PROPERTY_EXAMPLES", "150")),
+    max_examples=int(os.environ.get("ROUTING_PROPERTY_EXAMPLES", "500")),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
 )
