@@ -228,6 +228,14 @@ def worker() -> None:
 
 
 @main.command()
+def router() -> None:
+    """Run the ACD router (leader or hot standby) and its outbox publisher."""
+    from contactcentre.router.process import run_router
+
+    run_router(_settings())
+
+
+@main.command()
 def up() -> None:
     """Bring the whole platform up (embedded Valkey, migrations, demo data, Procfile processes)."""
     from contactcentre.launcher import run

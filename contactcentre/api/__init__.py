@@ -47,10 +47,20 @@ def _field_path(loc: tuple[Any, ...]) -> str | None:
 
 
 def register_api(app: OpenAPI) -> None:
-    from contactcentre.api import agents, customers, queues, skills, users
+    from contactcentre.api import (
+        agents,
+        customers,
+        plans,
+        presence,
+        queues,
+        skills,
+        tasks,
+        traces,
+        users,
+    )
     from contactcentre.extensions import csrf
 
-    for module in (skills, users, agents, queues, customers):
+    for module in (skills, users, agents, presence, queues, plans, customers, tasks, traces):
         # The API checks X-CSRFToken itself for cookie sessions and skips it for bearer tokens.
         csrf.exempt(module.api)
         app.register_api(module.api)
@@ -59,31 +69,34 @@ def register_api(app: OpenAPI) -> None:
     _register_error_handlers(app)
 
 
-def _authenticate_api_caller() -> Response | None:
+def _authenticate_api_caller() -> None:
+    """Errors raised here become JSON answers through the ApiError handler."""
     if not request.path.startswith(PREFIX) or request.path in PUBLIC_PATHS:
-        return None
+        return
     if _malformed_json():
         # flask-openapi3 would turn unparsable JSON into a confusing "not a dict" error.
-        return error_response(400, "malformed_json", "the request body is not valid JSON")
+        raise ApiError(400, "malformed_json", "the request body is not valid JSON")
     header = request.headers.get("Authorization", "")
-    if header.startswith("Bearer "):
-        with current_runtime().db.session() as session:
-            user = user_for_token(session, header.removeprefix("Bearer ").strip())
-        if user is None:
-            return error_response(401, "invalid_token", "the bearer token is unknown or revoked")
-        g.api_user = user
-        return None
+    g.api_user = _bearer_user(header) if header.startswith("Bearer ") else _session_user()
+
+
+def _bearer_user(header: str) -> Any:
+    with current_runtime().db.session() as session:
+        user = user_for_token(session, header.removeprefix("Bearer ").strip())
+    if user is None:
+        raise ApiError(401, "invalid_token", "the bearer token is unknown or revoked")
+    return user
+
+
+def _session_user() -> Any:
     if not current_user.is_authenticated:
-        return error_response(
-            401, "unauthenticated", "log in or send 'Authorization: Bearer <token>'"
-        )
+        raise ApiError(401, "unauthenticated", "log in or send 'Authorization: Bearer <token>'")
     if request.method in _UNSAFE:
         try:
             validate_csrf(request.headers.get("X-CSRFToken", ""))
         except CSRFInvalid as exc:
-            return error_response(403, "csrf", f"X-CSRFToken header: {exc}")
-    g.api_user = current_user._get_current_object()
-    return None
+            raise ApiError(403, "csrf", f"X-CSRFToken header: {exc}") from None
+    return current_user._get_current_object()
 
 
 def _malformed_json() -> bool:

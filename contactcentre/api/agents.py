@@ -18,6 +18,7 @@ from contactcentre.customers.phones import InvalidPhone, normalize_phone
 from contactcentre.errors import ApiError, conflict
 from contactcentre.platform.audit import audit
 from contactcentre.platform.runtime import current_runtime
+from contactcentre.router.client import RoutingClient
 from contactcentre.store.models import Agent, AgentSkill, Role, Skill, User
 from routing.config import CapacityProfile, ConfigError
 
@@ -186,6 +187,7 @@ def update_agent(path: AgentPath, body: AgentPatch) -> Any:
             agent.capacity = _capacity(changes["capacity"])
         audit(session, "agent.update", "agent", agent.id, changes)
         session.flush()
+        RoutingClient(current_runtime().redis).agent_changed(agent)
         return _out(agent)
 
 

@@ -17,6 +17,7 @@ from contactcentre.auth.access import require_api_role
 from contactcentre.errors import ApiError, conflict
 from contactcentre.platform.audit import audit
 from contactcentre.platform.runtime import current_runtime
+from contactcentre.router.client import RoutingClient
 from contactcentre.store.models import Queue, Role, RoutingPlan, Skill
 from routing.expression import ExpressionError, parse
 
@@ -129,6 +130,7 @@ def create_queue(body: QueueIn) -> Any:
         session.add(queue)
         session.flush()
         audit(session, "queue.create", "queue", queue.id, data)
+        RoutingClient(current_runtime().redis).config_changed(session)
         return _out(queue), 201
 
 
@@ -151,6 +153,7 @@ def update_queue(path: QueuePath, body: QueuePatch) -> Any:
         for key, value in changes.items():
             setattr(queue, key, value)
         audit(session, "queue.update", "queue", queue.id, changes)
+        RoutingClient(current_runtime().redis).config_changed(session)
         return _out(queue)
 
 
@@ -170,4 +173,5 @@ def delete_queue(path: QueuePath) -> Any:
             )
         audit(session, "queue.delete", "queue", queue.id, {"name": queue.name})
         session.delete(queue)
+        RoutingClient(current_runtime().redis).config_changed(session)
         return "", 204

@@ -40,7 +40,8 @@ class User(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
 
-    agent: Mapped[Agent | None] = relationship(back_populates="user", uselist=False)
+    # Loaded with the user: every authorization check asks "is this user that agent?".
+    agent: Mapped[Agent | None] = relationship(back_populates="user", uselist=False, lazy="joined")
 
     # Flask-Login protocol
     @property

@@ -1,0 +1,222 @@
+"""What web processes and webhooks may do to routing: submit, accept, end, configure.
+
+Everything is an appended command; reads come from the router's Redis projections.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import redis
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
+
+from contactcentre.interactions import event_log
+from contactcentre.interactions.event_log import NewEvent
+from contactcentre.router.commands import RoutingCommands
+from contactcentre.router.config_loader import load_routing_config
+from contactcentre.router.streams import AGENT_STATE, RESERVATION, WAITING
+from contactcentre.store.models import Agent, Customer, Interaction
+from routing import events as ev
+from routing.config import CapacityProfile
+
+# Value-based priority boost per segment; the engine clamps it to the plan's max_value_boost.
+SEGMENT_BOOST = {"platinum": 3, "gold": 2, "silver": 1}
+
+
+@dataclass(frozen=True)
+class Reservation:
+    reservation_id: str
+    agent_id: str
+    task_id: str
+    state: str
+    expires_at: float
+
+
+class RoutingClient:
+    def __init__(self, client: redis.Redis) -> None:
+        self._redis = client
+        self.commands = RoutingCommands(client)
+
+    # -- tasks ---------------------------------------------------------------------------
+
+    def submit_task(
+        self,
+        session: Session,
+        *,
+        channel: str,
+        attributes: dict[str, Any],
+        priority: int = 0,
+        customer: Customer | None = None,
+        external_id: str | None = None,
+        interaction_id: str | None = None,
+    ) -> Interaction:
+        """Create the interaction (logged 'created') and ask the router to route it."""
+        interaction = Interaction(
+            id=interaction_id or str(uuid.uuid4()),
+            channel=channel,
+            status="created",
+            external_id=external_id,
+            customer_id=customer.id if customer else None,
+            intent=attributes.get("intent"),
+            attributes=dict(attributes),
+        )
+        session.add(interaction)
+        session.flush()
+        now = datetime.now(UTC)
+        event_log.append(
+            session,
+            NewEvent(
+                interaction.id,
+                "created",
+                now,
+                f"{interaction.id}:created",
+                actor="api",
+                data={"channel": channel},
+            ),
+        )
+        task_attributes = dict(attributes)
+        if customer is not None:
+            task_attributes.setdefault("segment", customer.segment)
+            task_attributes.setdefault("customer_id", customer.id)
+            task_attributes.setdefault("language", customer.language)
+        self.send_after_commit(
+            session,
+            ev.TaskSubmitted(
+                task_id=interaction.id,
+                channel=channel,
+                attributes=task_attributes,
+                priority=priority,
+                value_boost=SEGMENT_BOOST.get(customer.segment, 0) if customer else 0,
+                preferred_agent_id=self._last_agent(session, customer),
+                created_at=now.timestamp(),
+            ),
+        )
+        return interaction
+
+    def _last_agent(self, session: Session, customer: Customer | None) -> str | None:
+        if customer is None:
+            return None
+        agent_id = session.scalar(
+            select(Interaction.agent_id)
+            .where(Interaction.customer_id == customer.id, Interaction.agent_id.is_not(None))
+            .order_by(Interaction.created_at.desc())
+            .limit(1)
+        )
+        return None if agent_id is None else str(agent_id)
+
+    def complete(self, task_id: str) -> None:
+        self.commands.send(ev.TaskCompleted(task_id))
+
+    def cancel(self, task_id: str, reason: str) -> None:
+        self.commands.send(ev.TaskCanceled(task_id, reason))
+
+    def transfer(
+        self, task_id: str, *, queue_id: str | None, agent_id: str | None, reason: str
+    ) -> None:
+        self.commands.send(
+            ev.TaskTransferred(task_id, to_queue_id=queue_id, to_agent_id=agent_id, reason=reason)
+        )
+
+    def requeue(self, task_id: str, reason: str) -> None:
+        self.commands.send(ev.TaskRequeued(task_id, reason))
+
+    def estimate(self, task_id: str) -> dict[str, Any] | None:
+        """Position and estimated wait of a waiting task (refreshed by the router every second)."""
+        data: Any = self._redis.hgetall(WAITING + task_id)
+        if not data:
+            return None
+        ewt = data.get("ewt_seconds")
+        return {
+            "queue_id": data["queue_id"],
+            "position": int(data["position"]),
+            "ewt_seconds": float(ewt) if ewt else None,
+        }
+
+    # -- offers ----------------------------------------------------------------------------
+
+    def reservation(self, reservation_id: str) -> Reservation | None:
+        data: Any = self._redis.hgetall(RESERVATION + reservation_id)
+        if not data:
+            return None
+        return Reservation(
+            reservation_id,
+            data["agent_id"],
+            data["task_id"],
+            data["state"],
+            float(data["expires_at"]),
+        )
+
+    def accept(self, reservation_id: str) -> None:
+        self.commands.send(ev.OfferAccepted(reservation_id))
+
+    def reject(self, reservation_id: str, reason: str | None) -> None:
+        self.commands.send(ev.OfferRejected(reservation_id, reason))
+
+    # -- agents ------------------------------------------------------------------------------
+
+    def agent_state(self, agent_id: int) -> dict[str, Any]:
+        data: Any = self._redis.hgetall(AGENT_STATE + str(agent_id))
+        if not data:
+            return {"state": "offline", "reason": None, "since": None}
+        return {
+            "state": data["state"],
+            "reason": data["reason"] or None,
+            "since": float(data["since"]),
+        }
+
+    def set_agent_state(self, agent: Agent, state: str, reason: str | None) -> None:
+        current = self.agent_state(agent.id)["state"]
+        if state == "available" and current == "offline":
+            self.commands.send(
+                ev.AgentSignedIn(
+                    str(agent.id),
+                    skills=agent.skill_levels(),
+                    attributes=dict(agent.attributes),
+                    capacity=CapacityProfile.from_dict(agent.capacity) if agent.capacity else None,
+                )
+            )
+        else:
+            self.commands.send(ev.AgentStateRequested(str(agent.id), state, reason))
+
+    def send_after_commit(self, session: Session, command: ev.Event) -> None:
+        """Send once the caller's transaction commits (never if it rolls back).
+
+        The router's effects are written back to SQL rows this transaction creates; sent any
+        earlier, the router could act before those rows are visible to other connections.
+        """
+        pending: list[ev.Event] | None = session.info.get("routing_commands")
+        if pending is None:
+            pending = session.info["routing_commands"] = []
+            event.listen(session, "after_commit", self._flush_pending, once=True)
+            event.listen(session, "after_rollback", _drop_pending, once=True)
+        pending.append(command)
+
+    def _flush_pending(self, session: Session) -> None:
+        for command in session.info.pop("routing_commands", []):
+            self.commands.send(command)
+
+    def agent_changed(self, agent: Agent) -> None:
+        self.commands.send(
+            ev.AgentUpdated(
+                str(agent.id),
+                skills=agent.skill_levels(),
+                attributes=dict(agent.attributes),
+                capacity=CapacityProfile.from_dict(agent.capacity) if agent.capacity else None,
+            )
+        )
+
+    def wrap_up_done(self, agent_id: int, task_id: str) -> None:
+        self.commands.send(ev.WrapUpEnded(str(agent_id), task_id))
+
+    def config_changed(self, session: Session) -> None:
+        """Send the router the queues and plans as they are now in SQL."""
+        session.flush()
+        self.send_after_commit(session, ev.ConfigChanged(load_routing_config(session)))
+
+
+def _drop_pending(session: Session) -> None:
+    session.info.pop("routing_commands", None)

@@ -1,0 +1,62 @@
+"""The router process's composition root: wires Redis, SQL and sinks; runs until SIGTERM.
+
+Two threads: the router (leader or hot standby) and the publisher draining the outbox.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+
+from contactcentre.platform.heartbeat import Heartbeat
+from contactcentre.platform.runtime import build_runtime
+from contactcentre.router.config_loader import load_routing_config
+from contactcentre.router.publisher import Publisher
+from contactcentre.router.router import Router
+from contactcentre.router.sinks import EventLogSink, RedisProjection, SocketIONotifier
+from contactcentre.settings import Settings
+from routing.config import RoutingConfig
+
+log = logging.getLogger(__name__)
+
+
+def run_router(settings: Settings) -> None:
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s"
+    )
+    runtime = build_runtime(settings)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+
+    def config() -> RoutingConfig:
+        with runtime.db.session() as session:
+            return load_routing_config(session)
+
+    router = Router(runtime.redis, config)
+    publisher = Publisher(
+        runtime.redis,
+        [
+            EventLogSink(runtime.db),
+            RedisProjection(runtime.redis),
+            SocketIONotifier(runtime.redis_url),
+        ],
+    )
+    beat = Heartbeat(runtime.redis, "router", settings.heartbeat_seconds).start()
+    threads = [
+        threading.Thread(target=router.run, args=(stop,), name="router", daemon=True),
+        threading.Thread(target=publisher.run, args=(stop,), name="publisher", daemon=True),
+    ]
+    for thread in threads:
+        thread.start()
+    try:
+        while not stop.wait(0.5):
+            if not all(t.is_alive() for t in threads):
+                log.error("a router thread died; exiting so the process manager restarts us")
+                stop.set()
+    finally:
+        for thread in threads:
+            thread.join(timeout=5)
+        beat.stop()
+        runtime.close()

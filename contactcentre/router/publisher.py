@@ -1,0 +1,69 @@
+"""Delivers the router's decisions from the outbox to their sinks, at least once.
+
+Each sink is idempotent (keys derived from the outbox entry id), so a redelivery changes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from typing import Any, Protocol
+
+import redis
+
+from contactcentre.router.streams import OUTBOX, PUBLISHER_GROUP
+
+log = logging.getLogger(__name__)
+
+
+class EffectSink(Protocol):
+    """Somewhere decisions go: the event log, Redis projections, agents' browsers."""
+
+    def deliver(self, entry_id: str, deliveries: list[dict[str, Any]]) -> None: ...
+
+
+class Publisher:
+    def __init__(
+        self, client: redis.Redis, sinks: list[EffectSink], *, consumer: str = "publisher"
+    ) -> None:
+        self._redis = client
+        self._sinks = sinks
+        self._consumer = consumer
+        self._read_id = "0"
+
+    def run(self, stop: threading.Event) -> None:
+        self._ensure_group()
+        while not stop.is_set():
+            try:
+                self.step()
+            except redis.RedisError as exc:
+                log.warning("publisher lost Redis (%s); retrying", exc)
+                stop.wait(0.5)
+            except Exception:
+                # A sink failed (e.g. the database is down): the entry stays pending and is
+                # delivered again from the pending list.
+                log.exception("publisher could not deliver; will retry")
+                self._read_id = "0"
+                stop.wait(0.5)
+
+    def _ensure_group(self) -> None:
+        try:
+            self._redis.xgroup_create(OUTBOX, PUBLISHER_GROUP, id="0", mkstream=True)
+        except redis.ResponseError as exc:
+            if "BUSYGROUP" not in str(exc):
+                raise
+
+    def step(self, block_ms: int = 200) -> int:
+        reply: Any = self._redis.xreadgroup(
+            PUBLISHER_GROUP, self._consumer, {OUTBOX: self._read_id}, count=100, block=block_ms
+        )
+        entries = reply[0][1] if reply else []
+        if self._read_id == "0" and not entries:
+            self._read_id = ">"
+        for entry_id, fields in entries:
+            deliveries = json.loads(fields["effects"]) if fields else []
+            for sink in self._sinks:
+                sink.deliver(entry_id, deliveries)
+            self._redis.xack(OUTBOX, PUBLISHER_GROUP, entry_id)
+        return len(entries)

@@ -1,0 +1,20 @@
+"""Redis keys of the routing pipeline, in one place so every process agrees on them.
+
+commands -> (router) -> journal + outbox (one atomic commit) -> (publisher) -> the world.
+"""
+
+from __future__ import annotations
+
+COMMANDS = "cc:routing:commands"  # what web processes ask for (consumer group "router")
+JOURNAL = "cc:routing:journal"  # what the router applied, with the time it applied it
+OUTBOX = "cc:routing:outbox"  # what the router decided, to be delivered (group "publisher")
+SNAPSHOT = "cc:routing:snapshot"  # engine state + the journal id it includes
+LEADER = "cc:routing:leader"  # leader lock: one active router, the others stand by
+RESERVATION = "cc:routing:reservation:"  # + reservation id -> {agent_id, task_id, expires_at}
+AGENT_STATE = "cc:routing:agent:"  # + agent id -> {state, reason, since}
+WAITING = "cc:routing:waiting:"  # + task id -> {queue_id, position, ewt_seconds} (short TTL)
+ROUTER_GROUP = "router"
+ROUTER_CONSUMER = "leader"  # one name, so a new leader inherits the old one's pending commands
+PUBLISHER_GROUP = "publisher"
+COMMANDS_MAXLEN = 200_000
+OUTBOX_MAXLEN = 200_000

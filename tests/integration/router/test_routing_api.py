@@ -1,0 +1,211 @@
+"""The routing pipeline through the API: sign in, submit, offer, accept, complete, trace."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from contactcentre.interactions import event_log
+from tests.integration.router.conftest import eventually
+
+
+@pytest.fixture
+def floor(client: Any, admin: Any, make_user: Any, running_router: Any) -> dict[str, Any]:
+    """One billing queue and two agents: a billing expert and a novice."""
+    h = admin["headers"]
+    client.post("/api/v1/skills", json={"name": "billing"}, headers=h)
+    queue = client.post(
+        "/api/v1/queues",
+        json={
+            "name": "Billing",
+            "expression": "skills.billing >= 3",
+            "strategy": "most_skilled",
+            "skill": "billing",
+            "wrap_up_seconds": 0,
+        },
+        headers=h,
+    ).get_json()
+    expert, novice = make_user("agent"), make_user("agent")
+    client.patch(f"/api/v1/agents/{expert['agent_id']}", json={"skills": {"billing": 9}}, headers=h)
+    client.patch(f"/api/v1/agents/{novice['agent_id']}", json={"skills": {"billing": 4}}, headers=h)
+    for agent in (expert, novice):
+        response = client.post(
+            f"/api/v1/agents/{agent['agent_id']}/state",
+            json={"state": "available"},
+            headers=agent["headers"],
+        )
+        assert response.status_code == 202
+    for agent in (expert, novice):
+        eventually(
+            lambda a=agent: (
+                client.get(f"/api/v1/agents/{a['agent_id']}/state", headers=h).get_json()["state"]
+                == "available"
+            )
+        )
+    return {"queue": queue, "expert": expert, "novice": novice, "admin": admin}
+
+
+def _offer_for(app: Any, agent_id: int) -> str | None:
+    redis = app.extensions["contactcentre"].redis
+    for key in redis.scan_iter("cc:routing:reservation:*"):
+        data = redis.hgetall(key)
+        if data["agent_id"] == str(agent_id) and data["state"] == "offered":
+            return key.rsplit(":", 1)[1]
+    return None
+
+
+def test_task_goes_to_the_most_skilled_agent(app: Any, client: Any, floor: Any) -> None:
+    """A billing task is offered to the expert; accepting and completing is all logged."""
+    h = floor["admin"]["headers"]
+    task = client.post(
+        "/api/v1/tasks", json={"channel": "voice", "queue_id": floor["queue"]["id"]}, headers=h
+    ).get_json()
+    expert = floor["expert"]
+    reservation = eventually(lambda: _offer_for(app, expert["agent_id"]))
+    assert (
+        client.post(
+            f"/api/v1/reservations/{reservation}/accept", headers=expert["headers"]
+        ).status_code
+        == 202
+    )
+    eventually(
+        lambda: (
+            client.get(f"/api/v1/agents/{expert['agent_id']}/state", headers=h).get_json()["state"]
+            == "busy"
+        )
+    )
+    assert (
+        client.post(
+            f"/api/v1/tasks/{task['task_id']}/complete", headers=expert["headers"]
+        ).status_code
+        == 202
+    )
+    db = app.extensions["contactcentre"].db
+
+    def kinds() -> list[str]:
+        with db.session() as session:
+            return [e.type for e in event_log.for_interaction(session, task["task_id"])]
+
+    eventually(lambda: "completed" in kinds())
+    assert kinds()[:4] == ["created", "queued", "offered", "accepted"]
+    trace = client.get(f"/api/v1/tasks/{task['task_id']}/trace", headers=h).get_json()
+    offer = next(e for e in trace["entries"] if e["kind"] == "offer")
+    assert offer["candidates"][0]["agent_id"] == str(expert["agent_id"])
+
+
+def test_another_agents_offer_cannot_be_taken(app: Any, client: Any, floor: Any) -> None:
+    """An agent cannot accept an offer made to someone else (403), nor an unknown one (404)."""
+    client.post(
+        "/api/v1/tasks",
+        json={"channel": "voice", "queue_id": floor["queue"]["id"]},
+        headers=floor["admin"]["headers"],
+    )
+    reservation = eventually(lambda: _offer_for(app, floor["expert"]["agent_id"]))
+    novice = floor["novice"]["headers"]
+    assert (
+        client.post(f"/api/v1/reservations/{reservation}/accept", headers=novice).status_code == 403
+    )
+    assert client.post("/api/v1/reservations/r999/accept", headers=novice).status_code == 404
+
+
+def test_rejected_offer_moves_on(app: Any, client: Any, floor: Any) -> None:
+    """When the expert rejects, the novice gets the offer."""
+    client.post(
+        "/api/v1/tasks",
+        json={"channel": "voice", "queue_id": floor["queue"]["id"]},
+        headers=floor["admin"]["headers"],
+    )
+    reservation = eventually(lambda: _offer_for(app, floor["expert"]["agent_id"]))
+    client.post(
+        f"/api/v1/reservations/{reservation}/reject",
+        json={"reason": "on a call"},
+        headers=floor["expert"]["headers"],
+    )
+    assert eventually(lambda: _offer_for(app, floor["novice"]["agent_id"]))
+
+
+def test_break_needs_a_reason(client: Any, floor: Any) -> None:
+    """Going on break without a listed reason is refused naming the field."""
+    agent = floor["novice"]
+    response = client.post(
+        f"/api/v1/agents/{agent['agent_id']}/state",
+        json={"state": "break"},
+        headers=agent["headers"],
+    )
+    assert response.status_code == 422
+    assert "reason" in response.get_json()["error"]["message"]
+
+
+def test_agents_set_only_their_own_state(client: Any, floor: Any) -> None:
+    """An agent cannot put a colleague on break; a supervisor can (audited)."""
+    target = floor["expert"]["agent_id"]
+    body = {"state": "break", "reason": "coaching"}
+    assert (
+        client.post(
+            f"/api/v1/agents/{target}/state", json=body, headers=floor["novice"]["headers"]
+        ).status_code
+        == 403
+    )
+    assert (
+        client.post(
+            f"/api/v1/agents/{target}/state", json=body, headers=floor["admin"]["headers"]
+        ).status_code
+        == 202
+    )
+
+
+def test_dry_run_explains_the_choice(client: Any, floor: Any) -> None:
+    """A dry run names the queue and the agent it would offer to, without routing anything."""
+    h = floor["admin"]["headers"]
+    result = client.post(
+        "/api/v1/routing/dry-run",
+        json={"attributes": {"queue_id": str(floor["queue"]["id"])}},
+        headers=h,
+    ).get_json()
+    assert result["queue_id"] == str(floor["queue"]["id"])
+    assert result["would_offer_to"] == str(floor["expert"]["agent_id"])
+    assert any(entry["kind"] == "offer" for entry in result["trace"])
+
+
+def test_plan_crud_validates(client: Any, floor: Any) -> None:
+    """A routing plan must name existing queues and valid expressions; a good one is stored."""
+    h = floor["admin"]["headers"]
+    qid = floor["queue"]["id"]
+    bad_queue = client.post(
+        "/api/v1/routing-plans", json={"name": "P", "steps": [{"queue_id": 999}]}, headers=h
+    )
+    assert bad_queue.status_code == 422
+    assert bad_queue.get_json()["error"]["field"] == "steps[0].queue_id"
+    bad_expr = client.post(
+        "/api/v1/routing-plans",
+        json={"name": "P", "filter": "intent == ", "steps": [{"queue_id": qid}]},
+        headers=h,
+    )
+    assert bad_expr.get_json()["error"]["field"] == "filter"
+    both = client.post(
+        "/api/v1/routing-plans",
+        json={"name": "P", "steps": [{"queue_id": qid, "exit": "voicemail"}]},
+        headers=h,
+    )
+    assert both.status_code == 422
+    good = client.post(
+        "/api/v1/routing-plans",
+        json={
+            "name": "Billing",
+            "filter": 'intent == "billing"',
+            "steps": [{"queue_id": qid, "timeout_seconds": 30}, {"exit": "callback"}],
+        },
+        headers=h,
+    )
+    assert good.status_code == 201, good.get_json()
+
+
+def test_transfer_needs_one_target(client: Any, floor: Any) -> None:
+    """A transfer names exactly one of queue_id and agent_id."""
+    h = floor["admin"]["headers"]
+    task = client.post(
+        "/api/v1/tasks", json={"channel": "chat", "queue_id": floor["queue"]["id"]}, headers=h
+    ).get_json()
+    response = client.post(f"/api/v1/tasks/{task['task_id']}/transfer", json={}, headers=h)
+    assert response.status_code == 422
