@@ -109,9 +109,7 @@ class TaskCommands(TaskFlow):
     def _restart_wait(self, task: TaskRecord) -> None:
         task.queued_at = self.now
         task.excluded = []
-        plan = self.plans.get(task.plan_id)
-        if plan is not None:
-            self.timers.set("maxwait", task.task_id, self.now + plan.max_wait_seconds)
+        self.timers.set("maxwait", task.task_id, self.now + task.max_wait_seconds)
 
     def _transferred(self, event: ev.TaskTransferred) -> None:
         task = self.tasks.get(event.task_id)
@@ -159,5 +157,12 @@ class TaskCommands(TaskFlow):
         if freed is not None:
             self.route_agent(freed)
         self._restart_wait(task)
-        if task.transferred or self._enter_step(task, task.step_index):
+        plan = self.plans.get(task.plan_id)
+        if task.transferred or plan is None or task.step_index >= len(plan.steps):
+            # Pinned by a transfer, or its plan changed under it: back to the same queue.
+            if task.queue_id in self.queues:
+                self._queue(task)
+            else:
+                self._exit(task, "message", "")
+        elif self._enter_step(task, task.step_index):
             self._queue(task)

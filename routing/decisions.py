@@ -1,6 +1,6 @@
 """Routing decisions: match a waiting task to a free agent (and back), make offers, explain why.
 
-The Matcher holds the engine's state and indexes; routing/engine.py adds the event handlers.
+The Matcher holds state and indexes; lifecycle.py, commands.py and engine.py add the events.
 """
 
 from __future__ import annotations

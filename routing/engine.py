@@ -244,6 +244,7 @@ class Engine(TaskCommands):
                 self._exit(task, "message", "")
                 continue
             task.plan_id, task.transferred = new_plan.id, False
+            task.max_wait_seconds = new_plan.max_wait_seconds
             self.traces.add(self.now, task.task_id, "step", f"plan changed: {why}")
             if self._enter_step(task, 0):
                 self._queue(task)

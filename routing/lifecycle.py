@@ -79,6 +79,7 @@ class TaskFlow(Matcher):
             created,
             plan.id if plan else "",
             self.counter,
+            max_wait_seconds=plan.max_wait_seconds if plan else 600.0,
             queued_at=self.now,
         )
         self.tasks[task.task_id] = task
@@ -87,7 +88,7 @@ class TaskFlow(Matcher):
             self.traces.add(self.now, task.task_id, "submitted", summary)
             self._exit(task, "message", "")
             return
-        self.timers.set("maxwait", task.task_id, self.now + plan.max_wait_seconds)
+        self.timers.set("maxwait", task.task_id, self.now + task.max_wait_seconds)
         if self._enter_step(task, 0):
             self._queue(task, preferred=True, why=summary)
         else:

@@ -1,7 +1,6 @@
 """Indexes that make a routing decision cheap: lanes of eligible agents and pools per channel.
 
-A lane is a queue narrowed by a step expression; its pool per channel holds the waiting tasks
-and the free agents in sorted order, so a decision looks at the front instead of everyone.
+A lane (queue + step expression) has a pool per channel: waiting tasks and free agents, sorted.
 """
 
 from __future__ import annotations

@@ -73,6 +73,7 @@ class TaskRecord:
     created_at: float
     plan_id: str
     seq: int  # arrival order, the last tie-break
+    max_wait_seconds: float = 600.0  # from the plan at submission; survives config changes
     step_index: int = 0
     priority: int = 0
     status: str = "new"  # held, waiting, offered, assigned

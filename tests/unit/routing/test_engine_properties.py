@@ -127,6 +127,9 @@ ops = st.one_of(
     st.tuples(st.just("wrap_up_end"), st.sampled_from(AGENTS), st.integers(0, 3)),
     st.tuples(st.just("tick"), st.floats(0, 40)),
     st.tuples(st.just("stale"), st.sampled_from(["r999", "t999"])),
+    st.tuples(
+        st.just("config"), st.sampled_from(["weighted_random", "round_robin"]), st.booleans()
+    ),
 )
 
 
@@ -204,6 +207,16 @@ def event_for(  # noqa: PLR0911 (one return per generated operation kind)
         return ev.WrapUpEnded(op[1], tasks[op[2] % len(tasks)]) if tasks else None
     if kind == "tick":
         return ev.Tick()
+    if kind == "config":
+        # An admin edit mid-stream: another q2 strategy, optionally dropping plan "pa".
+        config = make_config(op[1], engine.config.priority_aging_seconds)
+        if op[2]:
+            config = RoutingConfig(
+                queues=config.queues,
+                plans=[plan for plan in config.plans if plan.id != "pa"],
+                priority_aging_seconds=config.priority_aging_seconds,
+            )
+        return ev.ConfigChanged(config)
     if kind == "stale":
         return ev.OfferAccepted(op[1]) if op[1].startswith("r") else ev.TaskCompleted(op[1])
     if not live:
