@@ -1,6 +1,6 @@
 """The router process's composition root: wires Redis, SQL and sinks; runs until SIGTERM.
 
-Two threads: the router (leader or hot standby) and the publisher draining the outbox.
+Threads: the router (leader or hot standby) and two publishers draining the outbox.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from contactcentre.router.config_loader import load_routing_config
 from contactcentre.router.publisher import Publisher
 from contactcentre.router.router import Router
 from contactcentre.router.sinks import EventLogSink, RedisProjection, SocketIONotifier
+from contactcentre.router.streams import EVENT_LOG_GROUP, NOTIFY_GROUP
 from contactcentre.settings import Settings
 from routing.config import RoutingConfig
 
@@ -35,18 +36,19 @@ def run_router(settings: Settings) -> None:
             return load_routing_config(session)
 
     router = Router(runtime.redis, config)
-    publisher = Publisher(
+    # Two consumer groups on the outbox, so a slow or unavailable database never delays offers.
+    # Projections before the notifier: an offer that reaches a browser can already be accepted.
+    notify = Publisher(
         runtime.redis,
-        [
-            EventLogSink(runtime.db),
-            RedisProjection(runtime.redis),
-            SocketIONotifier(runtime.redis_url),
-        ],
+        [RedisProjection(runtime.redis), SocketIONotifier(runtime.redis_url)],
+        group=NOTIFY_GROUP,
     )
+    record = Publisher(runtime.redis, [EventLogSink(runtime.db)], group=EVENT_LOG_GROUP)
     beat = Heartbeat(runtime.redis, "router", settings.heartbeat_seconds).start()
     threads = [
         threading.Thread(target=router.run, args=(stop,), name="router", daemon=True),
-        threading.Thread(target=publisher.run, args=(stop,), name="publisher", daemon=True),
+        threading.Thread(target=notify.run, args=(stop,), name="notify", daemon=True),
+        threading.Thread(target=record.run, args=(stop,), name="event-log", daemon=True),
     ]
     for thread in threads:
         thread.start()

@@ -12,7 +12,7 @@ from typing import Any, Protocol
 
 import redis
 
-from contactcentre.router.streams import OUTBOX, PUBLISHER_GROUP
+from contactcentre.router.streams import OUTBOX
 
 log = logging.getLogger(__name__)
 
@@ -25,10 +25,16 @@ class EffectSink(Protocol):
 
 class Publisher:
     def __init__(
-        self, client: redis.Redis, sinks: list[EffectSink], *, consumer: str = "publisher"
+        self,
+        client: redis.Redis,
+        sinks: list[EffectSink],
+        *,
+        group: str = "publisher",
+        consumer: str = "publisher",
     ) -> None:
         self._redis = client
         self._sinks = sinks
+        self._group = group
         self._consumer = consumer
         self._read_id = "0"
 
@@ -49,14 +55,14 @@ class Publisher:
 
     def _ensure_group(self) -> None:
         try:
-            self._redis.xgroup_create(OUTBOX, PUBLISHER_GROUP, id="0", mkstream=True)
+            self._redis.xgroup_create(OUTBOX, self._group, id="0", mkstream=True)
         except redis.ResponseError as exc:
             if "BUSYGROUP" not in str(exc):
                 raise
 
     def step(self, block_ms: int = 200) -> int:
         reply: Any = self._redis.xreadgroup(
-            PUBLISHER_GROUP, self._consumer, {OUTBOX: self._read_id}, count=100, block=block_ms
+            self._group, self._consumer, {OUTBOX: self._read_id}, count=100, block=block_ms
         )
         entries = reply[0][1] if reply else []
         if self._read_id == "0" and not entries:
@@ -65,5 +71,5 @@ class Publisher:
             deliveries = json.loads(fields["effects"]) if fields else []
             for sink in self._sinks:
                 sink.deliver(entry_id, deliveries)
-            self._redis.xack(OUTBOX, PUBLISHER_GROUP, entry_id)
+            self._redis.xack(OUTBOX, self._group, entry_id)
         return len(entries)
