@@ -184,7 +184,8 @@ def main() -> None:
         "timer_lateness_max_ms": round(max(lateness), 1),
         "timers_measured": len(lateness),
         "goal_timer_lateness_ms": 100,
-        "machine": f"{platform.machine()} {os.cpu_count()} cores, Python {platform.python_version()}",
+        "machine": f"{platform.machine()} {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}",
     }
     result["p50_over_rtt"] = round(result["p50_ms"] / result["redis_rtt_p50_ms"], 1)
     result["p99_over_rtt_p99"] = round(result["p99_ms"] / result["redis_rtt_p99_ms"], 1)
