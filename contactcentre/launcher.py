@@ -1,7 +1,9 @@
 """`make run`: one command that brings the platform up on a fresh machine and down on Ctrl-C.
 
 Starts the embedded Valkey (unless REDIS_URL is set), migrates, seeds demo data on first run,
-then runs every Procfile process in its own process group so Ctrl-C leaves nothing behind.
+then runs every Procfile process (and, unless CC_DEMO_PROCESSES=false, the Procfile.demo ones,
+such as the telephony emulator with demo traffic) in its own process group, so Ctrl-C leaves
+nothing behind.
 """
 
 from __future__ import annotations
@@ -40,6 +42,15 @@ def procfile_entries(path: Path) -> list[tuple[str, str]]:
     return entries
 
 
+def _launch_list() -> list[tuple[str, str]]:
+    entries = procfile_entries(PROJECT_ROOT / "Procfile")
+    demo = PROJECT_ROOT / "Procfile.demo"
+    # Demo-only processes are not production processes: /healthz does not expect them.
+    if demo.exists() and os.environ.get("CC_DEMO_PROCESSES", "true").lower() != "false":
+        entries += procfile_entries(demo)
+    return entries
+
+
 def run(settings: Settings) -> int:
     from contactcentre.demo import DEMO_PASSWORD, seed
     from contactcentre.store.db import Database
@@ -74,7 +85,7 @@ def run(settings: Settings) -> int:
         env["PYTHONUNBUFFERED"] = "1"
         # Procfile lines say `python`: make that the interpreter (venv) running us.
         env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
-        for name, command in procfile_entries(PROJECT_ROOT / "Procfile"):
+        for name, command in _launch_list():
             children.append(_spawn(name, command, env))
         if _wait_until_up(settings, children, stopping):
             _banner(settings, DEMO_PASSWORD)
