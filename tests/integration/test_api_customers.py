@@ -95,7 +95,7 @@ def test_patch_updates_and_recomputes(client: Any, admin: Any, maria: Any) -> No
 
 
 def test_import_all_or_nothing(client: Any, admin: Any) -> None:
-    """A CSV with a bad row imports nothing and says which row and column; skipping imports the rest."""
+    """A CSV with a bad row imports nothing and names row and column; skipping imports the rest."""
     csv = b"first_name,phone,email\nAl,202-555-0101,al@example.com\nBo,nope,bo@example.com\n"
     rejected = client.post(
         "/api/v1/customers/import",
