@@ -102,7 +102,10 @@ def _check_handler(interaction: Interaction) -> None:
     """Agents may act only on contacts assigned to them; supervisors on any."""
     if api_user().has_role(Role.SUPERVISOR):
         return
-    if interaction.agent_id is None or interaction.agent_id != _own_agent_id():
+    mine = _own_agent_id()
+    # The router's Redis projection is current; the SQL row catches up through the event log.
+    assigned = _client().assigned_agent(interaction.id) or interaction.agent_id
+    if mine is None or str(assigned) != str(mine):
         raise ApiError(403, "forbidden", "this contact is not assigned to you", "task_id")
 
 

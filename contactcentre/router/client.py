@@ -18,7 +18,7 @@ from contactcentre.interactions import event_log
 from contactcentre.interactions.event_log import NewEvent
 from contactcentre.router.commands import RoutingCommands
 from contactcentre.router.config_loader import load_routing_config
-from contactcentre.router.streams import AGENT_STATE, RESERVATION, WAITING
+from contactcentre.router.streams import AGENT_STATE, RESERVATION, TASK, WAITING
 from contactcentre.store.models import Agent, Customer, Interaction
 from routing import events as ev
 from routing.config import CapacityProfile
@@ -106,6 +106,11 @@ class RoutingClient:
             .order_by(Interaction.created_at.desc())
             .limit(1)
         )
+        return None if agent_id is None else str(agent_id)
+
+    def assigned_agent(self, task_id: str) -> str | None:
+        """The agent the router assigned the task to (Redis projection; ahead of SQL)."""
+        agent_id: Any = self._redis.hget(TASK + task_id, "agent_id")
         return None if agent_id is None else str(agent_id)
 
     def complete(self, task_id: str) -> None:

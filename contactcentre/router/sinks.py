@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from contactcentre.interactions import event_log
 from contactcentre.interactions.event_log import NewEvent
-from contactcentre.router.streams import AGENT_STATE, RESERVATION
+from contactcentre.router.streams import AGENT_STATE, RESERVATION, TASK
 from contactcentre.store.db import Database
 from contactcentre.store.models import Interaction
 
@@ -129,6 +129,15 @@ class RedisProjection:
                 state = "accepted" if kind == "task_assigned" else effect["reason"]
                 pipe.hset(key, "state", state)
                 pipe.expire(key, RESERVATION_TTL_SECONDS)
+            if kind == "task_assigned":
+                pipe.hset(
+                    TASK + effect["task_id"],
+                    mapping={"agent_id": effect["agent_id"], "status": "assigned"},
+                )
+                pipe.expire(TASK + effect["task_id"], RESERVATION_TTL_SECONDS * 24)
+            elif kind == "task_ended":
+                pipe.hset(TASK + effect["task_id"], "status", "ended")
+                pipe.expire(TASK + effect["task_id"], RESERVATION_TTL_SECONDS)
             elif kind == "agent_state_changed":
                 pipe.hset(
                     AGENT_STATE + effect["agent_id"],

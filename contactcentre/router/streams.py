@@ -11,6 +11,7 @@ OUTBOX = "cc:routing:outbox"  # what the router decided, to be delivered (group 
 SNAPSHOT = "cc:routing:snapshot"  # engine state + the journal id it includes
 LEADER = "cc:routing:leader"  # leader lock: one active router, the others stand by
 RESERVATION = "cc:routing:reservation:"  # + reservation id -> {agent_id, task_id, expires_at}
+TASK = "cc:routing:task:"  # + task id -> {agent_id, status} (assigned/ended), for authorisation
 AGENT_STATE = "cc:routing:agent:"  # + agent id -> {state, reason, since}
 WAITING = "cc:routing:waiting:"  # + task id -> {queue_id, position, ewt_seconds} (short TTL)
 ROUTER_GROUP = "router"

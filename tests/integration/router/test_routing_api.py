@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from contactcentre.interactions import event_log
+from contactcentre.store.models import Interaction
 from tests.integration.router.conftest import eventually
 
 
@@ -69,11 +70,18 @@ def test_task_goes_to_the_most_skilled_agent(app: Any, client: Any, floor: Any) 
         ).status_code
         == 202
     )
-    eventually(
-        lambda: (
-            client.get(f"/api/v1/agents/{expert['agent_id']}/state", headers=h).get_json()["state"]
-            == "busy"
-        )
+    db = app.extensions["contactcentre"].db
+
+    def assigned_to_expert() -> bool:
+        # Acceptance is asynchronous (202): wait until the assignment is recorded.
+        with db.session() as session:
+            row = session.get(Interaction, task["task_id"])
+            return row is not None and row.agent_id == expert["agent_id"]
+
+    eventually(assigned_to_expert)
+    assert (
+        client.get(f"/api/v1/agents/{expert['agent_id']}/state", headers=h).get_json()["state"]
+        == "busy"
     )
     assert (
         client.post(
@@ -81,7 +89,6 @@ def test_task_goes_to_the_most_skilled_agent(app: Any, client: Any, floor: Any) 
         ).status_code
         == 202
     )
-    db = app.extensions["contactcentre"].db
 
     def kinds() -> list[str]:
         with db.session() as session:
