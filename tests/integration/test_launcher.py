@@ -47,6 +47,7 @@ def test_up_serves_health_and_ctrl_c_leaves_nothing(tmp_path: Path) -> None:
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
+        start_new_session=True,  # its own group, so SIGINT can go to the group like Ctrl-C
     )
     lines: list[str] = []
     try:
@@ -72,11 +73,15 @@ def test_up_serves_health_and_ctrl_c_leaves_nothing(tmp_path: Path) -> None:
         pids = [int(p) for p in re.findall(r"started \w+ \(pid (\d+)\)", "".join(lines))]
         assert len(pids) >= 2
     finally:
-        launcher.send_signal(signal.SIGINT)
+        # A terminal's Ctrl-C signals the whole foreground process group, not one process.
+        os.killpg(launcher.pid, signal.SIGINT)
         out, _ = launcher.communicate(timeout=60)
         lines.append(out)
     assert launcher.returncode == 0, "".join(lines)
-    assert "no process left behind" in "".join(lines)
+    output = "".join(lines)
+    assert "no process left behind" in output
+    shutdown = output[output.index("stopping") :]
+    assert "Traceback" not in shutdown, shutdown
     for pid in pids:
         assert not _group_alive(pid), f"process group {pid} still running"
     valkey_port_open = subprocess.run(
