@@ -101,7 +101,9 @@ def _register_blueprints(app: OpenAPI) -> None:
     from agent_ui import bp as ui_bp
     from contactcentre.auth.views import bp as auth_bp
     from contactcentre.health import bp as health_bp
+    from contactcentre.voice.webhooks import init_voice
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(health_bp)
     app.register_blueprint(ui_bp)
+    init_voice(app)

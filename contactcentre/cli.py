@@ -193,6 +193,29 @@ def customers_import(path: Path, skip_bad_rows: bool) -> None:
         sys.exit(1)
 
 
+@main.group()
+def ivr() -> None:
+    """IVR flows."""
+
+
+@ivr.command("check")
+@click.argument(
+    "directory", required=False, type=click.Path(file_okay=False, path_type=Path), default=None
+)
+def ivr_check(directory: Path | None) -> None:
+    """Validate every flow file (default: CC_IVR_FLOWS_DIR); exit 1 listing each problem."""
+    from ivr import check_flows
+
+    folder = directory or _settings().ivr_flows_dir
+    problems = check_flows(folder)
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    if problems:
+        click.echo(f"{len(problems)} problem(s) in {folder}", err=True)
+        sys.exit(1)
+    click.echo(f"all IVR flows in {folder} are valid")
+
+
 @main.command()
 def web() -> None:
     """Run the web process in the foreground (gunicorn, as in the Procfile)."""

@@ -6,9 +6,10 @@ Production-style names (`DATABASE_URL`, `REDIS_URL`) are accepted too, so a PaaS
 from __future__ import annotations
 
 import secrets
+from datetime import datetime
 from functools import cached_property
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import AliasChoices, Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -48,6 +49,24 @@ class Settings(BaseSettings):
     twilio_auth_token: str = "dev-auth-token-change-me"  # noqa: S105 - dev default only
     twilio_api_base_url: str | None = None  # set to the emulator's URL; None = Twilio itself
     twilio_caller_id: str = "+15005550006"
+    # Voice JS SDK access tokens are signed with an API key; the TwiML app places browser calls.
+    twilio_api_key_sid: str = "SK" + "0" * 32
+    twilio_api_key_secret: str = "dev-api-key-secret-change-me"  # noqa: S105 - dev default only
+    twilio_twiml_app_sid: str | None = None
+    voice_token_ttl_seconds: int = Field(default=3600, ge=60, le=86400)
+    # The demo's telephony emulator (Procfile.demo) listens here; development credentials talk
+    # to it instead of Twilio (see effective_twilio_api_base_url).
+    emulator_port: int = Field(default=5055, ge=1, le=65535)
+
+    ivr_flows_dir: Path = Field(default=PROJECT_ROOT / "config" / "ivr")
+    ivr_flow: str = "main"  # the flow id that answers inbound calls
+    # Pins the IVR's clock (business hours) for demos and benchmarks; None = the real time.
+    ivr_fixed_time: datetime | None = None
+    voice_hold_music_url: str = "http://com.twilio.music.classical.s3.amazonaws.com/BusyStrings.mp3"
+    voice_announce_seconds: float = Field(default=30.0, gt=0)  # position + EWT announcements
+    voice_callback_key: str = Field(default="1", pattern=r"^[0-9*#]$")
+    voice_max_wait_exit: Literal["voicemail", "callback", "message"] = "voicemail"
+    voice_recording_consent: str = "This call may be recorded for quality and training purposes."
 
     default_phone_region: str = Field(default="US", min_length=2, max_length=2)
     # CLV (currency units) at or above which a customer falls in each segment, best first.
@@ -103,6 +122,14 @@ class Settings(BaseSettings):
             raise ValueError("segments must be listed best first with descending amounts")
         return value
 
+    @field_validator("ivr_fixed_time")
+    @classmethod
+    def _aware_time(cls, value: datetime | None) -> datetime | None:
+        # A pinned time without a zone would make business hours depend on the host's zone.
+        if value is not None and value.tzinfo is None:
+            raise ValueError("needs a time zone, e.g. 2025-03-04T10:00:00-05:00")
+        return value
+
     @field_validator("processes", mode="before")
     @classmethod
     def _parse_processes(cls, value: object) -> object:
@@ -134,6 +161,19 @@ class Settings(BaseSettings):
             path.write_text(secrets.token_hex(32))
             path.chmod(0o600)
         return path.read_text().strip()
+
+    @property
+    def development_credentials(self) -> bool:
+        return self.twilio_account_sid == "AC" + "0" * 32
+
+    @property
+    def effective_twilio_api_base_url(self) -> str | None:
+        """The configured REST base URL; development credentials reach the demo emulator."""
+        if self.twilio_api_base_url:
+            return self.twilio_api_base_url
+        if self.development_credentials:
+            return f"http://127.0.0.1:{self.emulator_port}"
+        return None
 
     def expected_processes(self) -> list[str]:
         if self.processes is not None:

@@ -59,8 +59,11 @@ def register_api(app: OpenAPI) -> None:
         users,
     )
     from contactcentre.extensions import csrf
+    from contactcentre.voice import calls_api
 
-    for module in (skills, users, agents, presence, queues, plans, customers, tasks, traces):
+    for module in (
+        skills, users, agents, presence, queues, plans, customers, tasks, traces, calls_api
+    ):  # fmt: skip
         # The API checks X-CSRFToken itself for cookie sessions and skips it for bearer tokens.
         csrf.exempt(module.api)
         app.register_api(module.api)

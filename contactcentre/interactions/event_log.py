@@ -33,6 +33,8 @@ EVENT_TYPES = frozenset(
         "muted",
         "unmuted",
         "transferred",
+        "transfer_started",
+        "transfer_canceled",
         "conference_joined",
         "conference_left",
         "recording_started",

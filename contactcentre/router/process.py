@@ -17,6 +17,8 @@ from contactcentre.router.router import Router
 from contactcentre.router.sinks import EventLogSink, RedisProjection, SocketIONotifier
 from contactcentre.router.streams import EVENT_LOG_GROUP, NOTIFY_GROUP
 from contactcentre.settings import Settings
+from contactcentre.voice.context import build_voice_context
+from contactcentre.voice.routing_sink import TELEPHONY_GROUP, TelephonySink
 from routing.config import RoutingConfig
 
 log = logging.getLogger(__name__)
@@ -44,11 +46,19 @@ def run_router(settings: Settings) -> None:
         group=NOTIFY_GROUP,
     )
     record = Publisher(runtime.redis, [EventLogSink(runtime.db)], group=EVENT_LOG_GROUP)
+    # Calls react to assignments and exits in their own group: a slow Twilio API call never
+    # delays offers or the event log.
+    telephony = Publisher(
+        runtime.redis,
+        [TelephonySink(build_voice_context(runtime, with_flow=False))],
+        group=TELEPHONY_GROUP,
+    )
     beat = Heartbeat(runtime.redis, "router", settings.heartbeat_seconds).start()
     threads = [
         threading.Thread(target=router.run, args=(stop,), name="router", daemon=True),
         threading.Thread(target=notify.run, args=(stop,), name="notify", daemon=True),
         threading.Thread(target=record.run, args=(stop,), name="event-log", daemon=True),
+        threading.Thread(target=telephony.run, args=(stop,), name="telephony", daemon=True),
     ]
     for thread in threads:
         thread.start()

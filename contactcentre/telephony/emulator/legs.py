@@ -215,6 +215,7 @@ def finalize(carrier: Carrier, call: Call, status: CallStatus | None = None) -> 
         carrier.conferences.leave(call.sid, "hangup")
     if in_queue:
         carrier.queues.remove(call)
+    carrier.recordings.stop_all(call.sid)
     if call.record_call and call.start_time is not None:
         carrier.recordings.create(
             call, call.duration or 0, "OutboundAPI", status_callback=call.recording_status_callback

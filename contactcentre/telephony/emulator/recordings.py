@@ -60,6 +60,7 @@ class RecordingBook:
         self.carrier = carrier
         self._lock = threading.Lock()
         self._by_sid: dict[str, Recording] = {}
+        self._live: dict[str, tuple[float, str | None, str]] = {}
 
     def get(self, sid: str) -> Recording | None:
         with self._lock:
@@ -119,3 +120,67 @@ class RecordingBook:
                 purpose="recording-status",
             )
         return recording
+
+    # -- call recordings controlled over REST (Calls/{sid}/Recordings) -------------------
+    def start(self, call: Call, status_callback: str | None, method: str = "POST") -> Recording:
+        """Start recording a live call; completed (and called back) by `stop` or the hang-up."""
+        carrier = self.carrier
+        sid = sids.new_sid(sids.RECORDING)
+        recording = Recording(
+            sid=sid,
+            account_sid=call.account_sid,
+            call_sid=call.sid,
+            conference_sid=call.conference_sid,
+            duration=-1,
+            source="StartCallRecordingAPI",
+            start_time=carrier.clock.now(),
+            text="",
+            media_url=(
+                f"{carrier.media_base_url}/{defaults.API_VERSION}/Accounts/{call.account_sid}"
+                f"/Recordings/{sid}"
+            ),
+            status="in-progress",
+        )
+        with self._lock:
+            self._by_sid[sid] = recording
+            self._live[sid] = (carrier.clock.elapsed(), status_callback, method)
+        return recording
+
+    def stop(self, sid: str) -> Recording | None:
+        """Finish a live call recording and send its `completed` status callback."""
+        with self._lock:
+            recording = self._by_sid.get(sid)
+            live = self._live.pop(sid, None)
+        if recording is None or live is None:
+            return recording
+        began, callback, method = live
+        recording.duration = round(self.carrier.clock.elapsed() - began)
+        recording.status = "completed"
+        if callback:
+            self.carrier.callbacks.post(
+                recording.call_sid,
+                callback,
+                {
+                    "AccountSid": recording.account_sid,
+                    "CallSid": recording.call_sid,
+                    "RecordingSid": sid,
+                    "RecordingUrl": recording.media_url,
+                    "RecordingStatus": "completed",
+                    "RecordingDuration": str(recording.duration),
+                    "RecordingChannels": str(recording.channels),
+                    "RecordingStartTime": rfc2822(recording.start_time) or "",
+                    "RecordingSource": recording.source,
+                    "RecordingTrack": "both",
+                },
+                method=method,
+                call_sid=recording.call_sid,
+                purpose="recording-status",
+            )
+        return recording
+
+    def stop_all(self, call_sid: str) -> None:
+        """A call that ends stops its recordings (Twilio completes them at hang-up)."""
+        with self._lock:
+            live = [sid for sid in self._live if self._by_sid[sid].call_sid == call_sid]
+        for sid in live:
+            self.stop(sid)

@@ -100,6 +100,7 @@ def create_rest_app(carrier: Carrier) -> Flask:
     _conferences_api(app, carrier)
     _participants_api(app, carrier)
     _recordings_api(app, carrier)
+    _call_recordings_api(app, carrier)
     return app
 
 
@@ -358,3 +359,34 @@ def _recordings_api(app: Flask, carrier: Carrier) -> None:
                 404, defaults.ERR_NOT_FOUND, f"The requested resource {request.path} was not found"
             )
         return Response(recording.wav(), mimetype="audio/x-wav")
+
+
+def _call_recordings_api(app: Flask, carrier: Carrier) -> None:
+    """Recordings of a live call started and stopped over REST (Calls/{sid}/Recordings)."""
+
+    @app.post(f"{PREFIX}/Calls/<call_sid>/Recordings.json")
+    def start_call_recording(account_sid: str, call_sid: str) -> tuple[Response, int]:
+        call = carrier.get_call(call_sid)
+        if call is None:
+            raise RestError(404, defaults.ERR_NOT_FOUND, f"Call {call_sid} was not found")
+        with carrier.cond:
+            if call.is_over:
+                raise RestError(400, defaults.ERR_CALL_NOT_IN_PROGRESS, "Call is not in-progress.")
+        recording = carrier.recordings.start(
+            call,
+            request.form.get("RecordingStatusCallback"),
+            request.form.get("RecordingStatusCallbackMethod", "POST"),
+        )
+        return jsonify(recording_json(recording)), 201
+
+    @app.post(f"{PREFIX}/Calls/<call_sid>/Recordings/<sid>.json")
+    def update_call_recording(account_sid: str, call_sid: str, sid: str) -> Response:
+        recording = carrier.recordings.get(sid)
+        if recording is None or recording.call_sid != call_sid:
+            raise RestError(404, defaults.ERR_NOT_FOUND, f"Recording {sid} was not found")
+        status = request.form.get("Status", "")
+        if status not in ("stopped", "paused", "in-progress"):
+            raise RestError(400, defaults.ERR_INVALID_PARAM, f"Status {status!r} is not valid")
+        if status == "stopped":
+            carrier.recordings.stop(sid)
+        return jsonify(recording_json(recording))

@@ -1,0 +1,138 @@
+"""Connecting a reserved agent: dial the agent's leg into the call's conference, and once the agent
+is there, bring the caller in (or, for a callback, dial the customer). Each call is a conference."""
+
+from __future__ import annotations
+
+import logging
+
+from twilio.twiml.voice_response import VoiceResponse
+
+from contactcentre.store.models import Agent
+from contactcentre.voice import call_state as cs
+from contactcentre.voice.context import VoiceContext
+from contactcentre.voice.events import log_call_event
+from contactcentre.voice.prompts import say_options, text
+from contactcentre.voice.telephony import ConferenceEvents, TelephonyError
+
+log = logging.getLogger(__name__)
+
+
+def agent_address(agent: Agent | None, agent_id: str) -> str:
+    """The browser softphone (client:agent_<id>) unless the agent chose their phone."""
+    if agent is not None and agent.phone_number and agent.attributes.get("voice_leg") == "phone":
+        return agent.phone_number
+    return f"client:agent_{agent_id}"
+
+
+def connect_agent(ctx: VoiceContext, interaction_id: str, agent_id: str, reservation: str) -> None:
+    """On task_assigned: ring the agent's leg into the conference (once per reservation)."""
+    call = ctx.calls.get(interaction_id)
+    if call is None or call.phase == cs.ENDED:
+        return
+    if call.consult_agent_id == agent_id and call.consult_sid:
+        # A warm transfer's consulted agent is already on the call; routing just caught up.
+        ctx.calls.update(
+            interaction_id, agent_id=agent_id, agent_sid=call.consult_sid, consult_sid=""
+        )
+        ctx.calls.link_leg(call.consult_sid, interaction_id, "agent")
+        return
+    if not ctx.calls.claim(interaction_id, f"dial:{reservation}"):
+        return
+    with ctx.db.session() as session:
+        agent = session.get(Agent, int(agent_id)) if agent_id.isdigit() else None
+        address = agent_address(agent, agent_id)
+    conference = cs.conference_name(interaction_id)
+    try:
+        leg = ctx.telephony.add_participant(
+            conference,
+            address,
+            ctx.settings.twilio_caller_id,
+            label="agent",
+            status_callback=ctx.urls.status(),
+            events=ConferenceEvents(ctx.urls.conference_events()),
+        )
+    except TelephonyError as exc:
+        log.warning("could not ring agent %s for %s: %s", agent_id, interaction_id, exc)
+        ctx.routing.requeue(interaction_id, "agent_leg_failed")
+        return
+    ctx.calls.link_leg(leg.call_sid, interaction_id, "agent")
+    ctx.calls.update(
+        interaction_id,
+        phase=cs.CONNECTING,
+        agent_id=agent_id,
+        agent_sid=leg.call_sid,
+        conference=conference,
+        conference_sid=leg.conference_sid or "",
+    )
+
+
+def agent_joined(
+    ctx: VoiceContext, interaction_id: str, call_sid: str, conference_sid: str
+) -> None:
+    """The agent picked up: the call is answered; bring the customer into the room."""
+    call = ctx.calls.get(interaction_id)
+    if call is None or call.agent_sid != call_sid or call.phase != cs.CONNECTING:
+        return
+    ctx.calls.update(interaction_id, phase=cs.CONNECTED, conference_sid=conference_sid)
+    dial_customer = bool(call.callback or not call.customer_sid)
+    if not dial_customer:  # the caller was waiting: answered now (a dialled customer: on join)
+        log_answered(ctx, call, call_sid)
+    try:
+        if dial_customer:
+            leg = ctx.telephony.add_participant(
+                conference_sid or call.conference,
+                call.customer_number,
+                ctx.settings.twilio_caller_id,
+                label="customer",
+                status_callback=ctx.urls.status(),
+                events=ConferenceEvents(ctx.urls.conference_events()),
+                end_conference_on_exit=True,
+            )
+            ctx.calls.link_leg(leg.call_sid, interaction_id, "customer")
+            ctx.calls.update(interaction_id, customer_sid=leg.call_sid)
+        else:
+            ctx.telephony.redirect(call.customer_sid, ctx.urls.conference_join(interaction_id))
+    except TelephonyError as exc:
+        # The caller left meanwhile; their status callback ends the task.
+        log.info("could not bring the customer of %s in: %s", interaction_id, exc)
+
+
+def log_answered(ctx: VoiceContext, call: cs.LiveCall, call_sid: str) -> None:
+    now = ctx.clock()
+    ctx.calls.update(call.interaction_id, answered_at=now.timestamp())
+    with ctx.db.session() as session:
+        log_call_event(
+            session,
+            call.interaction_id,
+            "answered",
+            now,
+            "answered",
+            actor=f"agent:{call.agent_id}",
+            data={"agent_id": call.agent_id, "wait_seconds": _waited(call, now.timestamp())},
+        )
+
+
+def _waited(call: cs.LiveCall, now: float) -> float | None:
+    return round(now - call.queued_at, 3) if call.queued_at else None
+
+
+def join_twiml(ctx: VoiceContext, interaction_id: str) -> str:
+    """TwiML that puts the caller into the call's conference; leaving it ends the conference."""
+    call = ctx.calls.get(interaction_id)
+    response = VoiceResponse()
+    if call is None or call.phase not in (cs.CONNECTED, cs.TRANSFERRING):
+        response.hangup()
+        return str(response)
+    response.say(text("connecting", call.language), **say_options(call.language))
+    dial = response.dial()
+    dial.conference(
+        call.conference or cs.conference_name(interaction_id),
+        start_conference_on_enter=True,
+        end_conference_on_exit=True,
+        beep=False,
+        participant_label="customer",
+        status_callback=ctx.urls.conference_events(),
+        status_callback_event="start end join leave mute hold",
+        status_callback_method="POST",
+    )
+    return str(response)

@@ -1,0 +1,125 @@
+"""Click-to-dial: ring the agent's leg first, and when the agent is in the call's conference,
+dial the customer with the configured caller ID. The call is an outbound interaction."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+from twilio.twiml.voice_response import VoiceResponse
+
+from contactcentre.customers.errors import InvalidPhone
+from contactcentre.customers.phones import normalize_phone
+from contactcentre.store.models import Agent, Customer, Interaction
+from contactcentre.voice import call_state as cs
+from contactcentre.voice.agent_legs import agent_address
+from contactcentre.voice.context import VoiceContext
+from contactcentre.voice.events import log_call_event
+
+
+class DialError(ValueError):
+    """The number or customer cannot be dialled; `field` names the request field."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass(frozen=True)
+class PlacedCall:
+    interaction_id: str
+    call_sid: str
+
+
+def customer_number(session: Session, customer_id: int) -> str:
+    customer = session.get(Customer, customer_id)
+    if customer is None or customer.erased_at is not None:
+        raise DialError("customer_id", f"no customer with id {customer_id}")
+    phones = sorted(customer.phones, key=lambda p: not p.primary)
+    if not phones:
+        raise DialError("customer_id", f"customer {customer_id} has no phone number")
+    return phones[0].e164
+
+
+def dialable_number(raw: str, region: str) -> str:
+    try:
+        return normalize_phone(raw, region)
+    except InvalidPhone as exc:
+        raise DialError("number", f"cannot dial {raw!r}: {exc}") from None
+
+
+def place_call(
+    ctx: VoiceContext, agent: Agent, customer_id: int | None, number: str | None
+) -> PlacedCall:
+    now = ctx.clock()
+    with ctx.db.session() as session:
+        if customer_id is not None:
+            e164 = customer_number(session, customer_id)
+        else:
+            e164 = dialable_number(number or "", ctx.settings.default_phone_region)
+        interaction = Interaction(
+            id=str(uuid.uuid4()),
+            channel="outbound",
+            direction="outbound",
+            status="dialing",
+            customer_id=customer_id,
+            agent_id=agent.id,
+            to_address=e164,
+            attributes={"caller": e164, "caller_kind": "number", "click_to_dial": True},
+        )
+        session.add(interaction)
+        session.flush()
+        log_call_event(
+            session,
+            interaction.id,
+            "created",
+            now,
+            "created",
+            actor=f"agent:{agent.id}",
+            data={"channel": "outbound", "direction": "outbound", "click_to_dial": True},
+        )
+        address = agent_address(agent, str(agent.id))
+    iid = interaction.id
+    ctx.calls.put(
+        cs.LiveCall(
+            iid,
+            phase=cs.CONNECTING,
+            direction="outbound",
+            customer_number=e164,
+            agent_id=str(agent.id),
+            conference=cs.conference_name(iid),
+            routed=0,
+        )
+    )
+    leg = ctx.telephony.call(
+        address, ctx.settings.twilio_caller_id, ctx.urls.agent_leg(iid), ctx.urls.status()
+    )
+    ctx.calls.link_leg(leg.call_sid, iid, "agent")
+    ctx.calls.update(iid, agent_sid=leg.call_sid)
+    with ctx.db.session() as session:
+        row = session.get(Interaction, iid)
+        if row is not None:
+            row.external_id = leg.call_sid
+    return PlacedCall(iid, leg.call_sid)
+
+
+def agent_leg_twiml(ctx: VoiceContext, interaction_id: str, params: dict[str, str]) -> str:
+    """The agent answered: into the conference (the customer is dialled when they are in)."""
+    call = ctx.calls.get(interaction_id)
+    response = VoiceResponse()
+    if call is None or call.phase != cs.CONNECTING:
+        response.hangup()
+        return str(response)
+    dial = response.dial()
+    dial.conference(
+        call.conference,
+        start_conference_on_enter=True,
+        end_conference_on_exit=False,
+        beep=False,
+        participant_label="agent",
+        status_callback=ctx.urls.conference_events(),
+        status_callback_event="start end join leave mute hold",
+        status_callback_method="POST",
+    )
+    return str(response)

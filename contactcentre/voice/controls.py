@@ -1,0 +1,103 @@
+"""An agent's call controls: hold the customer, mute themselves, hang up, and the live state the
+console shows. Events for holds and mutes come from the conference callbacks (their real time)."""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from contactcentre.interactions import event_log
+from contactcentre.store.models import Interaction
+from contactcentre.voice import call_state as cs
+from contactcentre.voice.context import VoiceContext
+from contactcentre.voice.hangups import customer_left
+from contactcentre.voice.telephony import TelephonyError
+
+LIVE = (cs.CONNECTED, cs.TRANSFERRING)
+
+
+class CallNotLive(RuntimeError):
+    """The action needs a connected call (with an agent and a customer in its conference)."""
+
+
+def _live(call: cs.LiveCall) -> None:
+    if call.phase not in LIVE or not call.conference_ref:
+        raise CallNotLive(f"the call is {call.phase}, not connected")
+
+
+def hold(ctx: VoiceContext, call: cs.LiveCall, on: bool) -> None:
+    _live(call)
+    ctx.telephony.update_participant(
+        call.conference_ref, call.customer_sid, hold=on, hold_url=ctx.urls.hold_music()
+    )
+    ctx.calls.update(call.interaction_id, on_hold=int(on))
+
+
+def mute(ctx: VoiceContext, call: cs.LiveCall, on: bool) -> None:
+    _live(call)
+    ctx.telephony.update_participant(call.conference_ref, call.agent_sid, muted=on)
+    ctx.calls.update(call.interaction_id, muted=int(on))
+
+
+def hang_up(ctx: VoiceContext, call: cs.LiveCall) -> None:
+    """The agent ends the call: every leg goes, the router hears TaskCompleted."""
+    _live(call)
+    customer_left(ctx, call, "completed")
+    if call.customer_sid:
+        with contextlib.suppress(TelephonyError):  # the caller may have gone already
+            ctx.telephony.hang_up(call.customer_sid)
+
+
+def live_state(
+    session: Session, call: cs.LiveCall | None, interaction: Interaction
+) -> dict[str, Any]:
+    """{status, on_hold, muted, recording, participants, started_at} for the console."""
+    started = next(
+        (
+            e.occurred_at
+            for e in event_log.for_interaction(session, interaction.id)
+            if e.type == "answered"
+        ),
+        None,
+    )
+    if call is None:
+        return {
+            "status": interaction.status,
+            "on_hold": False,
+            "muted": False,
+            "recording": False,
+            "participants": [],
+            "started_at": started.isoformat() if started else None,
+        }
+    participants = []
+    if call.customer_sid and call.phase in LIVE:
+        participants.append(
+            {"role": "customer", "call_sid": call.customer_sid, "on_hold": bool(call.on_hold)}
+        )
+    if call.agent_sid and call.phase in (*LIVE, cs.CONNECTING):
+        participants.append(
+            {
+                "role": "agent",
+                "call_sid": call.agent_sid,
+                "agent_id": int(call.agent_id) if call.agent_id.isdigit() else None,
+                "muted": bool(call.muted),
+            }
+        )
+    if call.consult_sid:
+        participants.append(
+            {
+                "role": "consult",
+                "call_sid": call.consult_sid,
+                "agent_id": int(call.consult_agent_id) if call.consult_agent_id.isdigit() else None,
+            }
+        )
+    return {
+        "status": call.phase,
+        "on_hold": bool(call.on_hold),
+        "muted": bool(call.muted),
+        "recording": bool(call.recording_sid),
+        "participants": participants,
+        "started_at": started.isoformat() if started else None,
+    }

@@ -1,0 +1,115 @@
+"""The queue experience: hold music, position and estimated wait every few seconds from the
+router, a key for a callback that keeps the caller's place, and the routing plan's exits."""
+
+from __future__ import annotations
+
+import logging
+import math
+
+from twilio.twiml.voice_response import VoiceResponse
+
+from contactcentre.store.models import Interaction
+from contactcentre.voice import call_state as cs
+from contactcentre.voice.context import VoiceContext
+from contactcentre.voice.events import log_call_event
+from contactcentre.voice.prompts import say_options, text
+
+log = logging.getLogger(__name__)
+WAITING_PHASES = frozenset({cs.QUEUED, cs.CONNECTING})
+EXITS = frozenset({"voicemail", "callback", "message"})
+
+
+def wait_twiml(ctx: VoiceContext, interaction_id: str) -> str:
+    """One round of waiting: an announcement when due, music, listen for the callback key."""
+    call = ctx.calls.get(interaction_id)
+    response = VoiceResponse()
+    if call is None or call.phase not in WAITING_PHASES:
+        log.info("queue wait for %s in phase %s; hanging up", interaction_id, call and call.phase)
+        response.hangup()
+        return str(response)
+    now = ctx.clock().timestamp()
+    gather = response.gather(
+        input="dtmf",
+        num_digits=1,
+        timeout=1,
+        action=ctx.urls.queue_key(interaction_id),
+        method="POST",
+    )
+    if now - call.last_announced >= ctx.settings.voice_announce_seconds:
+        for sentence in announcement(ctx, call):
+            gather.say(sentence, **say_options(call.language))
+        ctx.calls.update(interaction_id, last_announced=now)
+    gather.play(ctx.settings.voice_hold_music_url)
+    response.redirect(ctx.urls.queue_wait(interaction_id), method="POST")
+    return str(response)
+
+
+def announcement(ctx: VoiceContext, call: cs.LiveCall) -> list[str]:
+    language = call.language
+    estimate = ctx.routing.estimate(call.interaction_id)
+    sentences = []
+    if estimate is not None:
+        sentences.append(text("position", language, position=estimate["position"]))
+        ewt = estimate["ewt_seconds"]
+        if ewt is not None and ewt >= 60:
+            sentences.append(text("wait_minutes", language, minutes=math.ceil(ewt / 60)))
+        elif ewt is not None:
+            sentences.append(text("wait_soon", language))
+    if call.customer_number:
+        sentences.append(text("callback_offer", language, key=ctx.settings.voice_callback_key))
+    return sentences
+
+
+def key_pressed(ctx: VoiceContext, interaction_id: str, digits: str) -> str:
+    """The callback key keeps the routing task waiting and lets the caller hang up."""
+    call = ctx.calls.get(interaction_id)
+    if (
+        call is None
+        or call.phase != cs.QUEUED
+        or digits != ctx.settings.voice_callback_key
+        or not call.customer_number
+    ):
+        return wait_twiml(ctx, interaction_id)
+    now = ctx.clock()
+    estimate = ctx.routing.estimate(interaction_id)
+    with ctx.db.session() as session:
+        interaction = session.get(Interaction, interaction_id)
+        if interaction is not None:
+            interaction.attributes = {**interaction.attributes, "callback": True}
+        log_call_event(
+            session,
+            interaction_id,
+            "callback_requested",
+            now,
+            "callback",
+            data={"source": "queue", "position": estimate["position"] if estimate else None},
+        )
+    # Phase first: the hang-up that follows must not count as an abandon.
+    ctx.calls.update(interaction_id, phase=cs.CALLBACK, callback=1)
+    response = VoiceResponse()
+    response.say(text("callback_confirm", call.language), **say_options(call.language))
+    response.hangup()
+    return str(response)
+
+
+def exit_twiml(ctx: VoiceContext, interaction_id: str, kind: str) -> str:
+    """Where the routing plan sends a caller it gives up on: voicemail, callback or a message."""
+    call = ctx.calls.get(interaction_id)
+    language = call.language if call else "en"
+    response = VoiceResponse()
+    if kind == "voicemail":
+        response.say(text("exit_voicemail", language), **say_options(language))
+        response.record(
+            action=ctx.urls.ivr_recording(interaction_id), max_length=120, play_beep=True
+        )
+    elif kind == "callback" and call is not None and call.customer_number:
+        from contactcentre.voice.callbacks import callback_after_exit
+
+        callback_after_exit(ctx, interaction_id)
+        response.say(text("exit_callback", language), **say_options(language))
+    else:
+        response.say(text("exit_message", language), **say_options(language))
+    if call is not None:
+        ctx.calls.update(interaction_id, phase=cs.ENDED)
+    response.hangup()
+    return str(response)

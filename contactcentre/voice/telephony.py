@@ -1,0 +1,78 @@
+"""The Telephony port: what the voice channel asks of the phone network, in its own words.
+
+TwilioTelephony implements it with the twilio SDK (against Twilio or the emulator); tests of the
+rules may use a fake.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+
+@dataclass(frozen=True)
+class Leg:
+    """A call leg the network created for us."""
+
+    call_sid: str
+    conference_sid: str | None = None
+
+
+@dataclass(frozen=True)
+class ConferenceEvents:
+    """Where a conference reports joins, leaves, holds and mutes."""
+
+    url: str
+    events: tuple[str, ...] = ("start", "end", "join", "leave", "mute", "hold")
+
+
+class Telephony(Protocol):
+    def call(self, to: str, from_: str, url: str, status_callback: str) -> Leg:
+        """Place an outbound call that runs the TwiML at `url` once answered."""
+        ...
+
+    def redirect(self, call_sid: str, url: str) -> None:
+        """Make a live call continue with the TwiML at `url`."""
+        ...
+
+    def hang_up(self, call_sid: str) -> None: ...
+
+    def add_participant(
+        self,
+        conference: str,
+        to: str,
+        from_: str,
+        *,
+        label: str,
+        status_callback: str,
+        events: ConferenceEvents,
+        end_conference_on_exit: bool = False,
+    ) -> Leg:
+        """Dial `to` into the conference (created if it does not exist yet)."""
+        ...
+
+    def update_participant(
+        self,
+        conference: str,
+        call_sid: str,
+        *,
+        hold: bool | None = None,
+        muted: bool | None = None,
+        hold_url: str | None = None,
+    ) -> None: ...
+
+    def remove_participant(self, conference: str, call_sid: str) -> None: ...
+
+    def announce(self, conference: str, url: str) -> None:
+        """Play the TwiML at `url` to everyone in the conference."""
+        ...
+
+    def start_recording(self, call_sid: str, status_callback: str) -> str:
+        """Start recording the call; returns the recording sid."""
+        ...
+
+    def stop_recording(self, call_sid: str, recording_sid: str) -> None: ...
+
+
+class TelephonyError(RuntimeError):
+    """The network refused or failed an action (the call ended, a bad number...)."""

@@ -1,0 +1,146 @@
+"""The Telephony port on the twilio SDK. With a base URL (the emulator) the SDK's own requests
+are re-addressed there; everything else is twilio-python unchanged."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+from twilio.base.exceptions import TwilioException
+from twilio.http.http_client import TwilioHttpClient
+from twilio.rest import Client
+
+from contactcentre.voice.telephony import ConferenceEvents, Leg, TelephonyError
+
+HTTP_TIMEOUT_SECONDS = 10
+
+
+class RebasedHttpClient(TwilioHttpClient):  # type: ignore[misc]
+    """Sends what the SDK addresses to https://*.twilio.com to `base_url` instead."""
+
+    def __init__(self, base_url: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.base_url = base_url.rstrip("/")
+
+    def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> Any:
+        parts = urlsplit(url)
+        if (parts.hostname or "").endswith("twilio.com"):
+            base = urlsplit(self.base_url)
+            url = urlunsplit((base.scheme, base.netloc, parts.path, parts.query, parts.fragment))
+        return super().request(method, url, *args, **kwargs)
+
+
+def twilio_client(account_sid: str, auth_token: str, base_url: str | None) -> Client:
+    http = (
+        RebasedHttpClient(base_url, timeout=HTTP_TIMEOUT_SECONDS)
+        if base_url
+        else TwilioHttpClient(timeout=HTTP_TIMEOUT_SECONDS)
+    )
+    return Client(account_sid, auth_token, http_client=http)
+
+
+class TwilioTelephony:
+    def __init__(self, client: Client) -> None:
+        self._client = client
+
+    def call(self, to: str, from_: str, url: str, status_callback: str) -> Leg:
+        try:
+            call = self._client.calls.create(
+                to=to,
+                from_=from_,
+                url=url,
+                status_callback=status_callback,
+                status_callback_event=["initiated", "answered", "completed"],
+            )
+        except TwilioException as exc:
+            raise TelephonyError(str(exc)) from exc
+        return Leg(call.sid)
+
+    def redirect(self, call_sid: str, url: str) -> None:
+        try:
+            self._client.calls(call_sid).update(url=url, method="POST")
+        except TwilioException as exc:
+            raise TelephonyError(str(exc)) from exc
+
+    def hang_up(self, call_sid: str) -> None:
+        try:
+            self._client.calls(call_sid).update(status="completed")
+        except TwilioException as exc:
+            raise TelephonyError(str(exc)) from exc
+
+    def add_participant(
+        self,
+        conference: str,
+        to: str,
+        from_: str,
+        *,
+        label: str,
+        status_callback: str,
+        events: ConferenceEvents,
+        end_conference_on_exit: bool = False,
+    ) -> Leg:
+        try:
+            participant = self._client.conferences(conference).participants.create(
+                from_=from_,
+                to=to,
+                label=label,
+                beep="false",
+                start_conference_on_enter=True,
+                end_conference_on_exit=end_conference_on_exit,
+                status_callback=status_callback,
+                status_callback_event=["initiated", "answered", "completed"],
+                conference_status_callback=events.url,
+                conference_status_callback_event=list(events.events),
+            )
+        except TwilioException as exc:
+            raise TelephonyError(str(exc)) from exc
+        return Leg(participant.call_sid, participant.conference_sid)
+
+    def update_participant(
+        self,
+        conference: str,
+        call_sid: str,
+        *,
+        hold: bool | None = None,
+        muted: bool | None = None,
+        hold_url: str | None = None,
+    ) -> None:
+        changes: dict[str, Any] = {}
+        if hold is not None:
+            changes["hold"] = hold
+            if hold and hold_url:
+                changes.update(hold_url=hold_url, hold_method="POST")
+        if muted is not None:
+            changes["muted"] = muted
+        try:
+            self._client.conferences(conference).participants(call_sid).update(**changes)
+        except TwilioException as exc:
+            raise TelephonyError(str(exc)) from exc
+
+    def remove_participant(self, conference: str, call_sid: str) -> None:
+        try:
+            self._client.conferences(conference).participants(call_sid).delete()
+        except TwilioException as exc:
+            raise TelephonyError(str(exc)) from exc
+
+    def announce(self, conference: str, url: str) -> None:
+        try:
+            self._client.conferences(conference).update(announce_url=url, announce_method="POST")
+        except TwilioException as exc:
+            raise TelephonyError(str(exc)) from exc
+
+    def start_recording(self, call_sid: str, status_callback: str) -> str:
+        try:
+            recording = self._client.calls(call_sid).recordings.create(
+                recording_status_callback=status_callback,
+                recording_status_callback_event=["in-progress", "completed"],
+            )
+        except TwilioException as exc:
+            raise TelephonyError(str(exc)) from exc
+        return str(recording.sid)
+
+    def stop_recording(self, call_sid: str, recording_sid: str) -> None:
+        try:
+            self._client.calls(call_sid).recordings(recording_sid).update(status="stopped")
+        except TwilioException as exc:
+            raise TelephonyError(str(exc)) from exc

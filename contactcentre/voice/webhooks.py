@@ -1,0 +1,172 @@
+"""The Twilio webhooks under /twilio: signed (403 otherwise), idempotent (a retry gets the first
+answer and changes nothing), and tolerant (unknown or late callbacks are logged and answered)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar, cast
+
+from flask import Blueprint, Flask, Response, current_app, request
+from twilio.twiml.voice_response import VoiceResponse
+
+from contactcentre.voice import (
+    agent_legs,
+    call_outcomes,
+    conference_events,
+    hangups,
+    inbound,
+    queue,
+    recording,
+)
+from contactcentre.voice.context import VoiceContext, build_voice_context
+from contactcentre.voice.replies import request_key
+from contactcentre.voice.signature import twilio_signed
+from contactcentre.voice.urls import PREFIX
+
+bp = Blueprint("twilio", __name__, url_prefix=PREFIX)
+F = TypeVar("F", bound=Callable[..., Any])
+TWIML = "text/xml"
+
+
+def voice_context() -> VoiceContext:
+    context: VoiceContext = current_app.extensions["voice"]
+    return context
+
+
+def init_voice(app: Flask) -> None:
+    """Load and check the IVR flow (a broken one stops start-up) and mount the webhooks."""
+    from contactcentre.extensions import csrf
+
+    app.extensions["voice"] = build_voice_context(app.extensions["contactcentre"], with_flow=True)
+    csrf.exempt(bp)  # Twilio cannot send a CSRF token; the signature authenticates it instead
+    app.register_blueprint(bp)
+
+
+def webhook(mimetype: str = TWIML) -> Callable[[F], F]:
+    """Signature check, then the first answer to this request is also every retry's answer."""
+
+    def decorator(view: F) -> F:
+        @wraps(view)
+        @twilio_signed
+        def wrapped(*args: Any, **kwargs: Any) -> Response:
+            params = request.form.to_dict() if request.method == "POST" else request.args.to_dict()
+            key = request_key(
+                request.headers.get("I-Twilio-Idempotency-Token"),
+                request.path + "?" + request.query_string.decode(),
+                params,
+            )
+            body = voice_context().replies.once(key, lambda: view(params, *args, **kwargs) or "")
+            status = 200 if body or mimetype == TWIML else 204
+            return Response(body, status, mimetype=mimetype)
+
+        return cast(F, wrapped)
+
+    return decorator
+
+
+@bp.post("/voice")
+@webhook()
+def incoming_call(params: dict[str, str]) -> str:
+    return inbound.answer_call(voice_context(), params)
+
+
+@bp.post("/ivr/<node>")
+@webhook()
+def ivr_answer(params: dict[str, str], node: str) -> str:
+    call_sid = request.args.get("call", "")
+    step = request.args.get("step", "")
+    if call_sid != params.get("CallSid") or not step.isdigit():
+        return inbound.hangup_twiml()
+    return inbound.answer_ivr(voice_context(), call_sid, int(step), params)
+
+
+@bp.post("/calls/<interaction_id>/queue")
+@webhook()
+def queue_wait(params: dict[str, str], interaction_id: str) -> str:
+    return queue.wait_twiml(voice_context(), interaction_id)
+
+
+@bp.post("/calls/<interaction_id>/queue-key")
+@webhook()
+def queue_key(params: dict[str, str], interaction_id: str) -> str:
+    return queue.key_pressed(voice_context(), interaction_id, params.get("Digits", ""))
+
+
+@bp.post("/calls/<interaction_id>/exit/<kind>")
+@webhook()
+def queue_exit(params: dict[str, str], interaction_id: str, kind: str) -> str:
+    return queue.exit_twiml(voice_context(), interaction_id, kind)
+
+
+@bp.post("/calls/<interaction_id>/join")
+@webhook()
+def conference_join(params: dict[str, str], interaction_id: str) -> str:
+    return agent_legs.join_twiml(voice_context(), interaction_id)
+
+
+@bp.post("/calls/<interaction_id>/agent-leg")
+@webhook()
+def outbound_agent_leg(params: dict[str, str], interaction_id: str) -> str:
+    from contactcentre.voice.click_to_dial import agent_leg_twiml
+
+    return agent_leg_twiml(voice_context(), interaction_id, params)
+
+
+@bp.post("/calls/<interaction_id>/voicemail")
+@webhook()
+def voicemail(params: dict[str, str], interaction_id: str) -> str:
+    recording.voicemail_left(voice_context(), interaction_id, params)
+    return inbound.hangup_twiml()
+
+
+@bp.post("/calls/<interaction_id>/transfer-done")
+@webhook()
+def ivr_transfer_done(params: dict[str, str], interaction_id: str) -> str:
+    call_outcomes.external_transfer_done(voice_context(), interaction_id, params)
+    return inbound.hangup_twiml()
+
+
+@bp.post("/status")
+@webhook(mimetype="text/plain")
+def call_status(params: dict[str, str]) -> str:
+    if params.get("CallStatus") in hangups.ENDED_STATUSES:
+        hangups.leg_ended(voice_context(), params.get("CallSid", ""), params["CallStatus"])
+    return ""
+
+
+@bp.post("/conference-events")
+@webhook(mimetype="text/plain")
+def conference_status(params: dict[str, str]) -> str:
+    conference_events.conference_event(voice_context(), params)
+    return ""
+
+
+@bp.post("/recording-status")
+@webhook(mimetype="text/plain")
+def recording_status(params: dict[str, str]) -> str:
+    recording.recording_status(voice_context(), params)
+    return ""
+
+
+@bp.post("/amd")
+@webhook(mimetype="text/plain")
+def amd_result(params: dict[str, str]) -> str:
+    call_outcomes.machine_detected(voice_context(), params)
+    return ""
+
+
+@bp.route("/hold-music", methods=["GET", "POST"])
+@twilio_signed
+def hold_music() -> Response:
+    response = VoiceResponse()
+    response.play(voice_context().settings.voice_hold_music_url, loop=0)
+    return Response(str(response), mimetype=TWIML)
+
+
+@bp.route("/consent", methods=["GET", "POST"])
+@twilio_signed
+def consent() -> Response:
+    response = VoiceResponse()
+    response.say(voice_context().settings.voice_recording_consent)
+    return Response(str(response), mimetype=TWIML)
