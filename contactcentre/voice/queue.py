@@ -36,25 +36,28 @@ def wait_twiml(ctx: VoiceContext, interaction_id: str) -> str:
         method="POST",
     )
     if now - call.last_announced >= ctx.settings.voice_announce_seconds:
-        for sentence in announcement(ctx, call):
+        sentences = announcement(ctx, call)
+        for sentence in sentences:
             gather.say(sentence, **say_options(call.language))
-        ctx.calls.update(interaction_id, last_announced=now)
+        if sentences:  # until the router has placed the call, try again next round
+            ctx.calls.update(interaction_id, last_announced=now)
     gather.play(ctx.settings.voice_hold_music_url)
     response.redirect(ctx.urls.queue_wait(interaction_id), method="POST")
     return str(response)
 
 
 def announcement(ctx: VoiceContext, call: cs.LiveCall) -> list[str]:
+    """Position, estimated wait and the callback offer; nothing until the router placed it."""
     language = call.language
     estimate = ctx.routing.estimate(call.interaction_id)
-    sentences = []
-    if estimate is not None:
-        sentences.append(text("position", language, position=estimate["position"]))
-        ewt = estimate["ewt_seconds"]
-        if ewt is not None and ewt >= 60:
-            sentences.append(text("wait_minutes", language, minutes=math.ceil(ewt / 60)))
-        elif ewt is not None:
-            sentences.append(text("wait_soon", language))
+    if estimate is None:
+        return []
+    sentences = [text("position", language, position=estimate["position"])]
+    ewt = estimate["ewt_seconds"]
+    if ewt is not None and ewt >= 60:
+        sentences.append(text("wait_minutes", language, minutes=math.ceil(ewt / 60)))
+    elif ewt is not None:
+        sentences.append(text("wait_soon", language))
     if call.customer_number:
         sentences.append(text("callback_offer", language, key=ctx.settings.voice_callback_key))
     return sentences

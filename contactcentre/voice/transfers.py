@@ -90,6 +90,7 @@ def warm(ctx: VoiceContext, call: cs.LiveCall, target: TransferTarget, actor: st
     else:
         assert target.number is not None
         address = target.number
+    _log(ctx, iid, "warm", target, actor, kind="transfer_started")  # before the hold it causes
     ctx.telephony.update_participant(
         call.conference_ref, call.customer_sid, hold=True, hold_url=ctx.urls.hold_music()
     )
@@ -109,7 +110,6 @@ def warm(ctx: VoiceContext, call: cs.LiveCall, target: TransferTarget, actor: st
         consult_sid=leg.call_sid,
         consult_agent_id="" if target.agent_id is None else str(target.agent_id),
     )
-    _log(ctx, iid, "warm", target, actor, kind="transfer_started")
 
 
 def complete(ctx: VoiceContext, call: cs.LiveCall, actor: str) -> None:
@@ -121,6 +121,7 @@ def complete(ctx: VoiceContext, call: cs.LiveCall, actor: str) -> None:
         agent_id=int(call.consult_agent_id) if call.consult_agent_id else None,
         number=None if call.consult_agent_id else "external",
     )
+    _log(ctx, iid, "warm", target, actor)  # before the unhold and the drop it causes
     ctx.telephony.update_participant(call.conference_ref, call.customer_sid, hold=False)
     leaving = call.agent_sid
     if call.consult_agent_id:
@@ -144,7 +145,6 @@ def complete(ctx: VoiceContext, call: cs.LiveCall, actor: str) -> None:
         ctx.telephony.remove_participant(call.conference_ref, leaving)
     except TelephonyError as exc:
         log.info("transferring agent of %s already gone: %s", iid, exc)
-    _log(ctx, iid, "warm", target, actor)
 
 
 def cancel(ctx: VoiceContext, call: cs.LiveCall, actor: str) -> None:

@@ -52,7 +52,7 @@ def voice_settings(settings: Settings, emulator: Emulator) -> Settings:
             "twilio_auth_token": AUTH_TOKEN,
             "twilio_api_base_url": emulator.base_url,
             "ivr_fixed_time": OPEN_HOURS,
-            "voice_announce_seconds": 5.0,
+            "voice_announce_seconds": 1.0,
         }
     )
 
@@ -82,7 +82,8 @@ def voice_app(voice_settings: Settings, redis_client: Any, emulator: Emulator) -
 
 @pytest.fixture
 def voice_client(voice_app: Any) -> FlaskClient:
-    return voice_app.test_client()
+    client: FlaskClient = voice_app.test_client()
+    return client
 
 
 @pytest.fixture
@@ -179,20 +180,15 @@ def floor(voice_client: FlaskClient, people: Any, router_threads: Any) -> dict[s
 
 
 def sign_in(client: FlaskClient, agent: dict[str, Any]) -> None:
+    """Sign the agent in and wait until routing knows (available, or already offered a call)."""
     response = client.post(
         f"/api/v1/agents/{agent['agent_id']}/state",
         json={"state": "available"},
         headers=agent["headers"],
     )
     assert response.status_code == 202
-    eventually(
-        lambda: (
-            client.get(
-                f"/api/v1/agents/{agent['agent_id']}/state", headers=agent["headers"]
-            ).get_json()["state"]
-            == "available"
-        )
-    )
+    url = f"/api/v1/agents/{agent['agent_id']}/state"
+    eventually(lambda: client.get(url, headers=agent["headers"]).get_json()["state"] != "offline")
 
 
 def offer_for(app: Any, agent_id: int) -> str | None:
@@ -224,6 +220,7 @@ def interaction_for(app: Any, call_sid: str) -> Interaction | None:
     from sqlalchemy import select
 
     with app.extensions["contactcentre"].db.session() as session:
-        return session.scalars(
+        found: Interaction | None = session.scalars(
             select(Interaction).where(Interaction.external_id == call_sid)
         ).first()
+        return found
