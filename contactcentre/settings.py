@@ -51,25 +51,7 @@ class Settings(BaseSettings):
     twilio_caller_id: str = "+15005550006"
     # Voice JS SDK access tokens are signed with an API key; the TwiML app places browser calls.
     twilio_api_key_sid: str = "SK" + "0" * 32
-    twilio_api_key_secret: str = "dev-api-key-secret-change-me-now-please"  # noqa: S105 - dev default only
-    twilio_twiml_app_sid: str | None = None
-    voice_token_ttl_seconds: int = Field(default=3600, ge=60, le=86400)
-    # The demo's telephony emulator (Procfile.demo) listens here; development credentials talk
-    # to it instead of Twilio (see effective_twilio_api_base_url).
-    emulator_port: int = Field(default=5055, ge=1, le=65535)
-
-    ivr_flows_dir: Path = Field(default=PROJECT_ROOT / "config" / "ivr")
-    ivr_flow: str = "main"  # the flow id that answers inbound calls
-    # Pins the IVR's clock (business hours) for demos and benchmarks; None = the real time.
-    ivr_fixed_time: datetime | None = None
-    voice_hold_music_url: str = "http://com.twilio.music.classical.s3.amazonaws.com/BusyStrings.mp3"
-    voice_announce_seconds: float = Field(default=30.0, gt=0)  # position + EWT announcements
-    voice_callback_key: str = Field(default="1", pattern=r"^[0-9*#]$")
-    voice_max_wait_exit: Literal["voicemail", "callback", "message"] = "voicemail"
-    voice_recording_consent: str = "This call may be recorded for quality and training purposes."
-    # Voice JS SDK access tokens are signed with an API key; the TwiML app places browser calls.
-    twilio_api_key_sid: str = "SK" + "0" * 32
-    twilio_api_key_secret: str = "dev-api-key-secret-change-me"  # noqa: S105 - dev default only
+    twilio_api_key_secret: str = "dev-voice-api-key-secret-change-me"  # noqa: S105 - dev only
     twilio_twiml_app_sid: str | None = None
     voice_token_ttl_seconds: int = Field(default=3600, ge=60, le=86400)
     # The demo's telephony emulator (Procfile.demo) listens here; development credentials talk
