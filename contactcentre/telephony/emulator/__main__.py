@@ -7,6 +7,7 @@ scripted inbound calls at that rate until interrupted.
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 import threading
@@ -30,7 +31,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--account-sid", default=None, help="AC... (random if omitted)")
     p.add_argument("--auth-token", default=None, help="signs webhooks (random if omitted)")
     p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=0, help="REST API port (0 = any free port)")
+    p.add_argument(
+        "--port",
+        type=int,
+        default=int(os.environ.get("CC_EMULATOR_PORT", "0")),
+        help="REST API and dial pad port (default CC_EMULATOR_PORT, else any free port)",
+    )
     p.add_argument("--time-scale", type=float, default=1.0, help="emulated seconds per second")
     p.add_argument(
         "--traffic",
@@ -61,6 +67,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.number, app + args.voice_path, status_callback=app + args.status_path
     )
     print(f"Twilio emulator REST API: {emulator.base_url}", flush=True)
+    print(f"dial pad: {emulator.base_url}/dialpad", flush=True)
     print(
         f"account {emulator.account_sid}; number {args.number} -> {app + args.voice_path}",
         flush=True,

@@ -17,6 +17,7 @@ from . import defaults, sids
 from .carrier import Carrier
 from .conference import Conference, Participant
 from .conference_leg import JoinOptions, join, participant_program
+from .dialpad import register_dialpad
 from .exceptions import RestError
 from .legs import Amd
 from .serializers import call_json, conference_json, page, participant_json, recording_json
@@ -101,6 +102,7 @@ def create_rest_app(carrier: Carrier) -> Flask:
     _participants_api(app, carrier)
     _recordings_api(app, carrier)
     _call_recordings_api(app, carrier)
+    register_dialpad(app, carrier)
     return app
 
 
