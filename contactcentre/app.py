@@ -25,6 +25,7 @@ SECURITY_SCHEMES: dict[str, Any] = {
 
 def create_app(settings: Settings | None = None) -> OpenAPI:
     from contactcentre.api import register_api, validation_error_response
+    from contactcentre.realtime.server import init_realtime
 
     settings = settings or load_settings()
     logging.basicConfig(
@@ -61,6 +62,7 @@ def create_app(settings: Settings | None = None) -> OpenAPI:
     _init_extensions(app)
     _register_blueprints(app)
     register_api(app)
+    init_realtime(app, runtime)
 
     @app.teardown_appcontext
     def _remove_session(_exc: BaseException | None) -> None:

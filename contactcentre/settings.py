@@ -80,6 +80,15 @@ class Settings(BaseSettings):
     )
     lowest_segment: str = "basic"
 
+    # Real time (Socket.IO) and CTI integration: see docs/console.md.
+    socketio_channel: str = Field(default="cc-socketio", min_length=1, max_length=100)
+    realtime_grace_seconds: float = Field(default=60.0, gt=0)  # then a gone agent goes offline
+    realtime_ping_seconds: float = Field(default=10.0, gt=0)  # Socket.IO heartbeat interval
+    cti_webhook_url: str | None = None  # POSTed the screen pop of every offer (RQ job)
+    cti_webhook_secret: str | None = None  # signs webhook bodies (X-CC-Signature, HMAC-SHA256)
+    cti_lookup_url: str | None = None  # external CRM look-up that enriches the pop
+    cti_lookup_timeout_seconds: float = Field(default=1.5, gt=0, le=10)
+
     login_rate_limit: str = "10 per minute"
     max_request_bytes: int = Field(default=2 * 1024 * 1024, ge=1024)
     processes: Annotated[list[str] | None, NoDecode] = None  # expected processes; None = Procfile's

@@ -49,7 +49,9 @@ def _field_path(loc: tuple[Any, ...]) -> str | None:
 def register_api(app: OpenAPI) -> None:
     from contactcentre.api import (
         agents,
+        console,
         customers,
+        interactions,
         plans,
         presence,
         queues,
@@ -65,6 +67,9 @@ def register_api(app: OpenAPI) -> None:
         skills, users, agents, presence, queues, plans, customers, tasks, traces, calls_api
     ):  # fmt: skip
         # The API checks X-CSRFToken itself for cookie sessions and skips it for bearer tokens.
+        csrf.exempt(module.api)
+        app.register_api(module.api)
+    for module in (interactions, console):
         csrf.exempt(module.api)
         app.register_api(module.api)
     app.add_url_rule(f"{PREFIX}/openapi.json", "openapi_json", lambda: app.api_doc)

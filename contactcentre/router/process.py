@@ -1,6 +1,6 @@
 """The router process's composition root: wires Redis, SQL and sinks; runs until SIGTERM.
 
-Threads: the router (leader or hot standby) and two publishers draining the outbox.
+Threads: the router (leader or hot standby), two publishers draining the outbox, the sweeper.
 """
 
 from __future__ import annotations
@@ -9,12 +9,14 @@ import logging
 import signal
 import threading
 
+from contactcentre.cti.wiring import build_notifier
 from contactcentre.platform.heartbeat import Heartbeat
 from contactcentre.platform.runtime import build_runtime
+from contactcentre.realtime.sweeper import DisconnectSweeper
 from contactcentre.router.config_loader import load_routing_config
 from contactcentre.router.publisher import Publisher
 from contactcentre.router.router import Router
-from contactcentre.router.sinks import EventLogSink, RedisProjection, SocketIONotifier
+from contactcentre.router.sinks import EventLogSink, RedisProjection
 from contactcentre.router.streams import EVENT_LOG_GROUP, NOTIFY_GROUP
 from contactcentre.settings import Settings
 from contactcentre.voice.context import build_voice_context
@@ -42,7 +44,7 @@ def run_router(settings: Settings) -> None:
     # Projections before the notifier: an offer that reaches a browser can already be accepted.
     notify = Publisher(
         runtime.redis,
-        [RedisProjection(runtime.redis), SocketIONotifier(runtime.redis_url)],
+        [RedisProjection(runtime.redis), build_notifier(runtime)],
         group=NOTIFY_GROUP,
     )
     record = Publisher(runtime.redis, [EventLogSink(runtime.db)], group=EVENT_LOG_GROUP)
@@ -53,12 +55,17 @@ def run_router(settings: Settings) -> None:
         [TelephonySink(build_voice_context(runtime, with_flow=False))],
         group=TELEPHONY_GROUP,
     )
+    # Consoles gone longer than the grace period go offline; only the leader decides.
+    sweeper = DisconnectSweeper(
+        runtime.redis, settings.realtime_grace_seconds, active=router.is_leader.is_set
+    )
     beat = Heartbeat(runtime.redis, "router", settings.heartbeat_seconds).start()
     threads = [
         threading.Thread(target=router.run, args=(stop,), name="router", daemon=True),
         threading.Thread(target=notify.run, args=(stop,), name="notify", daemon=True),
         threading.Thread(target=record.run, args=(stop,), name="event-log", daemon=True),
         threading.Thread(target=telephony.run, args=(stop,), name="telephony", daemon=True),
+        threading.Thread(target=sweeper.run, args=(stop,), name="sweeper", daemon=True),
     ]
     for thread in threads:
         thread.start()

@@ -1,6 +1,6 @@
-"""Where routing decisions go: the interaction event log, Redis projections, Socket.IO rooms.
+"""Where routing decisions go: the interaction event log and Redis projections.
 
-All three are idempotent per outbox entry, so at-least-once delivery never doubles anything.
+Both are idempotent per outbox entry, so at-least-once delivery never doubles anything.
 """
 
 from __future__ import annotations
@@ -148,26 +148,3 @@ class RedisProjection:
                     },
                 )
         pipe.execute()
-
-
-class SocketIONotifier:
-    """Emits offers and state changes to agents' and supervisors' rooms via the message queue.
-
-    Works from any process: Flask-SocketIO without an app, writing to Redis pub/sub.
-    """
-
-    def __init__(self, redis_url: str) -> None:
-        from flask_socketio import SocketIO
-
-        self._socketio = SocketIO(message_queue=redis_url)
-
-    def deliver(self, entry_id: str, deliveries: list[dict[str, Any]]) -> None:
-        for index, delivery in enumerate(deliveries):
-            effect = delivery["effect"]
-            payload = {**effect, "at": delivery["at"], "id": f"{entry_id}:{index}"}
-            agent_id = effect.get("agent_id")
-            if agent_id is not None:
-                self._socketio.emit(
-                    effect["kind"], payload, to=f"agent:{agent_id}", namespace="/agent"
-                )
-            self._socketio.emit(effect["kind"], payload, to="supervisors", namespace="/supervisor")

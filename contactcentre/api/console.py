@@ -1,0 +1,78 @@
+"""/api/v1/agents/{id}/desk and /stats, /api/v1/board: what the consoles load before going live.
+
+The desk carries each room's sequence number, so the socket resumes exactly after it.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from flask_openapi3 import APIBlueprint, Tag
+from pydantic import BaseModel
+
+from contactcentre.api.common import ERRORS, SECURITY, get_or_404
+from contactcentre.auth.access import api_user, require_api_role
+from contactcentre.cti.board import build_board
+from contactcentre.cti.stats import DEFINITIONS, AgentDay, agents_today, day_bounds
+from contactcentre.errors import ApiError
+from contactcentre.platform.runtime import current_runtime
+from contactcentre.realtime.desk import Desk
+from contactcentre.realtime.rooms import SUPERVISORS, agent_room
+from contactcentre.realtime.sequence import SequencedLog
+from contactcentre.router.client import RoutingClient
+from contactcentre.store.models import Agent, Role
+
+api = APIBlueprint(
+    "console", __name__, url_prefix="/api/v1", abp_tags=[Tag(name="console")], abp_security=SECURITY
+)
+
+
+class AgentPath(BaseModel):
+    agent_id: int
+
+
+def _own_or_supervisor(agent: Agent) -> None:
+    user = api_user()
+    if user.id != agent.user_id and not user.has_role(Role.SUPERVISOR):
+        raise ApiError(403, "forbidden", "agents see only their own desk and numbers", "agent_id")
+
+
+@api.get("/agents/<int:agent_id>/desk", responses={200: None, **ERRORS})
+@require_api_role(Role.AGENT)
+def desk(path: AgentPath) -> Any:
+    """State, ringing offers (with pops) and contacts in progress; `seq` to resume the socket."""
+    runtime = current_runtime()
+    with runtime.db.session() as session:
+        _own_or_supervisor(get_or_404(session, Agent, path.agent_id, "agent", "agent_id"))
+    room = agent_room(path.agent_id)
+    return {
+        "agent_id": path.agent_id,
+        "room": room,
+        "seq": SequencedLog(runtime.redis).current(room),
+        "state": RoutingClient(runtime.redis).agent_state(path.agent_id),
+        **Desk(runtime.redis).contents(str(path.agent_id)),
+    }
+
+
+@api.get("/agents/<int:agent_id>/stats", responses={200: None, **ERRORS})
+@require_api_role(Role.AGENT)
+def stats(path: AgentPath) -> Any:
+    """Today's handled contacts, average handle time and missed offers (viewer's time zone)."""
+    runtime = current_runtime()
+    start, end = day_bounds(datetime.now(UTC), api_user().timezone)
+    with runtime.db.session() as session:
+        _own_or_supervisor(get_or_404(session, Agent, path.agent_id, "agent", "agent_id"))
+        day = agents_today(session, start, end).get(str(path.agent_id), AgentDay())
+    return {**day.to_dict(), "day_start": start.isoformat(), "definitions": DEFINITIONS}
+
+
+@api.get("/board", responses={200: None, **ERRORS})
+@require_api_role(Role.SUPERVISOR)
+def board() -> Any:
+    """Queue tiles and the agent grid; `seq` of the supervisors' room to resume the socket."""
+    runtime = current_runtime()
+    start, end = day_bounds(datetime.now(UTC), api_user().timezone)
+    with runtime.db.session() as session:
+        data = build_board(session, runtime.redis, start, end)
+    return {**data, "room": SUPERVISORS, "seq": SequencedLog(runtime.redis).current(SUPERVISORS)}

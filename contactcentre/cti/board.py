@@ -1,0 +1,193 @@
+"""The supervisor's live board: queue tiles and the agent grid, from Redis projections and SQL.
+
+Agent states and waiting tasks come from the router's projections; today's numbers from events.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from datetime import datetime
+from typing import Any
+
+import redis
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from contactcentre.cti.stats import DEFINITIONS, agents_today
+from contactcentre.realtime.desk import Desk
+from contactcentre.router.streams import AGENT_STATE, WAITING
+from contactcentre.store.models import Agent, Interaction, InteractionEvent, Queue
+from routing.expression import ExpressionError, parse
+from routing.metrics import ContactOutcome, ServiceLevel
+
+STATES = ("available", "busy", "wrap-up", "break", "offline")
+AMBER_AT = 0.75  # longest wait turns amber at 75% of the queue's answer target, red at 100%
+
+
+def build_board(
+    session: Session, client: redis.Redis, start: datetime, end: datetime
+) -> dict[str, Any]:
+    now = time.time()
+    queues = list(session.scalars(select(Queue).order_by(Queue.name)))
+    agents = list(session.scalars(select(Agent).order_by(Agent.display_name)))
+    states = _states(client, [a.id for a in agents])
+    current = Desk(client).current_tasks([str(a.id) for a in agents])
+    days = agents_today(session, start, end)
+    waiting = _waiting(session, client, now)
+    outcomes = _outcomes(session, start, end)
+    rows = [_agent_row(a, states[a.id], current.get(str(a.id), []), days, now) for a in agents]
+    tiles = [
+        _tile(q, agents, states, waiting.get(str(q.id), []), outcomes.get(q.id, [])) for q in queues
+    ]
+    return {
+        "at": now,
+        "day_start": start.isoformat(),
+        "queues": tiles,
+        "agents": rows,
+        "definitions": DEFINITIONS,
+    }
+
+
+def _states(client: redis.Redis, agent_ids: list[int]) -> dict[int, dict[str, Any]]:
+    pipe = client.pipeline(transaction=False)
+    for agent_id in agent_ids:
+        pipe.hgetall(AGENT_STATE + str(agent_id))
+    found = {}
+    for agent_id, data in zip(agent_ids, pipe.execute(), strict=True):
+        found[agent_id] = {
+            "state": data.get("state", "offline"),
+            "reason": data.get("reason") or None,
+            "since": float(data["since"]) if data.get("since") else None,
+        }
+    return found
+
+
+def _waiting(session: Session, client: redis.Redis, now: float) -> dict[str, list[float]]:
+    """Seconds waited so far by each waiting task, per queue (the router refreshes these)."""
+    keys = list(client.scan_iter(match=WAITING + "*", count=500))
+    if not keys:
+        return {}
+    pipe = client.pipeline(transaction=False)
+    for key in keys:
+        pipe.hget(key, "queue_id")
+    queue_of = {
+        str(k).removeprefix(WAITING): q for k, q in zip(keys, pipe.execute(), strict=True) if q
+    }
+    created = dict(
+        session.execute(
+            select(Interaction.id, Interaction.created_at).where(Interaction.id.in_(queue_of))
+        ).all()
+    )
+    waits: dict[str, list[float]] = defaultdict(list)
+    for task_id, queue_id in queue_of.items():
+        since = created.get(task_id)
+        waits[str(queue_id)].append(max(0.0, now - since.timestamp()) if since else 0.0)
+    return waits
+
+
+def _outcomes(session: Session, start: datetime, end: datetime) -> dict[int, list[ContactOutcome]]:
+    """Each contact queued today: when it was queued and how it left the queue."""
+    rows = session.execute(
+        select(
+            InteractionEvent.interaction_id,
+            InteractionEvent.type,
+            InteractionEvent.occurred_at,
+            InteractionEvent.data,
+        )
+        .where(
+            InteractionEvent.occurred_at >= start,
+            InteractionEvent.occurred_at < end,
+            InteractionEvent.type.in_(("queued", "accepted", "canceled", "exited")),
+        )
+        .order_by(InteractionEvent.occurred_at, InteractionEvent.id)
+    ).all()
+    contacts: dict[str, dict[str, Any]] = defaultdict(dict)
+    for row in rows:
+        kind: str = row[1]
+        at: datetime = row[2]
+        data: dict[str, Any] = row[3]
+        c = contacts[row[0]]
+        if kind == "queued" and "queued_at" not in c and data.get("queue_id") is not None:
+            c.update(queued_at=at.timestamp(), queue_id=int(data["queue_id"]))
+        elif "queued_at" in c and not c.keys() & {"answered_at", "abandoned_at", "callback_at"}:
+            if kind == "accepted":
+                c["answered_at"] = at.timestamp()
+            elif kind == "canceled":
+                c["abandoned_at"] = at.timestamp()
+            elif kind == "exited" and data.get("exit") == "callback":
+                c["callback_at"] = at.timestamp()
+    by_queue: dict[int, list[ContactOutcome]] = defaultdict(list)
+    for contact_id, c in contacts.items():
+        if "queued_at" in c:
+            queue_id = c.pop("queue_id")
+            by_queue[queue_id].append(ContactOutcome(contact_id, str(queue_id), **c))
+    return by_queue
+
+
+def _eligible(queue: Queue, agent: Agent) -> bool:
+    context = {**agent.attributes, "skills": agent.skill_levels(), "agent_id": str(agent.id)}
+    try:
+        return bool(parse(queue.expression)(context))
+    except (ExpressionError, TypeError, KeyError):
+        return False
+
+
+def _tile(
+    queue: Queue,
+    agents: list[Agent],
+    states: dict[int, dict[str, Any]],
+    waits: list[float],
+    outcomes: list[ContactOutcome],
+) -> dict[str, Any]:
+    counts = dict.fromkeys(STATES, 0)
+    for agent in agents:
+        if _eligible(queue, agent):
+            counts[
+                states[agent.id]["state"] if states[agent.id]["state"] in counts else "busy"
+            ] += 1
+    metric = ServiceLevel(
+        "genesys", float(queue.sla_target_seconds), float(queue.short_abandon_seconds)
+    )
+    level = metric.compute(outcomes)
+    longest = max(waits, default=0.0)
+    target = float(queue.sla_target_seconds)
+    alert = "red" if longest >= target else "amber" if longest >= AMBER_AT * target else "ok"
+    return {
+        "id": queue.id,
+        "name": queue.name,
+        "waiting": len(waits),
+        "longest_wait_seconds": round(longest, 1),
+        "wait_alert": alert if waits else "ok",
+        "target_seconds": queue.sla_target_seconds,
+        "agents": counts,
+        "service_level": None if level is None else round(level * 100, 1),
+        "service_level_target": queue.sla_target_percent,
+        "service_level_definition": metric.label,
+        "service_level_id": f"{metric.id} v{metric.version}",
+        "contacts_today": len(outcomes),
+    }
+
+
+def _agent_row(
+    agent: Agent,
+    state: dict[str, Any],
+    tasks: list[dict[str, Any]],
+    days: dict[str, Any],
+    now: float,
+) -> dict[str, Any]:
+    day = days.get(str(agent.id))
+    stats = day.to_dict() if day else {"handled": 0, "aht_seconds": None, "missed_offers": 0}
+    return {
+        "id": agent.id,
+        "name": agent.display_name,
+        "state": state["state"],
+        "reason": state["reason"],
+        "since": state["since"],
+        "seconds_in_state": None if state["since"] is None else round(now - state["since"], 1),
+        "current": sorted(tasks, key=lambda t: t.get("since") or 0),
+        "handled": stats["handled"],
+        "aht_seconds": stats["aht_seconds"],
+        "missed_offers": stats["missed_offers"],
+        "team": agent.attributes.get("team"),
+    }

@@ -1,0 +1,159 @@
+"""The screen pop of one interaction, built from our own records (customer, history, notes).
+
+Pure reads; the same payload goes to the agent's offer card, the API and the CRM webhook.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from contactcentre.cti import scripts
+from contactcentre.customers.lookup import find_by_phone
+from contactcentre.store.models import (
+    Agent,
+    Customer,
+    CustomerNote,
+    Disposition,
+    Interaction,
+    Queue,
+    User,
+)
+
+HISTORY_LIMIT = 5
+NOTES_LIMIT = 5
+
+
+def build_pop(session: Session, interaction: Interaction, default_region: str) -> dict[str, Any]:
+    attributes = interaction.attributes or {}
+    number = attributes.get("caller") or interaction.from_address
+    customer, candidates = _identify(session, interaction, number, default_region)
+    queue = session.get(Queue, interaction.queue_id) if interaction.queue_id else None
+    queue_name = queue.name if queue else _queue_name(session, attributes.get("queue_id"))
+    intent = interaction.intent or attributes.get("intent")
+    language = attributes.get("language") or (customer.language if customer else None)
+    script = scripts.choose(intent, queue_name)
+    values = {"customer_name": "", "customer_first_name": ""}
+    if customer is not None:
+        values = {
+            "customer_name": customer.display_name,
+            "customer_first_name": customer.first_name or customer.display_name,
+        }
+    return {
+        "interaction_id": interaction.id,
+        "channel": interaction.channel,
+        "queue": {"id": queue.id, "name": queue.name} if queue else None,
+        "caller": {"number": number, "kind": attributes.get("caller_kind")},
+        "customer": _customer(customer) if customer else None,
+        "candidates": candidates,
+        "unknown": customer is None,
+        "new_customer": None if customer else {"phone": number, "language": language or "en"},
+        "language": language,
+        "ivr": {
+            "path": list(attributes.get("ivr_path") or []),
+            "intent": intent,
+            "verified": attributes.get("verified"),
+        },
+        "queued_at": interaction.created_at.timestamp(),
+        "history": _history(session, customer, interaction.id) if customer else [],
+        "notes": _open_notes(session, customer) if customer else [],
+        "retention": (
+            {"offer": customer.retention_offer}
+            if customer is not None and customer.at_risk
+            else None
+        ),
+        "script": scripts.render(script, values) if script else None,
+        "crm": {"status": "off"},
+    }
+
+
+def _identify(
+    session: Session, interaction: Interaction, number: str | None, region: str
+) -> tuple[Customer | None, list[dict[str, Any]]]:
+    """The interaction's customer, else whoever holds the caller's number (best match first)."""
+    if interaction.customer_id is not None:
+        customer = session.get(Customer, interaction.customer_id)
+        if customer is not None and customer.erased_at is None:
+            return customer, []
+    if not number:
+        return None, []
+    found = find_by_phone(session, number, region)
+    others = [{"id": c.id, "name": c.display_name} for c in found[1:5]]
+    return (found[0] if found else None), others
+
+
+def _queue_name(session: Session, queue_id: Any) -> str | None:
+    if queue_id is None or not str(queue_id).isdigit():
+        return None
+    queue = session.get(Queue, int(queue_id))
+    return queue.name if queue else None
+
+
+def _customer(customer: Customer) -> dict[str, Any]:
+    phones = [p.e164 for p in customer.phones]
+    emails = [e.address for e in customer.emails]
+    return {
+        "id": customer.id,
+        "name": customer.display_name,
+        "first_name": customer.first_name,
+        "phones": phones,
+        "email": emails[0] if emails else None,
+        "language": customer.language,
+        "segment": customer.segment,
+        "clv": float(customer.clv),
+        "at_risk": customer.at_risk,
+        "account_number": customer.account_number,
+        "last_order_status": customer.last_order_status,
+        "account_balance": None
+        if customer.account_balance is None
+        else float(customer.account_balance),
+        "satisfaction": customer.satisfaction,
+    }
+
+
+def _history(session: Session, customer: Customer, current_id: str) -> list[dict[str, Any]]:
+    rows = session.execute(
+        select(Interaction, Disposition.label, Agent.display_name)
+        .outerjoin(Disposition, Interaction.disposition_id == Disposition.id)
+        .outerjoin(Agent, Interaction.agent_id == Agent.id)
+        .where(Interaction.customer_id == customer.id, Interaction.id != current_id)
+        .order_by(Interaction.created_at.desc())
+        .limit(HISTORY_LIMIT)
+    ).all()
+    return [history_row(i, label, agent) for i, label, agent in rows]
+
+
+def history_row(
+    interaction: Interaction, disposition: str | None, agent: str | None
+) -> dict[str, Any]:
+    return {
+        "interaction_id": interaction.id,
+        "at": interaction.created_at.timestamp(),
+        "channel": interaction.channel,
+        "direction": interaction.direction,
+        "intent": interaction.intent,
+        "outcome": disposition or interaction.status.replace("_", " "),
+        "agent": agent,
+    }
+
+
+def _open_notes(session: Session, customer: Customer) -> list[dict[str, Any]]:
+    rows = session.execute(
+        select(CustomerNote, User.name)
+        .outerjoin(User, CustomerNote.author_user_id == User.id)
+        .where(CustomerNote.customer_id == customer.id, CustomerNote.open.is_(True))
+        .order_by(CustomerNote.created_at.desc())
+        .limit(NOTES_LIMIT)
+    ).all()
+    return [
+        {"id": n.id, "body": n.body, "at": n.created_at.timestamp(), "author": author}
+        for n, author in rows
+    ]
+
+
+def waited_seconds(pop: dict[str, Any], now: datetime | None = None) -> float:
+    current = (now or datetime.now(UTC)).timestamp()
+    return max(0.0, current - float(pop["queued_at"]))

@@ -1,0 +1,74 @@
+"""Fixtures for real-time tests: per-test message-queue channel, live servers, a live router."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+from contactcentre.app import create_app
+from contactcentre.settings import Settings
+from tests.integration.realtime.live import LiveRouter, LiveServer
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    """Each test on its own Socket.IO channel, with a short grace period and fast refreshes."""
+    return settings.model_copy(
+        update={
+            "socketio_channel": f"cc-test-{uuid.uuid4().hex[:8]}",
+            "realtime_grace_seconds": 1.5,
+            "heartbeat_seconds": 0.3,
+        }
+    )
+
+
+@pytest.fixture
+def live_app(app: Any) -> Iterator[LiveServer]:
+    server = LiveServer(app)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def second_web_process(settings: Settings) -> Iterator[LiveServer]:
+    """Another web process: its own app instance on its own port, same Redis and database."""
+    other = create_app(settings)
+    server = LiveServer(other)
+    yield server
+    server.stop()
+    other.extensions["contactcentre"].close()
+
+
+@pytest.fixture
+def live_router(app: Any) -> Iterator[LiveRouter]:
+    router = LiveRouter(app.extensions["contactcentre"], sweeper_grace=1.5)
+    yield router
+    router.stop()
+
+
+@pytest.fixture
+def floor(client: Any, admin: Any, make_user: Callable[..., Any]) -> dict[str, Any]:
+    """One billing queue (no wrap-up timer) and two agents: a billing expert and a novice."""
+    h = admin["headers"]
+    client.post("/api/v1/skills", json={"name": "billing"}, headers=h)
+    queue = client.post(
+        "/api/v1/queues",
+        json={
+            "name": "Billing",
+            "expression": "skills.billing >= 3",
+            "strategy": "most_skilled",
+            "skill": "billing",
+            "wrap_up_seconds": 0,
+            "offer_timeout_seconds": 60,
+        },
+        headers=h,
+    ).get_json()
+    expert, novice = make_user("agent"), make_user("agent")
+    for agent, level in ((expert, 9), (novice, 4)):
+        client.patch(
+            f"/api/v1/agents/{agent['agent_id']}", json={"skills": {"billing": level}}, headers=h
+        )
+    return {"queue": queue, "expert": expert, "novice": novice, "admin": admin}

@@ -1,0 +1,131 @@
+"""Test helpers: the app served for real on a loopback port, a router with the notifier, clients.
+
+Real sockets end to end: werkzeug's threaded server, python-socketio clients over websockets.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+import requests
+import socketio
+from werkzeug.serving import make_server
+
+from contactcentre.cti.wiring import build_notifier
+from contactcentre.realtime.sweeper import DisconnectSweeper
+from contactcentre.router.config_loader import load_routing_config
+from contactcentre.router.publisher import Publisher
+from contactcentre.router.router import Router
+from contactcentre.router.sinks import EventLogSink, RedisProjection
+from contactcentre.router.streams import EVENT_LOG_GROUP, NOTIFY_GROUP
+from routing.config import RoutingConfig
+
+
+class LiveServer:
+    """One web process: the app on 127.0.0.1:<free port>, in a thread, until stop()."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self._server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.url = f"http://127.0.0.1:{self._server.server_port}"
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._thread.join(5)
+
+
+class LiveRouter:
+    """The router process's threads: router, notify publisher (with the notifier), event log."""
+
+    def __init__(self, runtime: Any, *, sweeper_grace: float | None = None) -> None:
+        def config() -> RoutingConfig:
+            with runtime.db.session() as session:
+                return load_routing_config(session)
+
+        self.stop_event = threading.Event()
+        self.router = Router(runtime.redis, config, snapshot_interval=0.5)
+        notify = Publisher(
+            runtime.redis,
+            [RedisProjection(runtime.redis), build_notifier(runtime)],
+            group=NOTIFY_GROUP,
+        )
+        record = Publisher(runtime.redis, [EventLogSink(runtime.db)], group=EVENT_LOG_GROUP)
+        targets: list[Callable[[threading.Event], None]] = [self.router.run, notify.run, record.run]
+        if sweeper_grace is not None:
+            sweeper = DisconnectSweeper(runtime.redis, sweeper_grace, interval=0.2)
+            targets.append(sweeper.run)
+        self._threads = [
+            threading.Thread(target=t, args=(self.stop_event,), daemon=True) for t in targets
+        ]
+        for thread in self._threads:
+            thread.start()
+        assert self.router.is_leader.wait(5), "router never became leader"
+
+    def stop(self) -> None:
+        self.stop_event.set()
+        for thread in self._threads:
+            thread.join(5)
+
+
+def browser(base_url: str, email: str, password: str) -> requests.Session:
+    """A signed-in browser session (cookie + CSRF token) against a live server."""
+    http = requests.Session()
+    page = http.get(f"{base_url}/login", timeout=5).text
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
+    assert token, "no CSRF token on the login page"
+    response = http.post(
+        f"{base_url}/login",
+        data={"email": email, "password": password, "csrf_token": token.group(1)},
+        timeout=5,
+        allow_redirects=False,
+    )
+    assert response.status_code == 302, f"sign-in failed: {response.status_code}"
+    http.headers["X-CSRFToken"] = token.group(1)
+    return http
+
+
+class Listener:
+    """A real Socket.IO client that records every numbered event it receives, per room."""
+
+    def __init__(self, reconnection: bool = True) -> None:
+        self.client = socketio.Client(reconnection=reconnection, reconnection_delay=0.1)
+        self.events: list[dict[str, Any]] = []
+        self.lock = threading.Lock()
+        self.client.on("*", self._record, namespace="*")
+
+    def _record(self, event: str, namespace: str, data: Any = None) -> None:
+        if isinstance(data, dict) and "seq" in data:
+            with self.lock:
+                self.events.append(data)
+
+    def connect(self, base_url: str, http: requests.Session | None, namespace: str) -> None:
+        headers = {}
+        if http is not None:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in http.cookies.items())
+        self.client.connect(
+            base_url, headers=headers, namespaces=[namespace], transports=["websocket"]
+        )
+
+    def of(self, event: str) -> list[dict[str, Any]]:
+        with self.lock:
+            return [e for e in self.events if e["event"] == event]
+
+    def close(self) -> None:
+        self.client.disconnect()
+
+
+def eventually(check: Callable[[], Any], timeout: float = 8.0) -> Any:
+    """Poll until check() is truthy; fail with a clear message otherwise."""
+    deadline = time.monotonic() + timeout
+    value = check()
+    while not value and time.monotonic() < deadline:
+        time.sleep(0.02)
+        value = check()
+    assert value, "condition not met in time"
+    return value
