@@ -3,12 +3,15 @@
 A decision is one offer made: a freed agent picking the best waiting task (10,000 waiting,
 50 skills, 50 queues) or an arriving task picking the best free agent. Run:
     .venv/bin/python bench/routing_engine.py
+BENCH_POLICY=pooling measures the pooling options instead of the five strategies: every queue
+least_needed, and freed agents ranking by skill preference (2 s a level) and longest queue.
 The last line printed is a JSON object with the figures.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import random
 import sys
 import time
@@ -25,7 +28,12 @@ SKILLS = 50
 WAITING = 10_000
 CYCLES = 10_000
 GOAL_AT_1000 = 20_000.0
-STRATEGIES = ("longest_idle", "most_skilled", "round_robin", "fewest_handled", "weighted_random")
+POOLING = os.environ.get("BENCH_POLICY", "default") == "pooling"
+STRATEGIES: tuple[str, ...] = (
+    ("least_needed",)
+    if POOLING
+    else ("longest_idle", "most_skilled", "round_robin", "fewest_handled", "weighted_random")
+)
 
 
 def build(agents: int, rng: random.Random) -> tuple[Engine, list[list[str]]]:
@@ -49,7 +57,12 @@ def build(agents: int, rng: random.Random) -> tuple[Engine, list[list[str]]]:
         )
         for i in range(SKILLS)
     ]
-    engine = Engine(RoutingConfig(queues=queues, plans=plans), seed=1)
+    routing = RoutingConfig(queues=queues, plans=plans)
+    if POOLING:
+        routing = RoutingConfig(
+            queues=queues, plans=plans, skill_preference_seconds=2.0, agent_choice="longest_queue"
+        )
+    engine = Engine(routing, seed=1)
     skills_of: list[list[str]] = []
     for n in range(agents):
         # Every agent has four skills; agent n always covers skill n % 50 so no queue is empty.

@@ -17,8 +17,10 @@ STRATEGIES: Final = (
     "round_robin",
     "fewest_handled",
     "weighted_random",
+    "least_needed",
 )
 EXITS: Final = ("callback", "voicemail", "message")
+AGENT_CHOICES: Final = ("best_ranked", "longest_queue")
 
 
 class ConfigError(ValueError):
@@ -230,6 +232,13 @@ class RoutingConfig:
     Plans are tried by descending priority (then id); the first whose filter matches wins, else
     default_plan_id, else the last plan tried. priority_aging_seconds is how many seconds of
     waiting are worth one priority point (None = strict priority, which can starve old tasks).
+
+    How a freed agent picks among the tasks first in line in each of its queues:
+    skill_preference_seconds is how many seconds of waiting one level of the agent's skill in a
+    queue's skill is worth to that agent (0 = the best-ranked task wins regardless of skill;
+    with levels 10 and 5, 2.0 means "primary queue first unless the other task has waited 10 s
+    longer"). agent_choice "longest_queue" makes the agent serve the pool with the most waiting
+    tasks first (ties by that adjusted rank). Neither changes the order within a queue.
     """
 
     queues: list[Queue] = field(default_factory=list)
@@ -237,6 +246,8 @@ class RoutingConfig:
     default_capacity: CapacityProfile = field(default_factory=CapacityProfile)
     priority_aging_seconds: float | None = 60.0
     default_plan_id: str | None = None
+    skill_preference_seconds: float = 0.0
+    agent_choice: str = "best_ranked"
 
     def __post_init__(self) -> None:
         queue_ids = [queue.id for queue in self.queues]
@@ -256,6 +267,14 @@ class RoutingConfig:
             raise ConfigError("default_plan_id", f"unknown plan {self.default_plan_id!r}")
         if self.priority_aging_seconds is not None and self.priority_aging_seconds <= 0:
             raise ConfigError("priority_aging_seconds", "must be > 0, or None for strict priority")
+        if not 0 <= self.skill_preference_seconds < float("inf"):
+            raise ConfigError(
+                "skill_preference_seconds", "must be a finite number >= 0 (0 disables it)"
+            )
+        if self.agent_choice not in AGENT_CHOICES:
+            raise ConfigError(
+                "agent_choice", f"unknown choice {self.agent_choice!r}; use {AGENT_CHOICES}"
+            )
 
     def queue(self, queue_id: str) -> Queue | None:
         for queue in self.queues:
@@ -273,6 +292,8 @@ class RoutingConfig:
             "default_capacity": self.default_capacity.to_dict(),
             "priority_aging_seconds": self.priority_aging_seconds,
             "default_plan_id": self.default_plan_id,
+            "skill_preference_seconds": self.skill_preference_seconds,
+            "agent_choice": self.agent_choice,
         }
 
     @classmethod
@@ -283,4 +304,6 @@ class RoutingConfig:
             default_capacity=CapacityProfile.from_dict(data.get("default_capacity", {})),
             priority_aging_seconds=data.get("priority_aging_seconds", 60.0),
             default_plan_id=data.get("default_plan_id"),
+            skill_preference_seconds=float(data.get("skill_preference_seconds", 0.0)),
+            agent_choice=data.get("agent_choice", "best_ranked"),
         )

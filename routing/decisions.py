@@ -59,6 +59,10 @@ class Matcher:
             for plan in config.plans_in_order()
         ]
         self.aging = config.priority_aging_seconds
+        self.preference = config.skill_preference_seconds
+        self.agent_choice = config.agent_choice
+        # The default needs no per-agent rank: the pools' own keys compare directly.
+        self.plain_choice = self.preference == 0 and self.agent_choice == "best_ranked"
         # A plan choice depends only on the values of the names the filters read, so it is
         # memoised by those values: 50 filters cost one dict lookup per arrival.
         names = sorted({name for _, expr in self.plan_order for name in expr.names})
@@ -204,6 +208,7 @@ class Matcher:
             rng=self.rng,
             pointer=self.rr_pointers.get(queue.id, ""),
             weight=weight,
+            spare=lambda agent_id: self.spare(agent_id, queue.id, task.channel),
         )
         if winner is None:
             task.status = "waiting"
@@ -225,6 +230,13 @@ class Matcher:
             return
         agent = agents[winner[-1]]
         why = strategies.describe(queue.strategy, winner)
+        if queue.strategy == "least_needed":
+            left = self.spare(agent.agent_id, queue.id, task.channel)
+            why += (
+                "; serves no other queue"
+                if left >= strategies.NOT_NEEDED
+                else (f"; {left} other free agent(s) still cover its other queues")
+            )
         trace_id = self.traces.add(
             self.now,
             task.task_id,
@@ -234,6 +246,19 @@ class Matcher:
             counts={"eligible": len(lane.eligible), "free": len(pool.agents)},
         )
         self.offer(task, agent, queue, trace_id)
+
+    def spare(self, agent_id: str, queue_id: str, channel: str) -> int:
+        """Free agents left for the agent's least-covered other queue if it takes this task.
+
+        Keeping flexible agents free where few others could step in is how a skills chain
+        pools: the agent whose other queues are best covered is the one least needed there.
+        """
+        least = strategies.NOT_NEEDED
+        for lane in self.index.agent_lanes.get(agent_id, ()):
+            pool = lane.pools.get(channel)
+            if pool is not None and lane.queue.id != queue_id:
+                least = min(least, len(pool.agents) - (agent_id in pool.agent_keys))
+        return least
 
     def _ranked_notes(
         self, queue: Queue, pool: Pool, winner: tuple[Any, ...], skipped: list[str]
@@ -301,7 +326,9 @@ class Matcher:
             if agent.held_for and self._offer_held(agent):
                 continue
             best: tuple[TaskEntry, Pool] | None = None
+            best_rank: TaskEntry = ()
             fits: dict[str, bool] = {}
+            plain = self.plain_choice
             for lane in self.index.agent_lanes.get(agent_id, ()):
                 for channel, pool in lane.pools.items():
                     if not pool.tasks:
@@ -312,8 +339,11 @@ class Matcher:
                         fits[channel] = fit
                     if fit:
                         entry = self._first_for(pool, agent_id)
-                        if entry is not None and (best is None or entry < best[0]):
-                            best = (entry, pool)
+                        if entry is None:
+                            continue
+                        rank = entry if plain else self.agent_rank(entry, pool, agent)
+                        if best is None or rank < best_rank:
+                            best, best_rank = (entry, pool), rank
             if best is None:
                 break
             entry, pool = best
@@ -321,17 +351,45 @@ class Matcher:
             task = self.tasks[entry[-1]]
             queue = pool.lane.queue
             key = strategies.agent_key(queue.strategy, agent, queue.skill)
+            summary = (
+                f"{agent_id} became free in {queue.id} and this task was first "
+                f"(priority {task.priority}, created {task.created_at:g})"
+            )
+            if not plain:
+                summary += f"; {self._rank_reason(agent, pool)}"
             trace_id = self.traces.add(
                 self.now,
                 task.task_id,
                 "offer",
-                f"{agent_id} became free in {queue.id} and this task was first "
-                f"(priority {task.priority}, created {task.created_at:g})",
+                summary,
                 candidates=(CandidateNote(agent_id, True, "free agent", key),),
                 counts={"waiting_in_pool": len(pool.tasks) + 1},
             )
             self.offer(task, agent, queue, trace_id, place=False)
         self.place(agent)
+
+    def agent_rank(self, entry: TaskEntry, pool: Pool, agent: AgentRecord) -> TaskEntry:
+        """How the freed agent ranks the pool's first task (lower first) when a preference is set.
+
+        The task's rank key moves earlier by the agent's level in the queue's skill times
+        skill_preference_seconds; longest_queue puts the pool's length (longest first) in front.
+        The offset is the same for every task of a pool, so order within a queue is untouched.
+        """
+        offset = strategies.skill_level(agent, pool.lane.queue.skill) * self.preference
+        # Aging keys lead with seconds; strict-priority keys lead with -priority, so there the
+        # offset moves the created_at that orders tasks of equal priority.
+        at = 0 if self.aging is not None else 1
+        rank = (*entry[:at], entry[at] - offset, *entry[at + 1 :])
+        if self.agent_choice == "longest_queue":
+            return (-len(pool.tasks), *rank)
+        return rank
+
+    def _rank_reason(self, agent: AgentRecord, pool: Pool) -> str:
+        level = strategies.skill_level(agent, pool.lane.queue.skill)
+        why = f"skill level {level} x {self.preference:g} s preference"
+        if self.agent_choice == "longest_queue":
+            why = f"longest queue ({len(pool.tasks) + 1} waiting), then {why}"
+        return f"ranked for this agent by {why}"
 
     def _first_for(self, pool: Pool, agent_id: str) -> TaskEntry | None:
         tasks = pool.tasks

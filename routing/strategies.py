@@ -15,6 +15,8 @@ from routing.state import AgentRecord
 AgentKey = tuple[Any, ...]
 RANDOM_TRIES: Final = 32
 MAX_LEVEL: Final = 10
+NEEDED_SCAN: Final = 8  # least_needed compares at most this many acceptable free agents
+NOT_NEEDED: Final = 1 << 30  # spare() of an agent who serves no other queue
 
 
 def skill_level(agent: AgentRecord, skill: str | None) -> int:
@@ -23,7 +25,7 @@ def skill_level(agent: AgentRecord, skill: str | None) -> int:
 
 def agent_key(strategy: str, agent: AgentRecord, skill: str | None) -> AgentKey:
     """Lower sorts first. Keys only change when the agent's own record changes."""
-    if strategy == "longest_idle":
+    if strategy in ("longest_idle", "least_needed"):
         return (agent.idle_since, agent.agent_id)
     if strategy == "most_skilled":
         return (-skill_level(agent, skill), agent.idle_since, agent.agent_id)
@@ -40,6 +42,8 @@ def describe(strategy: str, key: AgentKey) -> str:
         return f"most skilled (level {-key[0]}, idle since {key[1]:g})"
     if strategy == "fewest_handled":
         return f"fewest handled today ({key[0]}, idle since {key[1]:g})"
+    if strategy == "least_needed":
+        return f"least needed by its other queues, then longest idle (idle since {key[0]:g})"
     if strategy == "round_robin":
         return "round robin (next agent id after the queue's pointer)"
     return "weighted random (weight = skill level)"
@@ -56,14 +60,19 @@ def choose(
     rng: random.Random,
     pointer: str,
     weight: Callable[[str], int],
+    spare: Callable[[str], int] | None = None,
 ) -> tuple[AgentKey | None, list[str]]:
     """Pick the winning key from `ranked` (sorted), skipping agents `acceptable` refuses.
 
     Returns the winner (or None) and the refused agent ids it walked past, for the trace.
+    least_needed takes, among the first NEEDED_SCAN acceptable agents, the one with the most
+    `spare` (free agents left for its other queues without it); ties go to the earlier key.
     """
     skipped: list[str] = []
     if not ranked:
         return None, skipped
+    if strategy == "least_needed" and spare is not None:
+        return _least_needed(ranked, acceptable, spare, skipped), skipped
     if strategy == "round_robin":
         start = bisect.bisect_right(ranked, (pointer,))
         order = ranked[start:] + ranked[:start]
@@ -77,6 +86,30 @@ def choose(
             return key, skipped
         skipped.append(agent_id)
     return None, skipped
+
+
+def _least_needed(
+    ranked: list[AgentKey],
+    acceptable: Acceptable,
+    spare: Callable[[str], int],
+    skipped: list[str],
+) -> AgentKey | None:
+    # Bounded scan: the longest-idle few are compared, never the whole floor.
+    best: AgentKey | None = None
+    most = -1
+    looked = 0
+    for key in ranked:
+        agent_id = key[-1]
+        if not acceptable(agent_id):
+            skipped.append(agent_id)
+            continue
+        left = spare(agent_id)
+        if left > most:
+            best, most = key, left
+        looked += 1
+        if looked >= NEEDED_SCAN or most >= NOT_NEEDED:
+            break
+    return best
 
 
 def _weighted(

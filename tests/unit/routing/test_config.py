@@ -46,6 +46,12 @@ from routing.config import (
         ),
         (lambda: RoutingConfig(default_plan_id="x"), "default_plan_id"),
         (lambda: RoutingConfig(priority_aging_seconds=0), "priority_aging_seconds"),
+        (lambda: RoutingConfig(skill_preference_seconds=-1), "skill_preference_seconds"),
+        (
+            lambda: RoutingConfig(skill_preference_seconds=float("inf")),
+            "skill_preference_seconds",
+        ),
+        (lambda: RoutingConfig(agent_choice="shortest"), "agent_choice"),
     ],
 )
 def test_invalid_values_raise_config_error_naming_the_field(build: Any, field: str) -> None:
@@ -78,6 +84,14 @@ def test_config_round_trips_through_json() -> None:
         default_capacity=CapacityProfile(rules=[CrossChannelRule("voice", "chat", 2)]),
     )
     assert RoutingConfig.from_dict(json.loads(json.dumps(config.to_dict()))) == config
+
+
+def test_agent_choice_fields_round_trip_and_default_to_off() -> None:
+    """skill_preference_seconds and agent_choice survive JSON; old dicts read as the default."""
+    config = RoutingConfig(skill_preference_seconds=2.5, agent_choice="longest_queue")
+    assert RoutingConfig.from_dict(json.loads(json.dumps(config.to_dict()))) == config
+    old = RoutingConfig.from_dict({"queues": [], "plans": []})
+    assert (old.skill_preference_seconds, old.agent_choice) == (0.0, "best_ranked")
 
 
 def test_plans_in_order_by_descending_priority_then_id() -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from routing import effects as fx
 from routing import events as ev
 from routing.config import PlanStep, Queue, RoutingPlan
@@ -106,3 +108,75 @@ def test_trace_records_step_changes_and_rejections() -> None:
     assert kinds == ["queued", "offer", "rescinded", "waiting"]
     waiting = e.trace("t1")[-1]
     assert waiting.candidates[0].reason == "rejected or missed this task before"
+
+
+def two_queue_engine(**kwargs: Any) -> Engine:
+    """Queues billing and sales, each ranked by its own skill; agent a1 (billing 10, sales 5)."""
+    plans = [
+        RoutingPlan(name, filter=f'intent == "{name}"', steps=[PlanStep(name)])
+        for name in ("billing", "sales")
+    ]
+    queues = (Queue("billing", skill="billing"), Queue("sales", skill="sales"))
+    e = engine(*queues, plans=plans, **kwargs)
+    sign_in(e, "a1", billing=10, sales=5)
+    e.apply(ev.AgentStateRequested("a1", "break", "x"), 0)
+    return e
+
+
+def test_skill_preference_keeps_a_freed_agent_on_its_primary_queue() -> None:
+    """Each skill level is worth skill_preference_seconds of waiting to the freed agent."""
+    e = two_queue_engine(aging=60, skill_preference_seconds=2.0)  # levels 10 vs 5: 10 s
+    submit(e, "sales_old", 0, attributes={"intent": "sales"})
+    submit(e, "billing_new", 8, attributes={"intent": "billing"})
+    assert drain(e, "a1", 9) == ["billing_new", "sales_old"]
+
+
+def test_skill_preference_yields_to_a_task_waiting_longer_than_the_threshold() -> None:
+    """A task that waited more than the level gap x preference seconds longer goes first."""
+    e = two_queue_engine(aging=60, skill_preference_seconds=2.0)
+    submit(e, "sales_old", 0, attributes={"intent": "sales"})
+    submit(e, "billing_new", 12, attributes={"intent": "billing"})
+    assert drain(e, "a1", 13) == ["sales_old", "billing_new"]
+
+
+def test_skill_preference_keeps_priority_then_fifo_within_a_queue() -> None:
+    """The offset is the same for every task of a queue, so its order is unchanged."""
+    e = two_queue_engine(aging=None, skill_preference_seconds=100.0)
+    for n, priority in enumerate([0, 2, 0]):
+        submit(e, f"b{n}", float(n), attributes={"intent": "billing"}, priority=priority)
+    assert drain(e, "a1", 5) == ["b1", "b0", "b2"]
+
+
+def test_skill_preference_under_strict_priority_orders_only_equal_priorities() -> None:
+    """With strict priority, a higher-priority task still wins; the preference breaks ties."""
+    e = two_queue_engine(aging=None, skill_preference_seconds=100.0)
+    submit(e, "sales_vip", 0, attributes={"intent": "sales"}, priority=1)
+    submit(e, "sales", 1, attributes={"intent": "sales"})
+    submit(e, "billing", 2, attributes={"intent": "billing"})
+    assert drain(e, "a1", 5) == ["sales_vip", "billing", "sales"]
+
+
+def test_longest_queue_serves_the_pool_with_most_waiting_tasks_first() -> None:
+    """agent_choice longest_queue: most waiting first, ties by the (preference-adjusted) rank."""
+    e = two_queue_engine(aging=60, agent_choice="longest_queue")
+    submit(e, "s0", 0, attributes={"intent": "sales"})
+    submit(e, "b1", 1, attributes={"intent": "billing"})
+    submit(e, "b2", 2, attributes={"intent": "billing"})
+    assert drain(e, "a1", 5) == ["b1", "s0", "b2"]
+
+
+def test_default_choice_ignores_skill() -> None:
+    """Without a preference the freed agent takes the best-ranked task whatever its skill."""
+    e = two_queue_engine(aging=60)
+    submit(e, "sales_old", 0, attributes={"intent": "sales"})
+    submit(e, "billing_new", 1, attributes={"intent": "billing"})
+    assert drain(e, "a1", 2) == ["sales_old", "billing_new"]
+
+
+def test_preference_decision_is_explained_in_the_trace() -> None:
+    """The offer trace of a preference-ranked pick names the skill level and the seconds."""
+    e = two_queue_engine(aging=60, skill_preference_seconds=2.0, agent_choice="longest_queue")
+    submit(e, "b0", 0, attributes={"intent": "billing"})
+    drain(e, "a1", 1)
+    summary = next(x for x in e.trace("b0") if x.kind == "offer").summary
+    assert "longest queue (1 waiting), then skill level 10 x 2 s preference" in summary

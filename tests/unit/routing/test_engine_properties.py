@@ -6,6 +6,7 @@ time advances, tasks are canceled, completed, transferred and requeued.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 from collections import Counter
@@ -37,9 +38,26 @@ CHAT_PROFILE = CapacityProfile(
 )
 
 
-def make_config(strategy: str, aging: float | None = None) -> RoutingConfig:
+# (skill_preference_seconds, agent_choice): how a freed agent picks among its queues' heads.
+CHOICES = (
+    (0.0, "best_ranked"),
+    (3.0, "best_ranked"),
+    (0.0, "longest_queue"),
+    (1.0, "longest_queue"),
+)
+
+
+def make_config(
+    strategy: str, aging: float | None = None, choice: tuple[float, str] = CHOICES[0]
+) -> RoutingConfig:
     queues = [
-        Queue("q1", expression="skills.a >= 1", wrap_up_seconds=5, offer_timeout_seconds=10),
+        Queue(
+            "q1",
+            expression="skills.a >= 1",
+            skill="a",
+            wrap_up_seconds=5,
+            offer_timeout_seconds=10,
+        ),
         Queue(
             "q2",
             expression="skills.b >= 3",
@@ -72,7 +90,13 @@ def make_config(strategy: str, aging: float | None = None) -> RoutingConfig:
             max_value_boost=2,
         ),
     ]
-    return RoutingConfig(queues=queues, plans=plans, priority_aging_seconds=aging)
+    return RoutingConfig(
+        queues=queues,
+        plans=plans,
+        priority_aging_seconds=aging,
+        skill_preference_seconds=choice[0],
+        agent_choice=choice[1],
+    )
 
 
 class CheckedEngine(Engine):
@@ -209,12 +233,12 @@ def event_for(  # noqa: PLR0911 (one return per generated operation kind)
         return ev.Tick()
     if kind == "config":
         # An admin edit mid-stream: another q2 strategy, optionally dropping plan "pa".
-        config = make_config(op[1], engine.config.priority_aging_seconds)
+        current = engine.config
+        choice = (current.skill_preference_seconds, current.agent_choice)
+        config = make_config(op[1], current.priority_aging_seconds, choice)
         if op[2]:
-            config = RoutingConfig(
-                queues=config.queues,
-                plans=[plan for plan in config.plans if plan.id != "pa"],
-                priority_aging_seconds=config.priority_aging_seconds,
+            config = dataclasses.replace(
+                config, plans=[plan for plan in config.plans if plan.id != "pa"]
             )
         return ev.ConfigChanged(config)
     if kind == "stale":
@@ -298,7 +322,14 @@ programs = st.builds(
     st.lists(busy_ops, min_size=15, max_size=80),
 )
 strategies_ = st.sampled_from(
-    ["longest_idle", "most_skilled", "round_robin", "fewest_handled", "weighted_random"]
+    [
+        "longest_idle",
+        "most_skilled",
+        "round_robin",
+        "fewest_handled",
+        "weighted_random",
+        "least_needed",
+    ]
 )
 # ROUTING_PROPERTY_EXAMPLES=5000 for a soak run; the default keeps the suite quick.
 SETTINGS = settings(
@@ -309,27 +340,48 @@ SETTINGS = settings(
 
 
 agings = st.sampled_from([None, 60.0])
+choices = st.sampled_from(CHOICES)
 
 
 @SETTINGS
-@given(program=programs, strategy=strategies_, seed=st.integers(0, 3), aging=agings)
+@given(
+    program=programs,
+    strategy=strategies_,
+    seed=st.integers(0, 3),
+    aging=agings,
+    choice=choices,
+)
 def test_invariants_hold_for_random_event_streams(
-    program: list[tuple[Any, ...]], strategy: str, seed: int, aging: float | None
+    program: list[tuple[Any, ...]],
+    strategy: str,
+    seed: int,
+    aging: float | None,
+    choice: tuple[float, str],
 ) -> None:
     """Never two offers for a task, capacity and agent state respected, order kept, one end."""
-    _, _, model, engine = run(make_config(strategy, aging), program, seed)
+    _, _, model, engine = run(make_config(strategy, aging, choice), program, seed)
     assert all(model.ended[task] == 1 for task in model.submitted), "a task did not end once"
     assert not engine.tasks and not engine.reservations
     assert all(not agent.held.get(c) for agent in engine.agents.values() for c in agent.held)
 
 
 @SETTINGS
-@given(program=programs, strategy=strategies_, seed=st.integers(0, 3), cut=st.floats(0, 1))
+@given(
+    program=programs,
+    strategy=strategies_,
+    seed=st.integers(0, 3),
+    cut=st.floats(0, 1),
+    choice=choices,
+)
 def test_replay_and_restore_give_the_same_effects(
-    program: list[tuple[Any, ...]], strategy: str, seed: int, cut: float
+    program: list[tuple[Any, ...]],
+    strategy: str,
+    seed: int,
+    cut: float,
+    choice: tuple[float, str],
 ) -> None:
     """The same events give the same effects, also after snapshot/restore part-way."""
-    config = make_config(strategy)
+    config = make_config(strategy, choice=choice)
     stream, outputs, _, _ = run(config, program, seed)
     replay = Engine(config, seed=seed)
     split = int(len(stream) * cut)

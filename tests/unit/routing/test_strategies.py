@@ -6,7 +6,7 @@ import random
 from collections import Counter
 
 from routing import events as ev
-from routing.config import Queue
+from routing.config import PlanStep, Queue, RoutingPlan
 from routing.engine import Engine
 from routing.state import AgentRecord
 from routing.strategies import agent_key, choose
@@ -110,3 +110,46 @@ def test_keys_end_with_agent_id_for_deterministic_ties() -> None:
     for strategy in ("longest_idle", "most_skilled", "fewest_handled", "round_robin"):
         assert agent_key(strategy, agent, "s")[-1] == "a9"
     assert agent_key("most_skilled", agent, "s") == (-4, 5.0, "a9")
+
+
+def chain_engine() -> Engine:
+    """Queues q0, q1, q2 (eligible by skill, least_needed); plan p<i> routes queue == "q<i>"."""
+    queues = [
+        Queue(f"q{i}", expression=f"skills.q{i} >= 1", strategy="least_needed") for i in range(3)
+    ]
+    plans = [
+        RoutingPlan(f"p{i}", filter=f'queue == "q{i}"', steps=[PlanStep(f"q{i}")]) for i in range(3)
+    ]
+    e = engine(*queues, plans=plans)
+    for i in range(3):  # a voice task seen in every queue, so each has a voice pool to count
+        submit(e, f"warm{i}", 0, attributes={"queue": f"q{i}"})
+        e.apply(ev.TaskCanceled(f"warm{i}", "test"), 0)
+    return e
+
+
+def test_least_needed_keeps_the_agent_whose_other_queue_has_no_cover() -> None:
+    """least_needed offers to the agent whose other queues keep the most free agents."""
+    e = chain_engine()
+    sign_in(e, "q0q1", 0, q0=5, q1=10)  # longest idle, but the only one free for q0
+    sign_in(e, "q1q2", 1, q1=10, q2=5)
+    sign_in(e, "q2only", 2, q2=10)
+    assert offered_agent(submit(e, "t1", 3, attributes={"queue": "q1"})) == "q1q2"
+
+
+def test_least_needed_prefers_an_agent_who_serves_no_other_queue() -> None:
+    """An agent eligible for the task's queue only is needed nowhere else and goes first."""
+    e = chain_engine()
+    sign_in(e, "q0q1", 0, q0=5, q1=10)
+    sign_in(e, "q1only", 1, q1=10)
+    effects = submit(e, "t1", 3, attributes={"queue": "q1"})
+    assert offered_agent(effects) == "q1only"
+    offer = next(x for x in e.trace("t1") if x.kind == "offer")
+    assert "least needed" in offer.summary and "serves no other queue" in offer.summary
+
+
+def test_least_needed_ties_go_to_the_longest_idle() -> None:
+    """With equal cover left elsewhere, least_needed behaves like longest_idle."""
+    e = chain_engine()
+    sign_in(e, "b", 0, q1=10, q2=5)
+    sign_in(e, "a", 1, q1=10, q2=5)
+    assert offered_agent(submit(e, "t1", 3, attributes={"queue": "q1"})) == "b"
