@@ -24,7 +24,7 @@ from contactcentre.realtime.desk import Desk
 from contactcentre.realtime.emitter import emitter_for
 from contactcentre.realtime.rooms import agent_room, interaction_room
 from contactcentre.router.client import RoutingClient
-from contactcentre.store.models import Agent, Disposition, Interaction, Role
+from contactcentre.store.models import Agent, CustomerNote, Disposition, Interaction, Role
 
 api = APIBlueprint(
     "interactions",
@@ -182,7 +182,8 @@ def link_customer(path: InteractionPath, body: LinkIn) -> Any:
 @api.get("/customers/<int:customer_id>/interactions", responses={200: None, **ERRORS})
 @require_api_role(Role.AGENT)
 def customer_history(path: CustomerPath) -> Any:
-    """The customer's whole contact history, newest first: date, channel, outcome, agent."""
+    """The customer's whole contact history, newest first (date, channel, outcome, agent), and
+    open notes."""
     with current_runtime().db.session() as session:
         if get_customer(session, path.customer_id) is None:
             raise not_found("customer", path.customer_id, "customer_id")
@@ -194,7 +195,15 @@ def customer_history(path: CustomerPath) -> Any:
             .order_by(Interaction.created_at.desc())
             .limit(500)
         ).all()
-        return {"items": [history_row(i, label, agent) for i, label, agent in rows]}
+        notes = session.scalars(
+            select(CustomerNote)
+            .where(CustomerNote.customer_id == path.customer_id, CustomerNote.open.is_(True))
+            .order_by(CustomerNote.created_at.desc())
+        )
+        return {
+            "items": [history_row(i, label, agent) for i, label, agent in rows],
+            "notes": [{"id": n.id, "body": n.body, "at": n.created_at.timestamp()} for n in notes],
+        }
 
 
 @api.get("/dispositions", responses={200: DispositionList, **ERRORS})

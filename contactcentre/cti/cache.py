@@ -28,7 +28,7 @@ class PopProvider:
         self._redis = client
         self._region = default_region
 
-    def get(self, interaction_id: str) -> dict[str, Any] | None:
+    def get(self, interaction_id: str, queue_id: Any = None) -> dict[str, Any] | None:
         raw: Any = self._redis.get(POP + interaction_id)
         if raw is not None:
             return dict(json.loads(raw))
@@ -36,14 +36,14 @@ class PopProvider:
             interaction = session.get(Interaction, interaction_id)
             if interaction is None:
                 return None
-            pop = build_pop(session, interaction, self._region)
+            pop = build_pop(session, interaction, self._region, queue_id)
         self.put(pop)
         return pop
 
-    def for_offer(self, interaction_id: str) -> dict[str, Any] | None:
+    def for_offer(self, interaction_id: str, queue_id: Any = None) -> dict[str, Any] | None:
         """Like get(), but never raises: an offer goes out without its pop rather than never."""
         try:
-            return self.get(interaction_id)
+            return self.get(interaction_id, queue_id)
         except Exception:
             log.exception(
                 "screen pop of %s could not be built; offering without it", interaction_id

@@ -27,12 +27,15 @@ HISTORY_LIMIT = 5
 NOTES_LIMIT = 5
 
 
-def build_pop(session: Session, interaction: Interaction, default_region: str) -> dict[str, Any]:
+def build_pop(
+    session: Session, interaction: Interaction, default_region: str, queue_id: Any = None
+) -> dict[str, Any]:
+    """`queue_id`: the queue of the offer, which SQL may not know yet (the log lags the offer)."""
     attributes = interaction.attributes or {}
     number = attributes.get("caller") or interaction.from_address
     customer, candidates = _identify(session, interaction, number, default_region)
-    queue = session.get(Queue, interaction.queue_id) if interaction.queue_id else None
-    queue_name = queue.name if queue else _queue_name(session, attributes.get("queue_id"))
+    queue = _queue(session, interaction.queue_id or queue_id or attributes.get("queue_id"))
+    queue_name = queue.name if queue else None
     intent = interaction.intent or attributes.get("intent")
     language = attributes.get("language") or (customer.language if customer else None)
     script = scripts.choose(intent, queue_name)
@@ -85,11 +88,10 @@ def _identify(
     return (found[0] if found else None), others
 
 
-def _queue_name(session: Session, queue_id: Any) -> str | None:
+def _queue(session: Session, queue_id: Any) -> Queue | None:
     if queue_id is None or not str(queue_id).isdigit():
         return None
-    queue = session.get(Queue, int(queue_id))
-    return queue.name if queue else None
+    return session.get(Queue, int(queue_id))
 
 
 def _customer(customer: Customer) -> dict[str, Any]:

@@ -18,7 +18,7 @@ OfferHook = Callable[[dict[str, Any]], None]
 
 
 class Pops(Protocol):
-    def for_offer(self, interaction_id: str) -> dict[str, Any] | None: ...
+    def for_offer(self, interaction_id: str, queue_id: Any = None) -> dict[str, Any] | None: ...
 
 
 class SequencedNotifier:
@@ -70,7 +70,8 @@ class SequencedNotifier:
         agent_id = data.get("agent_id")
         task_id = data.get("task_id")
         if kind == "offer_created":
-            data["pop"] = self._pops.for_offer(str(task_id)) if self._pops else None
+            pops = self._pops
+            data["pop"] = pops.for_offer(str(task_id), data.get("queue_id")) if pops else None
             self._desk.offer(pipe, data)
             batch_offers[data["reservation_id"]] = data
         elif kind == "offer_rescinded":
