@@ -53,6 +53,7 @@ def register_api(app: OpenAPI) -> None:
         customers,
         interactions,
         plans,
+        policy,
         presence,
         queues,
         skills,
@@ -64,7 +65,8 @@ def register_api(app: OpenAPI) -> None:
     from contactcentre.voice import calls_api
 
     for module in (
-        skills, users, agents, presence, queues, plans, customers, tasks, traces, calls_api
+        skills, users, agents, presence, queues, plans, policy, customers, tasks, traces,
+        calls_api,
     ):  # fmt: skip
         # The API checks X-CSRFToken itself for cookie sessions and skips it for bearer tokens.
         csrf.exempt(module.api)

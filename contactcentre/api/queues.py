@@ -30,7 +30,12 @@ api = APIBlueprint(
 )
 
 Strategy = Literal[
-    "longest_idle", "most_skilled", "round_robin", "fewest_handled", "weighted_random"
+    "longest_idle",
+    "most_skilled",
+    "round_robin",
+    "fewest_handled",
+    "weighted_random",
+    "least_needed",  # keeps cross-trained agents free for the queues that need them
 ]
 
 

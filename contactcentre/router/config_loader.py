@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from contactcentre.store.models import Queue as QueueRow
 from contactcentre.store.models import RoutingPlan as PlanRow
+from contactcentre.store.models import RoutingPolicy
 from routing.config import PlanStep, Queue, RoutingConfig, RoutingPlan
 
 DIRECT_PLAN_PRIORITY = -1000
@@ -34,7 +35,15 @@ def load_routing_config(session: Session) -> RoutingConfig:
                 max_wait_seconds=3600,
             )
         )
-    return RoutingConfig(queues=queues, plans=plans)
+    policy = session.get(RoutingPolicy, 1)
+    if policy is None:
+        return RoutingConfig(queues=queues, plans=plans)
+    return RoutingConfig(
+        queues=queues,
+        plans=plans,
+        skill_preference_seconds=policy.skill_preference_seconds,
+        agent_choice=policy.agent_choice,
+    )
 
 
 def _queue(row: QueueRow) -> Queue:

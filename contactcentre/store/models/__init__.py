@@ -17,7 +17,7 @@ from contactcentre.store.models.interactions import (
     InteractionEvent,
     Message,
 )
-from contactcentre.store.models.routing import Queue, RoutingPlan
+from contactcentre.store.models.routing import Queue, RoutingPlan, RoutingPolicy
 from contactcentre.store.models.users import ApiToken, Role, User
 from contactcentre.store.models.workforce import Agent, AgentSkill, Skill
 
@@ -38,6 +38,7 @@ __all__ = [
     "Queue",
     "Role",
     "RoutingPlan",
+    "RoutingPolicy",
     "Skill",
     "User",
 ]

@@ -8,13 +8,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, CheckConstraint, Integer, String
+from sqlalchemy import JSON, Boolean, CheckConstraint, Float, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from contactcentre.store.models.base import Base
 from contactcentre.store.types import UTCDateTime, utcnow
 
-STRATEGIES = ("longest_idle", "most_skilled", "round_robin", "fewest_handled", "weighted_random")
+STRATEGIES = (
+    "longest_idle", "most_skilled", "round_robin", "fewest_handled", "weighted_random",
+    "least_needed",
+)  # fmt: skip
+AGENT_CHOICES = ("best_ranked", "longest_queue")
 
 
 class Queue(Base):
@@ -22,7 +26,7 @@ class Queue(Base):
     __table_args__ = (
         CheckConstraint(
             "strategy in ('longest_idle', 'most_skilled', 'round_robin', 'fewest_handled', "
-            "'weighted_random')",
+            "'weighted_random', 'least_needed')",
             name="strategy",
         ),
     )
@@ -57,3 +61,19 @@ class RoutingPlan(Base):
     preferred_agent_seconds: Mapped[int] = mapped_column(Integer, default=15)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class RoutingPolicy(Base):
+    """Centre-wide choices for a freed agent (one row, id 1): every process reads the same."""
+
+    __tablename__ = "routing_policy"
+    __table_args__ = (
+        CheckConstraint("agent_choice in ('best_ranked', 'longest_queue')", name="agent_choice"),
+        CheckConstraint("skill_preference_seconds >= 0", name="skill_preference"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Seconds of waiting one skill level is worth when a freed agent picks among its queues.
+    skill_preference_seconds: Mapped[float] = mapped_column(Float, default=0.0)
+    agent_choice: Mapped[str] = mapped_column(String(16), default="best_ranked")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -216,3 +216,42 @@ def test_transfer_needs_one_target(client: Any, floor: Any) -> None:
     ).get_json()
     response = client.post(f"/api/v1/tasks/{task['task_id']}/transfer", json={}, headers=h)
     assert response.status_code == 422
+
+
+def test_routing_policy_reaches_the_router(client: Any, floor: Any, running_router: Any) -> None:
+    """A policy change is stored, validated, and applied to the router's engine config."""
+    h = floor["admin"]["headers"]
+    bad = client.put(
+        "/api/v1/routing/policy",
+        json={"skill_preference_seconds": -1, "agent_choice": "best_ranked"},
+        headers=h,
+    )
+    assert bad.status_code == 422
+    assert bad.get_json()["error"]["field"] == "skill_preference_seconds"
+    ok = client.put(
+        "/api/v1/routing/policy",
+        json={"skill_preference_seconds": 8, "agent_choice": "longest_queue"},
+        headers=h,
+    )
+    assert ok.status_code == 200
+    assert client.get("/api/v1/routing/policy", headers=h).get_json()["agent_choice"] == (
+        "longest_queue"
+    )
+
+    def applied() -> bool:
+        engine = running_router.engine
+        return engine is not None and engine.config.agent_choice == "longest_queue"
+
+    eventually(applied)
+    assert running_router.engine.config.skill_preference_seconds == 8
+
+
+def test_least_needed_strategy_is_accepted(client: Any, floor: Any) -> None:
+    """Queues may use the least_needed strategy."""
+    response = client.patch(
+        f"/api/v1/queues/{floor['queue']['id']}",
+        json={"strategy": "least_needed"},
+        headers=floor["admin"]["headers"],
+    )
+    assert response.status_code == 200
+    assert response.get_json()["strategy"] == "least_needed"
