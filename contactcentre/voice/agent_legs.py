@@ -106,7 +106,7 @@ def log_answered(ctx: VoiceContext, call: cs.LiveCall, call_sid: str) -> None:
             call.interaction_id,
             "answered",
             now,
-            "answered",
+            f"answered:{call_sid}",  # once per leg: a transferred call is answered again
             actor=f"agent:{call.agent_id}",
             data={"agent_id": call.agent_id, "wait_seconds": _waited(call, now.timestamp())},
         )

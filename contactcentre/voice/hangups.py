@@ -34,6 +34,10 @@ def leg_ended(ctx: VoiceContext, call_sid: str, status: str) -> None:
         from contactcentre.voice.transfers import consult_ended
 
         consult_ended(ctx, call)
+    elif role == "external":
+        # The outside party the caller was handed to hung up (or never answered): the
+        # contact centre is out of the call, so nobody is left to talk to.
+        _hang_up(ctx, call.customer_sid)
     else:
         log.info("%s leg %s of %s ended after it was replaced; ignored", role, call_sid, call.phase)
 

@@ -16,6 +16,7 @@ from contactcentre.voice.hangups import _hang_up
 from contactcentre.voice.telephony import ConferenceEvents, TelephonyError
 
 log = logging.getLogger(__name__)
+EXTERNAL = "external"  # leg role of an outside party the caller was handed to
 
 
 class TransferConflict(RuntimeError):
@@ -48,7 +49,7 @@ def cold(ctx: VoiceContext, call: cs.LiveCall, target: TransferTarget, actor: st
     _log(ctx, iid, "cold", target, actor)
     if target.number is not None:
         # The outside party joins the caller; the contact leaves the contact centre.
-        ctx.telephony.add_participant(
+        leg = ctx.telephony.add_participant(
             call.conference_ref,
             target.number,
             ctx.settings.twilio_caller_id,
@@ -56,13 +57,21 @@ def cold(ctx: VoiceContext, call: cs.LiveCall, target: TransferTarget, actor: st
             status_callback=ctx.urls.status(),
             events=ConferenceEvents(ctx.urls.conference_events()),
         )
+        ctx.calls.link_leg(leg.call_sid, iid, EXTERNAL)
         ctx.calls.update(iid, phase=cs.ENDED, agent_sid="")
         ctx.telephony.remove_participant(call.conference_ref, call.agent_sid)
         ctx.routing.transfer(iid, queue_id=None, agent_id=None, reason="cold transfer to number")
         return
-    # Back to waiting: the caller leaves the conference (ending it) for the queue experience.
+    # Back to waiting: the caller leaves the conference (ending it) for the queue experience;
+    # the next answer's wait counts from here.
     ctx.calls.update(
-        iid, phase=cs.QUEUED, agent_sid="", agent_id="", conference_sid="", last_announced=0.0
+        iid,
+        phase=cs.QUEUED,
+        agent_sid="",
+        agent_id="",
+        conference_sid="",
+        last_announced=0.0,
+        queued_at=ctx.clock().timestamp(),
     )
     ctx.routing.transfer(
         iid,
@@ -139,6 +148,7 @@ def complete(ctx: VoiceContext, call: cs.LiveCall, actor: str) -> None:
             iid, queue_id=None, agent_id=call.consult_agent_id, reason="warm transfer"
         )
     else:
+        ctx.calls.link_leg(call.consult_sid, iid, EXTERNAL)
         ctx.calls.update(iid, phase=cs.ENDED, on_hold=0, agent_sid="", consult_sid="")
         ctx.routing.transfer(iid, queue_id=None, agent_id=None, reason="warm transfer to number")
     try:
@@ -148,13 +158,19 @@ def complete(ctx: VoiceContext, call: cs.LiveCall, actor: str) -> None:
 
 
 def cancel(ctx: VoiceContext, call: cs.LiveCall, actor: str) -> None:
+    """The consult is abandoned: drop the third party, the caller is back with the agent."""
     if call.phase != cs.TRANSFERRING or not call.consult_sid:
         raise TransferConflict("there is no warm transfer in progress")
+    target = TransferTarget(
+        agent_id=int(call.consult_agent_id) if call.consult_agent_id else None,
+        number=None if call.consult_agent_id else "external",
+    )
+    # Logged before the hang-up and the unhold it causes; the routing task never moved.
+    _log(ctx, call.interaction_id, "warm", target, actor, kind="transfer_canceled")
     ctx.calls.update(call.interaction_id, phase=cs.CONNECTED, consult_sid="", consult_agent_id="")
     _hang_up(ctx, call.consult_sid)
     ctx.telephony.update_participant(call.conference_ref, call.customer_sid, hold=False)
     ctx.calls.update(call.interaction_id, on_hold=0)
-    _log(ctx, call.interaction_id, "warm", TransferTarget(), actor, kind="transfer_canceled")
 
 
 def consult_ended(ctx: VoiceContext, call: cs.LiveCall) -> None:
