@@ -35,6 +35,7 @@ EVENT_TYPES = frozenset(
         "transferred",
         "transfer_started",
         "transfer_canceled",
+        "transfer_failed",
         "conference_joined",
         "conference_left",
         "recording_started",

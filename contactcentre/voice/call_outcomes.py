@@ -5,28 +5,66 @@ from __future__ import annotations
 
 import logging
 
+from twilio.twiml.voice_response import VoiceResponse
+
+from contactcentre.store.models import Interaction
+from contactcentre.voice import call_state as cs
 from contactcentre.voice.context import VoiceContext
 from contactcentre.voice.events import log_call_event
+from contactcentre.voice.prompts import say_options, text
+from contactcentre.voice.routing_tasks import submit_call
 
 log = logging.getLogger(__name__)
+# DialCallStatus values meaning the outside party picked up.
+TRANSFER_CONNECTED = frozenset({"completed", "answered"})
 
 
-def external_transfer_done(ctx: VoiceContext, interaction_id: str, params: dict[str, str]) -> None:
-    """The IVR's <Dial> to an outside number ended; the number itself is not logged (PII)."""
+def hangup_twiml() -> str:
+    response = VoiceResponse()
+    response.hangup()
+    return str(response)
+
+
+def external_transfer_done(ctx: VoiceContext, interaction_id: str, params: dict[str, str]) -> str:
+    """The IVR's <Dial> to an outside number ended: TwiML for what the caller hears next.
+
+    Answered: the caller was transferred (`transferred`) and the call ends. Busy, no answer or
+    failed: `transfer_failed`, and a caller still on the line is queued for an agent instead.
+    The number itself is not logged (PII)."""
+    status = params.get("DialCallStatus", "")
+    call = ctx.calls.get(interaction_id)
+    connected = status in TRANSFER_CONNECTED
+    now = ctx.clock()
     with ctx.db.session() as session:
-        log_call_event(
-            session,
-            interaction_id,
-            "transferred",
-            ctx.clock(),
-            "ivr-transfer",
-            data={
-                "mode": "external",
-                "source": "ivr",
-                "dial_status": params.get("DialCallStatus"),
-                "duration_seconds": params.get("DialCallDuration"),
-            },
+        interaction = session.get(Interaction, interaction_id)
+        if interaction is None or call is None:
+            log.info("transfer result %s for unknown call %s; ignored", status, interaction_id)
+            return hangup_twiml()
+        data: dict[str, str | bool | None] = {
+            "mode": "external",
+            "source": "ivr",
+            "external": True,
+            "dial_status": status or None,
+            "duration_seconds": params.get("DialCallDuration"),
+        }
+        # The caller may have hung up during the Dial; then the action is requested anyway.
+        rescue = (
+            not connected and call.phase == cs.IVR and params.get("CallStatus") == "in-progress"
         )
+        if rescue:
+            data["then"] = "queued"
+        kind = "transferred" if connected else "transfer_failed"
+        log_call_event(session, interaction_id, kind, now, "ivr-transfer", data=data)
+        if not rescue:
+            return hangup_twiml()
+        attributes = {**interaction.attributes, "intent": interaction.intent or "general"}
+        submit_call(session, ctx.routing, interaction, attributes, priority=0, at=now)
+        interaction.status = "queued"
+    ctx.calls.update(interaction_id, phase=cs.QUEUED, queued_at=now.timestamp())
+    response = VoiceResponse()
+    response.say(text("transfer_failed", call.language), **say_options(call.language))
+    response.redirect(ctx.urls.queue_wait(interaction_id), method="POST")
+    return str(response)
 
 
 def machine_detected(ctx: VoiceContext, params: dict[str, str]) -> None:

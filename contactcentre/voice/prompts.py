@@ -41,6 +41,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Sorry, all our agents are busy. Please call again later. Goodbye.",
         "es": "Lo sentimos, todos nuestros agentes están ocupados. Llame más tarde. Adiós.",
     },
+    "transfer_failed": {
+        "en": "Sorry, that line is not answering. Let me connect you to one of our agents.",
+        "es": "Lo sentimos, esa línea no contesta. Le comunicamos con uno de nuestros agentes.",
+    },
     "connecting": {
         "en": "Connecting you now.",
         "es": "Le comunicamos ahora.",

@@ -123,8 +123,7 @@ def voicemail(params: dict[str, str], interaction_id: str) -> str:
 @bp.post("/calls/<interaction_id>/transfer-done")
 @webhook()
 def ivr_transfer_done(params: dict[str, str], interaction_id: str) -> str:
-    call_outcomes.external_transfer_done(voice_context(), interaction_id, params)
-    return inbound.hangup_twiml()
+    return call_outcomes.external_transfer_done(voice_context(), interaction_id, params)
 
 
 @bp.post("/status")
