@@ -1,0 +1,100 @@
+"""Callbacks a routing plan's exit creates: the caller hears the message and hangs up, a new
+outbound interaction is routed, and when an agent is reserved the agent then the caller is dialled."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from contactcentre.store.models import Interaction
+from contactcentre.telephony.emulator import AgentScript, Callee
+from tests.integration.router.conftest import eventually
+from tests.integration.voice.conftest import (
+    CUSTOMER,
+    NUMBER,
+    accept_offer,
+    event_types,
+    events,
+    interaction_for,
+    sign_in,
+)
+from tests.integration.voice.test_call_flow import _support_caller
+
+
+def callback_for(app: Any, original_id: str) -> Interaction | None:
+    with app.extensions["contactcentre"].db.session() as session:
+        for row in session.scalars(select(Interaction).where(Interaction.channel == "outbound")):
+            if row.attributes.get("callback_for") == original_id:
+                return row
+    return None
+
+
+def dial_back(app: Any, client: Any, emulator: Any, agent: Any, callback_id: str) -> Any:
+    """Sign the agent in, accept the callback's offer: the agent's leg rings, then the customer's;
+    returns the customer's leg once the two hear each other."""
+    emulator.register_party(f"client:agent_{agent['agent_id']}", AgentScript(answer_after=1))
+    sign_in(client, agent)
+    accept_offer(app, client, agent)
+    eventually(lambda: "answered" in event_types(app, callback_id), timeout=10)
+    leg = next(c for c in emulator.calls() if c.to == CUSTOMER and c.direction == "outbound-api")
+    agent_leg = next(c for c in emulator.calls() if c.to == f"client:agent_{agent['agent_id']}")
+    conference = emulator.conference(f"cc-{callback_id}")
+    eventually(lambda: leg.sid in conference.audible_to(agent_leg.sid), timeout=10)
+    return leg
+
+
+@pytest.mark.parametrize("exit_by", ["plan_step", "max_wait"])
+def test_callback_exit_tells_the_caller_and_dials_back_when_an_agent_is_reserved(
+    voice_app: Any,
+    voice_client: Any,
+    emulator: Any,
+    floor: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    exit_by: str,
+) -> None:
+    """A plan step {"exit": "callback"} (or max wait mapped to callback) plays the callback
+    message, records callback_requested, and routes a new outbound interaction that dials the
+    agent, then the caller, when an agent is reserved."""
+    queue_id = floor["queue"]["id"]
+    plan: dict[str, Any] = {"name": "Hurry", "filter": 'channel == "voice"', "priority": 10}
+    if exit_by == "plan_step":
+        plan["steps"] = [{"queue_id": queue_id, "timeout_seconds": 1}, {"exit": "callback"}]
+    else:
+        plan.update(steps=[{"queue_id": queue_id}], max_wait_seconds=1)
+        voice = voice_app.extensions["voice"]
+        monkeypatch.setattr(
+            voice, "settings", voice.settings.model_copy(update={"voice_max_wait_exit": "callback"})
+        )
+    created = voice_client.post(
+        "/api/v1/routing-plans", json=plan, headers=floor["admin"]["headers"]
+    )
+    assert created.status_code == 201, created.get_json()
+    emulator.register_party(CUSTOMER, Callee("human", ring_seconds=1))
+
+    call = emulator.place_call(CUSTOMER, NUMBER, _support_caller())
+    call.wait_until_over(timeout=15)
+    assert call.heard("We will call you back")
+    original = eventually(lambda: interaction_for(voice_app, call.sid))
+    eventually(lambda: "callback_requested" in event_types(voice_app, original.id))
+    requested = next(e for e in events(voice_app, original.id) if e.type == "callback_requested")
+    assert requested.data == {"source": "exit"}
+    kinds = event_types(voice_app, original.id)
+    assert kinds.index("queued") < kinds.index("exited") < kinds.index("callback_requested")
+    assert "abandoned" not in kinds
+
+    callback = eventually(lambda: callback_for(voice_app, original.id))
+    assert callback.to_address == CUSTOMER and callback.direction == "outbound"
+    eventually(lambda: "queued" in event_types(voice_app, callback.id))
+    leg = dial_back(voice_app, voice_client, emulator, floor["agents"][0], callback.id)
+    assert leg.from_ == voice_app.extensions["contactcentre"].settings.twilio_caller_id
+
+    agent = floor["agents"][0]
+    hung_up = voice_client.post(f"/api/v1/calls/{callback.id}/hangup", headers=agent["headers"])
+    assert hung_up.status_code == 200, hung_up.get_json()
+    leg.wait_until_over(timeout=10)
+    eventually(lambda: "completed" in event_types(voice_app, callback.id))
+    kinds = event_types(voice_app, callback.id)
+    assert kinds[0] == "created" and kinds.count("completed") == 1
+    assert kinds.index("accepted") < kinds.index("answered") < kinds.index("completed")
