@@ -1,5 +1,5 @@
 """Callbacks a routing plan's exit creates: the caller hears the message and hangs up, a new
-outbound interaction is routed, and when an agent is reserved the agent then the caller is dialled."""
+outbound interaction is routed, and an agent's reservation dials the agent, then the caller."""
 
 from __future__ import annotations
 
@@ -47,6 +47,7 @@ def dial_back(app: Any, client: Any, emulator: Any, agent: Any, callback_id: str
 
 @pytest.mark.parametrize("exit_by", ["plan_step", "max_wait"])
 def test_callback_exit_tells_the_caller_and_dials_back_when_an_agent_is_reserved(
+    *,
     voice_app: Any,
     voice_client: Any,
     emulator: Any,
