@@ -49,7 +49,8 @@ class TelephonySink:
         if not ctx.calls.claim(interaction_id, "exit"):
             return
         kind = exit_kind if exit_kind in EXITS else ctx.settings.voice_max_wait_exit
-        ctx.calls.update(interaction_id, phase=cs.ENDED)
+        # The phase stays "queued" until the exit's webhook: a queue-loop request racing the
+        # redirect must not hang the caller up.
         try:
             ctx.telephony.redirect(call.customer_sid, ctx.urls.queue_exit(interaction_id, kind))
         except TelephonyError as exc:
