@@ -43,6 +43,7 @@ EVENT_TYPES = frozenset(
         "abandoned",
         "callback_requested",
         "voicemail",
+        "machine_detection",
         "wrap_up",
         "completed",
         "message_in",

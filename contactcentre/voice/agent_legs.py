@@ -11,6 +11,7 @@ from contactcentre.store.models import Agent
 from contactcentre.voice import call_state as cs
 from contactcentre.voice.context import VoiceContext
 from contactcentre.voice.events import log_call_event
+from contactcentre.voice.machine_detection import amd_mode
 from contactcentre.voice.prompts import say_options, text
 from contactcentre.voice.telephony import ConferenceEvents, TelephonyError
 
@@ -79,14 +80,13 @@ def agent_joined(
         log_answered(ctx, call, call_sid)
     try:
         if dial_customer:
-            leg = ctx.telephony.add_participant(
-                conference_sid or call.conference,
+            # Machine detection first: only a person joins the agent (see machine_detection).
+            leg = ctx.telephony.call(
                 call.customer_number,
                 ctx.settings.twilio_caller_id,
-                label="customer",
-                status_callback=ctx.urls.status(),
-                events=ConferenceEvents(ctx.urls.conference_events()),
-                end_conference_on_exit=True,
+                ctx.urls.customer_leg(interaction_id),
+                ctx.urls.status(),
+                machine_detection=amd_mode(),
             )
             ctx.calls.link_leg(leg.call_sid, interaction_id, "customer")
             ctx.calls.update(interaction_id, customer_sid=leg.call_sid)

@@ -1,5 +1,5 @@
-"""Outcomes reported back by Twilio for things the IVR or dialer started: an external transfer's
-result and answering-machine detection on outbound legs."""
+"""Outcomes reported back by Twilio for things the IVR started: an external transfer's result.
+(Answering-machine detection on dialled legs is machine_detection.py.)"""
 
 from __future__ import annotations
 
@@ -65,13 +65,3 @@ def external_transfer_done(ctx: VoiceContext, interaction_id: str, params: dict[
     response.say(text("transfer_failed", call.language), **say_options(call.language))
     response.redirect(ctx.urls.queue_wait(interaction_id), method="POST")
     return str(response)
-
-
-def machine_detected(ctx: VoiceContext, params: dict[str, str]) -> None:
-    """Async AMD result: a machine on a click-to-dial or callback leg is noted on the call."""
-    leg = ctx.calls.leg(params.get("CallSid", ""))
-    answered_by = params.get("AnsweredBy", "unknown")
-    if leg is None:
-        log.info("AMD result %s for an unknown call; ignored", answered_by)
-        return
-    ctx.calls.update(leg[0], answered_by=answered_by)

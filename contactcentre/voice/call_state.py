@@ -47,6 +47,7 @@ class LiveCall:
     answered_at: float = 0.0
     last_announced: float = 0.0
     callback: int = 0
+    answered_by: str = ""  # Twilio's AMD verdict on a dialled customer leg
     routed: int = 1  # 0 for click-to-dial: no routing task, so the call logs its own end
 
     @property

@@ -45,6 +45,14 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Sorry, that line is not answering. Let me connect you to one of our agents.",
         "es": "Lo sentimos, esa línea no contesta. Le comunicamos con uno de nuestros agentes.",
     },
+    # Left on an answering machine after the beep (callbacks and click-to-dial); an empty text
+    # hangs up instead.
+    "machine_message": {
+        "en": "Hello, this is Acme customer service returning your call. We are sorry we missed "
+        "you. Please call us back at your convenience. Goodbye.",
+        "es": "Hola, le llama el servicio de atención al cliente de Acme para devolverle la "
+        "llamada. Lamentamos no haberle encontrado. Llámenos cuando le convenga. Adiós.",
+    },
     "connecting": {
         "en": "Connecting you now.",
         "es": "Le comunicamos ahora.",

@@ -27,8 +27,18 @@ class ConferenceEvents:
 
 
 class Telephony(Protocol):
-    def call(self, to: str, from_: str, url: str, status_callback: str) -> Leg:
-        """Place an outbound call that runs the TwiML at `url` once answered."""
+    def call(
+        self,
+        to: str,
+        from_: str,
+        url: str,
+        status_callback: str,
+        *,
+        machine_detection: str | None = None,
+    ) -> Leg:
+        """Place an outbound call that runs the TwiML at `url` once answered; with
+        `machine_detection` ("Enable" or "DetectMessageEnd") `url` is requested after the
+        verdict, with AnsweredBy."""
         ...
 
     def redirect(self, call_sid: str, url: str) -> None:

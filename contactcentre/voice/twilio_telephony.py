@@ -43,14 +43,27 @@ class TwilioTelephony:
     def __init__(self, client: Client) -> None:
         self._client = client
 
-    def call(self, to: str, from_: str, url: str, status_callback: str) -> Leg:
+    def call(
+        self,
+        to: str,
+        from_: str,
+        url: str,
+        status_callback: str,
+        *,
+        machine_detection: str | None = None,
+    ) -> Leg:
+        options: dict[str, Any] = {}
+        if machine_detection is not None:
+            options["machine_detection"] = machine_detection
         try:
             call = self._client.calls.create(
                 to=to,
                 from_=from_,
                 url=url,
+                method="POST",
                 status_callback=status_callback,
                 status_callback_event=["initiated", "answered", "completed"],
+                **options,
             )
         except TwilioException as exc:
             raise TelephonyError(str(exc)) from exc

@@ -43,6 +43,9 @@ class VoiceUrls:
     def conference_join(self, interaction_id: str) -> str:
         return self._url(f"/calls/{interaction_id}/join")
 
+    def customer_leg(self, interaction_id: str) -> str:
+        return self._url(f"/calls/{interaction_id}/customer-leg")
+
     def agent_leg(self, interaction_id: str) -> str:
         return self._url(f"/calls/{interaction_id}/agent-leg")
 

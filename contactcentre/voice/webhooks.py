@@ -16,6 +16,7 @@ from contactcentre.voice import (
     conference_events,
     hangups,
     inbound,
+    machine_detection,
     queue,
     recording,
 )
@@ -113,6 +114,12 @@ def outbound_agent_leg(params: dict[str, str], interaction_id: str) -> str:
     return agent_leg_twiml(voice_context(), interaction_id, params)
 
 
+@bp.post("/calls/<interaction_id>/customer-leg")
+@webhook()
+def outbound_customer_leg(params: dict[str, str], interaction_id: str) -> str:
+    return machine_detection.customer_leg_twiml(voice_context(), interaction_id, params)
+
+
 @bp.post("/calls/<interaction_id>/voicemail")
 @webhook()
 def voicemail(params: dict[str, str], interaction_id: str) -> str:
@@ -151,7 +158,7 @@ def recording_status(params: dict[str, str]) -> str:
 @bp.post("/amd")
 @webhook(mimetype="text/plain")
 def amd_result(params: dict[str, str]) -> str:
-    call_outcomes.machine_detected(voice_context(), params)
+    machine_detection.amd_status(voice_context(), params)
     return ""
 
 

@@ -99,3 +99,37 @@ def test_callback_exit_tells_the_caller_and_dials_back_when_an_agent_is_reserved
     kinds = event_types(voice_app, callback.id)
     assert kinds[0] == "created" and kinds.count("completed") == 1
     assert kinds.index("accepted") < kinds.index("answered") < kinds.index("completed")
+
+
+def test_callback_answered_by_a_machine_never_reaches_the_agent(
+    voice_app: Any, voice_client: Any, emulator: Any, floor: Any
+) -> None:
+    """A routed callback answered by a machine: the message is left after the beep, the agent's
+    leg drops, 'machine_detection' is logged and routing completes the task once, unanswered."""
+    plan = {
+        "name": "Hurry",
+        "filter": 'channel == "voice"',
+        "priority": 10,
+        "steps": [{"queue_id": floor["queue"]["id"], "timeout_seconds": 1}, {"exit": "callback"}],
+    }
+    voice_client.post("/api/v1/routing-plans", json=plan, headers=floor["admin"]["headers"])
+    call = emulator.place_call(CUSTOMER, NUMBER, _support_caller())
+    call.wait_until_over(timeout=15)
+    emulator.register_party(CUSTOMER, Callee("machine", ring_seconds=1))
+    original = eventually(lambda: interaction_for(voice_app, call.sid))
+    callback = eventually(lambda: callback_for(voice_app, original.id), timeout=10)
+
+    agent = floor["agents"][0]
+    emulator.register_party(f"client:agent_{agent['agent_id']}", AgentScript(answer_after=1))
+    sign_in(voice_client, agent)
+    accept_offer(voice_app, voice_client, agent)
+    eventually(lambda: "completed" in event_types(voice_app, callback.id), timeout=10)
+    leg = next(c for c in emulator.calls() if c.to == CUSTOMER and c.direction == "outbound-api")
+    leg.wait_until_over(timeout=10)
+    assert leg.heard("returning your call")
+    detected = next(e for e in events(voice_app, callback.id) if e.type == "machine_detection")
+    assert detected.data["outcome"] == "message"
+    kinds = event_types(voice_app, callback.id)
+    assert "answered" not in kinds and kinds.count("completed") == 1
+    completed = next(e for e in events(voice_app, callback.id) if e.type == "completed")
+    assert completed.actor == "router"

@@ -28,6 +28,7 @@ WEBHOOKS = [
     "/twilio/calls/x/exit/voicemail",
     "/twilio/calls/x/join",
     "/twilio/calls/x/agent-leg",
+    "/twilio/calls/x/customer-leg",
     "/twilio/calls/x/voicemail",
     "/twilio/calls/x/transfer-done",
     "/twilio/status",
