@@ -15,6 +15,7 @@ from contactcentre.realtime.emitter import RealtimeEmitter
 from contactcentre.realtime.rooms import SUPERVISORS, agent_room, interaction_room, queue_room
 
 OfferHook = Callable[[dict[str, Any]], None]
+BEFORE_ASSIGNMENT = frozenset({"task_queued", "offer_created", "offer_rescinded"})
 
 
 class Pops(Protocol):
@@ -52,12 +53,16 @@ class SequencedNotifier:
             outgoing.append((self._rooms(data, agent_id), data["kind"], data))
         # The desk first: a console that reloads on an event already finds it up to date.
         pipe.execute()
+        batch: list[tuple[str, str, dict[str, Any]]] = []
         for rooms, event, data in outgoing:
-            agent_rooms = [r for r in rooms if r.startswith(("agent:", "interaction:"))]
-            self._emitter.emit_many(agent_rooms, event, data)
             # Supervisors see who was offered what, not the whole pop.
             summary = _without_pop(data)
-            self._emitter.emit_many([r for r in rooms if r not in agent_rooms], event, summary)
+            for room in rooms:
+                agents = room.startswith(("agent:", "interaction:"))
+                batch.append((room, event, data if agents else summary))
+        # Agents' rooms first: the offer is what someone is waiting for.
+        batch.sort(key=lambda item: not item[0].startswith("agent:"))
+        self._emitter.emit_batch(batch)
         for offer in offers:
             for hook in self._offer_hooks:
                 hook(offer)
@@ -100,7 +105,8 @@ class SequencedNotifier:
         rooms = []
         if agent_id is not None:
             rooms.append(agent_room(agent_id))
-        if data.get("task_id"):
+        if data.get("task_id") and data["kind"] not in BEFORE_ASSIGNMENT:
+            # The contact's agent joins its room on accepting; earlier news is the agent's own.
             rooms.append(interaction_room(data["task_id"]))
         rooms.append(SUPERVISORS)
         if data.get("queue_id") is not None:

@@ -17,8 +17,10 @@ from contactcentre.realtime.rooms import (
     SEQ,
 )
 
-# INCR and XADD in one script: two producers (router, web) never interleave a room's numbers,
-# and the stream id "<seq>-1" lets a replay start exactly after the client's last number.
+# Number, log and publish in one script: two producers (router, web) never interleave a room's
+# numbers, a published event is always in the log first, and the stream id "<seq>-1" lets a
+# replay start exactly after the client's last number. ARGV[4..6]: channel, message prefix and
+# suffix around the envelope (empty channel = log only).
 _APPEND = """
 local seq = redis.call('INCR', KEYS[1])
 local envelope = string.gsub(ARGV[1], '"seq":0', '"seq":' .. seq, 1)
@@ -27,6 +29,9 @@ local ttl = tonumber(ARGV[3])
 if ttl > 0 then
   redis.call('EXPIRE', KEYS[1], ttl)
   redis.call('EXPIRE', KEYS[2], ttl)
+end
+if ARGV[4] ~= '' then
+  redis.call('PUBLISH', ARGV[4], ARGV[5] .. envelope .. ARGV[6])
 end
 return {seq, envelope}
 """
@@ -37,17 +42,23 @@ def envelope(room: str, event: str, data: dict[str, Any]) -> dict[str, Any]:
     return {"seq": 0, "room": room, "event": event, "data": data}
 
 
+def append_args(room: str, event: str, data: dict[str, Any]) -> tuple[list[str], list[Any]]:
+    """Keys and the first three arguments of the append script for one event."""
+    # "seq":0 comes first in the JSON, so the script's one substitution hits only it.
+    raw = json.dumps(envelope(room, event, data), separators=(",", ":"), default=str)
+    ttl = INTERACTION_LOG_TTL_SECONDS if room.startswith("interaction:") else 0
+    return [SEQ + room, LOG + room], [raw, LOG_MAXLEN, ttl]
+
+
 class SequencedLog:
     def __init__(self, client: redis.Redis) -> None:
         self._redis = client
-        self._append = client.register_script(_APPEND)
+        self.script = client.register_script(_APPEND)
 
     def append(self, room: str, event: str, data: dict[str, Any]) -> dict[str, Any]:
         """Number the event for its room and keep it for replay; returns the numbered envelope."""
-        # "seq":0 comes first in the JSON, so the script's one substitution hits only it.
-        raw = json.dumps(envelope(room, event, data), separators=(",", ":"), default=str)
-        ttl = INTERACTION_LOG_TTL_SECONDS if room.startswith("interaction:") else 0
-        _seq, stored = self._append(keys=[SEQ + room, LOG + room], args=[raw, LOG_MAXLEN, ttl])
+        keys, args = append_args(room, event, data)
+        _seq, stored = self.script(keys=keys, args=[*args, "", "", ""])
         result: dict[str, Any] = json.loads(stored)
         return result
 

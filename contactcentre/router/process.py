@@ -1,6 +1,7 @@
 """The router process's composition root: wires Redis, SQL and sinks; runs until SIGTERM.
 
-Threads: the router (leader or hot standby), two publishers draining the outbox, the sweeper.
+Threads: the router (leader or hot standby), publishers draining the outbox, the sweeper;
+the notify publisher (offers to browsers) runs in a child process of its own.
 """
 
 from __future__ import annotations
@@ -8,16 +9,17 @@ from __future__ import annotations
 import logging
 import signal
 import threading
+from multiprocessing.process import BaseProcess
 
-from contactcentre.cti.wiring import build_notifier
 from contactcentre.platform.heartbeat import Heartbeat
 from contactcentre.platform.runtime import build_runtime
+from contactcentre.realtime.notify_process import notify_process
 from contactcentre.realtime.sweeper import DisconnectSweeper
 from contactcentre.router.config_loader import load_routing_config
 from contactcentre.router.publisher import Publisher
 from contactcentre.router.router import Router
-from contactcentre.router.sinks import EventLogSink, RedisProjection
-from contactcentre.router.streams import EVENT_LOG_GROUP, NOTIFY_GROUP
+from contactcentre.router.sinks import EventLogSink
+from contactcentre.router.streams import EVENT_LOG_GROUP
 from contactcentre.settings import Settings
 from contactcentre.voice.context import build_voice_context
 from contactcentre.voice.routing_sink import TELEPHONY_GROUP, TelephonySink
@@ -40,13 +42,9 @@ def run_router(settings: Settings) -> None:
             return load_routing_config(session)
 
     router = Router(runtime.redis, config)
-    # Two consumer groups on the outbox, so a slow or unavailable database never delays offers.
-    # Projections before the notifier: an offer that reaches a browser can already be accepted.
-    notify = Publisher(
-        runtime.redis,
-        [RedisProjection(runtime.redis), build_notifier(runtime)],
-        group=NOTIFY_GROUP,
-    )
+    # Two consumer groups on the outbox, so a slow or unavailable database never delays offers;
+    # the notify publisher runs in a child process, so SQL work here never holds up its GIL.
+    notify = notify_process(settings)
     record = Publisher(runtime.redis, [EventLogSink(runtime.db)], group=EVENT_LOG_GROUP)
     # Calls react to assignments and exits in their own group: a slow Twilio API call never
     # delays offers or the event log.
@@ -60,9 +58,9 @@ def run_router(settings: Settings) -> None:
         runtime.redis, settings.realtime_grace_seconds, active=router.is_leader.is_set
     )
     beat = Heartbeat(runtime.redis, "router", settings.heartbeat_seconds).start()
-    threads = [
+    threads: list[threading.Thread | BaseProcess] = [
         threading.Thread(target=router.run, args=(stop,), name="router", daemon=True),
-        threading.Thread(target=notify.run, args=(stop,), name="notify", daemon=True),
+        notify,
         threading.Thread(target=record.run, args=(stop,), name="event-log", daemon=True),
         threading.Thread(target=telephony.run, args=(stop,), name="telephony", daemon=True),
         threading.Thread(target=sweeper.run, args=(stop,), name="sweeper", daemon=True),
@@ -75,6 +73,7 @@ def run_router(settings: Settings) -> None:
                 log.error("a router thread died; exiting so the process manager restarts us")
                 stop.set()
     finally:
+        notify.terminate()  # SIGTERM: it finishes its batch and exits
         for thread in threads:
             thread.join(timeout=5)
         beat.stop()

@@ -1,0 +1,52 @@
+"""The notify publisher in a process of its own, started by the router process.
+
+Offers must not wait for the interpreter lock while the event-log publisher does SQL work.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import signal
+import threading
+
+from contactcentre.platform.runtime import build_runtime
+from contactcentre.settings import Settings
+
+
+def run_notify(settings: Settings, parent_pid: int) -> None:
+    """Outbox -> Redis projections and agents' browsers, until SIGTERM (or the parent dies)."""
+    from contactcentre.cti.wiring import build_notifier
+    from contactcentre.router.publisher import EffectSink, Publisher
+    from contactcentre.router.sinks import RedisProjection
+    from contactcentre.router.streams import NOTIFY_GROUP
+
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s"
+    )
+    runtime = build_runtime(settings)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    # A router killed with -9 cannot stop us; an orphan must not keep publishing.
+    threading.Thread(target=_watch_parent, args=(parent_pid, stop), daemon=True).start()
+    # Projections before the notifier: an offer that reaches a browser can already be accepted.
+    sinks: list[EffectSink] = [RedisProjection(runtime.redis), build_notifier(runtime)]
+    try:
+        Publisher(runtime.redis, sinks, group=NOTIFY_GROUP).run(stop)
+    finally:
+        runtime.close()
+
+
+def _watch_parent(parent_pid: int, stop: threading.Event) -> None:
+    while not stop.wait(0.5):
+        if os.getppid() != parent_pid:
+            stop.set()
+
+
+def notify_process(settings: Settings) -> multiprocessing.process.BaseProcess:
+    """A daemon child (ends with the router process) running the notify publisher."""
+    context = multiprocessing.get_context("spawn")
+    args = (settings, os.getpid())
+    return context.Process(target=run_notify, args=args, name="notify", daemon=True)
