@@ -1,9 +1,12 @@
-"""Callbacks after a routing-plan exit: the caller is gone, so a new outbound interaction takes
-its place in routing and dials the caller when an agent is reserved (see agent_legs)."""
+"""Callbacks: the caller is gone, so a new outbound interaction takes their place in routing and
+dials them when an agent is reserved (see agent_legs). Made by a routing-plan exit at once, or
+by the worker at a slot the caller booked in the IVR (booked_callbacks)."""
 
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
+from typing import Any
 
 from contactcentre.store.models import Interaction
 from contactcentre.voice import call_state as cs
@@ -22,39 +25,68 @@ def callback_after_exit(ctx: VoiceContext, interaction_id: str) -> str | None:
         original = session.get(Interaction, interaction_id)
         if original is None:
             return None
+        log_call_event(
+            session, original.id, "callback_requested", now, "callback", data={"source": "exit"}
+        )
+    return start_callback(
+        ctx,
+        interaction_id,
+        number=call.customer_number,
+        language=call.language,
+        callback_id=str(uuid.uuid4()),
+        details={},
+    )
+
+
+def start_callback(
+    ctx: VoiceContext,
+    original_id: str,
+    *,
+    number: str,
+    language: str,
+    callback_id: str,
+    details: dict[str, Any],
+    at: datetime | None = None,
+) -> str | None:
+    """Create the callback interaction for `original_id` and submit it to routing; None when
+    the original is gone. An existing `callback_id` is returned as it is (a retried job)."""
+    now = at or ctx.clock()
+    with ctx.db.session() as session:
+        original = session.get(Interaction, original_id)
+        if original is None:
+            return None
+        if session.get(Interaction, callback_id) is not None:
+            return callback_id
         callback = Interaction(
-            id=str(uuid.uuid4()),
+            id=callback_id,
             channel="outbound",
             direction="outbound",
             status="queued",
             customer_id=original.customer_id,
-            to_address=original.from_address,
+            to_address=number,
             intent=original.intent,
             attributes={**original.attributes, "callback": True, "callback_for": original.id},
         )
         session.add(callback)
         session.flush()
         log_call_event(
-            session, original.id, "callback_requested", now, "callback", data={"source": "exit"}
-        )
-        log_call_event(
             session,
             callback.id,
             "created",
             now,
             "created",
-            data={"channel": "outbound", "callback_for": original.id},
+            data={"channel": "outbound", "callback_for": original.id, **details},
         )
         submit_call(session, ctx.routing, callback, dict(callback.attributes), priority=0, at=now)
     ctx.calls.put(
         cs.LiveCall(
-            callback.id,
+            callback_id,
             phase=cs.CALLBACK,
             direction="outbound",
-            customer_number=call.customer_number,
-            language=call.language,
+            customer_number=number,
+            language=language,
             callback=1,
             queued_at=now.timestamp(),
         )
     )
-    return callback.id
+    return callback_id

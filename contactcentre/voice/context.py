@@ -46,6 +46,7 @@ class VoiceContext:
     redis: redis.Redis
     telephony: Telephony
     flow: Flow | None = None
+    redis_url: str = ""  # for RQ, whose connection must not decode responses
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
 
     @property
@@ -84,7 +85,9 @@ def build_voice_context(runtime: Runtime, *, with_flow: bool) -> VoiceContext:
         settings.twilio_auth_token,
         settings.effective_twilio_api_base_url,
     )
-    context = VoiceContext(settings, runtime.db, runtime.redis, TwilioTelephony(client))
+    context = VoiceContext(
+        settings, runtime.db, runtime.redis, TwilioTelephony(client), redis_url=runtime.redis_url
+    )
     if with_flow:
         context.flow = load_answering_flow(settings)
     return context

@@ -241,14 +241,18 @@ def request_callback(
     action: RequestCallback,
     now: datetime,
 ) -> None:
-    """A booked slot is logged for the scheduler; "as soon as possible" becomes a routed task
-    that dials the caller when an agent is reserved."""
+    """A booked slot schedules a job that routes the callback at the slot's start; "as soon as
+    possible" becomes a routed task now. Either dials the caller when an agent is reserved."""
     call = ctx.calls.get(interaction.id)
     number = call.customer_number if call else ""
     data: dict[str, Any] = {"source": "ivr", "dialable": bool(number)}
     if action.slot_id is not None:
         data["slot_id"] = action.slot_id
     log_call_event(session, interaction.id, "callback_requested", now, "callback", data=data)
+    if action.slot_id is not None and action.slot_start is not None and number:
+        from contactcentre.voice.booked_callbacks import schedule_after_commit
+
+        schedule_after_commit(session, ctx, interaction.id, action.slot_id, action.slot_start)
     if action.slot_id is not None or not number:
         return
     attributes = {**interaction.attributes, **dict(action.attributes), "callback": True}

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from contactcentre.store.models import Interaction
-from contactcentre.telephony.emulator import AgentScript, Callee
+from contactcentre.telephony.emulator import AgentScript, Callee, CallerScript
 from tests.integration.router.conftest import eventually
 from tests.integration.voice.conftest import (
     CUSTOMER,
@@ -133,3 +133,63 @@ def test_callback_answered_by_a_machine_never_reaches_the_agent(
     assert "answered" not in kinds and kinds.count("completed") == 1
     completed = next(e for e in events(voice_app, callback.id) if e.type == "completed")
     assert completed.actor == "router"
+
+
+def test_booked_callback_slot_is_dialled_by_the_scheduled_job(
+    voice_app: Any, voice_client: Any, emulator: Any, floor: Any, redis_url: str
+) -> None:
+    """Booking a slot in the IVR schedules an RQ job at the slot's start; the job routes a
+    callback (once, however often it runs) that dials the agent, then the customer."""
+    from datetime import UTC, datetime
+
+    import redis as redis_lib
+    from rq.job import Job
+    from rq.registry import ScheduledJobRegistry
+
+    from contactcentre.customers import create_customer
+    from contactcentre.customers.schemas import CustomerIn
+    from contactcentre.voice.booked_callbacks import QUEUE, dial_booked_callback, job_id
+
+    runtime = voice_app.extensions["contactcentre"]
+    with runtime.db.session() as session:
+        create_customer(
+            session,
+            CustomerIn(first_name="Ada", phones=[{"number": CUSTOMER, "primary": True}]),
+            runtime.settings,
+        )
+    caller = (
+        CallerScript()
+        .wait_for_prompt("For English")
+        .press("1")
+        .wait_for_prompt("or say account")
+        .press("4")
+        .wait_for_prompt("To book a callback, press 3")
+        .press("3")
+        .wait_for_prompt("press 1")
+        .press("1")
+    )
+    call = emulator.place_call(CUSTOMER, NUMBER, caller)
+    call.wait_until_over(timeout=15)
+    assert call.heard("Your callback is booked")
+    original = eventually(lambda: interaction_for(voice_app, call.sid))
+    requested = next(e for e in events(voice_app, original.id) if e.type == "callback_requested")
+    slot_id = requested.data["slot_id"]
+
+    connection = redis_lib.Redis.from_url(redis_url)
+    registry = ScheduledJobRegistry(QUEUE, connection=connection)
+    assert registry.get_job_ids() == [job_id(original.id, slot_id)]
+    slot_start = datetime.strptime(slot_id, "%Y%m%dT%H%M%z")
+    assert registry.get_scheduled_time(job_id(original.id, slot_id)) == slot_start.astimezone(UTC)
+    job = Job.fetch(job_id(original.id, slot_id), connection=connection)
+    assert job.func is dial_booked_callback
+
+    voice = voice_app.extensions["voice"]
+    callback_id = job.func(*job.args, context=voice)
+    assert job.func(*job.args, context=voice) == callback_id  # a rerun routes nothing new
+    created = events(voice_app, callback_id)[0]
+    assert created.data["source"] == "booked" and created.data["slot_id"] == slot_id
+    assert created.data["callback_for"] == original.id
+    eventually(lambda: "queued" in event_types(voice_app, callback_id))
+    leg = dial_back(voice_app, voice_client, emulator, floor["agents"][0], callback_id)
+    assert leg.to == CUSTOMER
+    assert event_types(voice_app, callback_id).count("queued") == 1
