@@ -232,7 +232,8 @@ def web() -> None:
             "--workers",
             "1",
             "--threads",
-            "64",
+            # Threading-mode websockets hold a thread each: size above the connected consoles.
+            os.environ.get("CC_WEB_THREADS", "256"),
             "--bind",
             f"{settings.web_host}:{port}",
             "--graceful-timeout",

@@ -200,7 +200,10 @@ def seed(database: Database, settings: Settings, *, force: bool = False) -> dict
 
 
 def _plan_for(queue: Queue) -> RoutingPlan:
-    intent = {"billing": "billing", "tech_support": "support", "sales": "sales"}[queue.skill or ""]
+    # The intents the default IVR flow (config/ivr/main.yaml) sets.
+    intent = {"billing": "billing", "tech_support": "technical_support", "sales": "sales"}[
+        queue.skill or ""
+    ]
     # Widen after 30 s (any level of the skill), then after 90 s overflow to retention-skilled
     # generalists; a caller never waits past 10 minutes (callback offered instead).
     return RoutingPlan(

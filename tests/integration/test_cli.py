@@ -32,7 +32,13 @@ def test_db_upgrade_is_idempotent(cli_env: dict[str, str]) -> None:
     """Upgrading an up-to-date database is a no-op that succeeds."""
     result = CliRunner().invoke(main, ["db", "upgrade"])
     assert result.exit_code == 0, result.output
-    assert "0001" in CliRunner().invoke(main, ["db", "current"]).output
+    from alembic.script import ScriptDirectory
+
+    from contactcentre.store.migrate import alembic_config
+
+    head = ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+    assert head is not None
+    assert CliRunner().invoke(main, ["db", "current"]).output.strip() == head
 
 
 def test_users_create_and_token(cli_env: dict[str, str], database: Database) -> None:
@@ -90,6 +96,17 @@ def test_demo_seed(cli_env: dict[str, str], database: Database) -> None:
         assert segments == {"platinum", "gold", "silver", "bronze", "basic"}
         skill_counts = [len(a.skills) for a in session.scalars(select(Agent))]
         assert min(skill_counts) >= 2  # everyone has a primary and a secondary skill
+        # Every demo plan routes an intent the default IVR flow actually sets.
+        import re
+
+        from contactcentre.settings import PROJECT_ROOT
+        from contactcentre.store.models import RoutingPlan
+
+        flow = (PROJECT_ROOT / "config" / "ivr" / "main.yaml").read_text()
+        ivr_intents = set(re.findall(r"intent: (\w+)", flow))
+        for plan in session.scalars(select(RoutingPlan)):
+            (intent,) = re.findall(r'intent == "(\w+)"', plan.filter)
+            assert intent in ivr_intents, (plan.name, intent, ivr_intents)
     again = CliRunner().invoke(main, ["demo", "seed"])
     assert '"seeded": false' in again.output
 
