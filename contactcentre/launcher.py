@@ -24,6 +24,9 @@ from contactcentre.platform.runtime import EMBEDDED_URL_FILE
 from contactcentre.settings import PROJECT_ROOT, Settings
 
 STOP_GRACE_SECONDS = 10.0
+# The demo IVR keeps office hours (Eastern time); demo calls placed at night would all go to
+# voicemail. A Wednesday mid-morning that is no holiday keeps the demo routing to agents.
+DEMO_IVR_TIME = "2026-11-25T11:00:00-05:00"
 
 
 @dataclass
@@ -42,13 +45,28 @@ def procfile_entries(path: Path) -> list[tuple[str, str]]:
     return entries
 
 
+def _demo_enabled() -> bool:
+    return (PROJECT_ROOT / "Procfile.demo").exists() and (
+        os.environ.get("CC_DEMO_PROCESSES", "true").lower() != "false"
+    )
+
+
 def _launch_list() -> list[tuple[str, str]]:
     entries = procfile_entries(PROJECT_ROOT / "Procfile")
-    demo = PROJECT_ROOT / "Procfile.demo"
     # Demo-only processes are not production processes: /healthz does not expect them.
-    if demo.exists() and os.environ.get("CC_DEMO_PROCESSES", "true").lower() != "false":
-        entries += procfile_entries(demo)
+    if _demo_enabled():
+        entries += procfile_entries(PROJECT_ROOT / "Procfile.demo")
     return entries
+
+
+def _pin_demo_ivr_clock(env: dict[str, str]) -> str | None:
+    """Pin the IVR's clock to office hours for the demo, unless told to keep real hours."""
+    if not _demo_enabled() or "CC_IVR_FIXED_TIME" in env:
+        return None
+    if env.get("CC_DEMO_REAL_HOURS", "false").lower() == "true":
+        return None
+    env["CC_IVR_FIXED_TIME"] = DEMO_IVR_TIME
+    return DEMO_IVR_TIME
 
 
 def run(settings: Settings) -> int:
@@ -83,6 +101,12 @@ def run(settings: Settings) -> int:
             _say(f"demo data loaded: {summary}")
         env.setdefault("PORT", str(settings.web_port))
         env["PYTHONUNBUFFERED"] = "1"
+        pinned = _pin_demo_ivr_clock(env)
+        if pinned:
+            _say(
+                f"demo: the IVR's clock is pinned to {pinned} (office hours); "
+                "CC_DEMO_REAL_HOURS=true keeps real hours"
+            )
         # Procfile lines say `python`: make that the interpreter (venv) running us.
         env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
         for name, command in _launch_list():

@@ -30,7 +30,8 @@ class TrafficMix:
 
 
 def default_mix() -> list[TrafficMix]:
-    """Callers who pick an option and wait (patient or not), and some who hang up early."""
+    """Callers who answer two menus (a language, then a department) and wait, patient or not,
+    and some who hang up early."""
     return [
         TrafficMix(
             "patient",
@@ -38,7 +39,9 @@ def default_mix() -> list[TrafficMix]:
             lambda r: (
                 CallerScript(patience=r.uniform(60, 300))
                 .wait_for_prompt()
-                .press(str(r.randint(1, 3)))
+                .press(str(r.randint(1, 2)))
+                .wait_for_prompt()
+                .press(str(r.randint(2, 3)))
             ),
         ),
         TrafficMix(
@@ -47,7 +50,9 @@ def default_mix() -> list[TrafficMix]:
             lambda r: (
                 CallerScript(patience=r.uniform(5, 40))
                 .wait_for_prompt()
-                .press(str(r.randint(1, 3)))
+                .press(str(r.randint(1, 2)))
+                .wait_for_prompt()
+                .press(str(r.randint(2, 3)))
             ),
         ),
         TrafficMix("hang-up-early", 1, lambda r: CallerScript().wait(r.uniform(1, 5)).hang_up()),

@@ -23,7 +23,8 @@ def test_traffic_generator_places_a_bounded_number_of_calls(emulator, app_under_
     emulator.wait_for(lambda: not traffic.running, what="traffic to finish")
     assert len(traffic.calls) == 5
     for call in traffic.calls:
-        assert call.wait_until_over() == "completed"
+        # The mix includes callers who hang up early: their calls end canceled, not completed.
+        assert call.wait_until_over() in ("completed", "canceled")
     emulator.wait_for(lambda: len(app_under_test.requests("/voice")) == 5, what="5 webhooks")
 
 
