@@ -99,16 +99,7 @@ def run(settings: Settings) -> int:
             database.dispose()
         if summary.get("seeded"):
             _say(f"demo data loaded: {summary}")
-        env.setdefault("PORT", str(settings.web_port))
-        env["PYTHONUNBUFFERED"] = "1"
-        pinned = _pin_demo_ivr_clock(env)
-        if pinned:
-            _say(
-                f"demo: the IVR's clock is pinned to {pinned} (office hours); "
-                "CC_DEMO_REAL_HOURS=true keeps real hours"
-            )
-        # Procfile lines say `python`: make that the interpreter (venv) running us.
-        env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+        _child_environment(settings, env)
         for name, command in _launch_list():
             children.append(_spawn(name, command, env))
         if _wait_until_up(settings, children, stopping):
@@ -127,6 +118,24 @@ def run(settings: Settings) -> int:
             valkey.stop()
             (settings.instance_path / EMBEDDED_URL_FILE).unlink(missing_ok=True)
         _say("stopped; no process left behind")
+
+
+def _child_environment(settings: Settings, env: dict[str, str]) -> None:
+    """What every Procfile process needs beyond our own environment."""
+    env.setdefault("PORT", str(settings.web_port))
+    env["PYTHONUNBUFFERED"] = "1"
+    if not settings.public_base_url_configured:
+        # Twilio (or the demo carrier) posts back to absolute URLs built from this; it must
+        # name the port we actually serve on.
+        env["CC_PUBLIC_BASE_URL"] = f"http://{settings.web_host}:{env['PORT']}"
+    pinned = _pin_demo_ivr_clock(env)
+    if pinned:
+        _say(
+            f"demo: the IVR's clock is pinned to {pinned} (office hours); "
+            "CC_DEMO_REAL_HOURS=true keeps real hours"
+        )
+    # Procfile lines say `python`: make that the interpreter (venv) running us.
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
 
 
 def _install_signal_handlers(stopping: threading.Event) -> None:

@@ -153,6 +153,11 @@ class Settings(BaseSettings):
             raise ValueError("must be DEBUG, INFO, WARNING or ERROR")
         return value.upper()
 
+    @property
+    def public_base_url_configured(self) -> bool:
+        """Whether the public URL was set explicitly (env or .env) rather than defaulted."""
+        return "public_base_url" in self.model_fields_set
+
     @cached_property
     def effective_database_url(self) -> str:
         if self.database_url:
