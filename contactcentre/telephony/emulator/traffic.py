@@ -38,9 +38,9 @@ def default_mix() -> list[TrafficMix]:
             6,
             lambda r: (
                 CallerScript(patience=r.uniform(60, 300))
-                .wait_for_prompt()
+                .wait_for_prompt("press")
                 .press(str(r.randint(1, 2)))
-                .wait_for_prompt()
+                .wait_for_prompt("press")
                 .press(str(r.randint(2, 3)))
             ),
         ),
@@ -49,9 +49,9 @@ def default_mix() -> list[TrafficMix]:
             3,
             lambda r: (
                 CallerScript(patience=r.uniform(5, 40))
-                .wait_for_prompt()
+                .wait_for_prompt("press")
                 .press(str(r.randint(1, 2)))
-                .wait_for_prompt()
+                .wait_for_prompt("press")
                 .press(str(r.randint(2, 3)))
             ),
         ),
