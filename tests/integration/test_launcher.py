@@ -39,6 +39,7 @@ def test_up_serves_health_and_ctrl_c_leaves_nothing(tmp_path: Path) -> None:
         PORT=str(port),
         CC_WEB_PORT=str(port),
         CC_HEARTBEAT_SECONDS="1",
+        CC_EMULATOR_PORT=str(free_loopback_port()),  # the demo carrier, on a port of its own
     )
     launcher = subprocess.Popen(
         [sys.executable, "-m", "contactcentre", "up"],
