@@ -227,9 +227,17 @@ def _banner(settings: Settings, password: str) -> None:
     lines = [
         "",
         "Contact centre is up.",
-        f"  Sign in:      {base}/login",
+        f"  Sign in:      {base}/login   (agents: {base}/console, supervisors: {base}/board)",
         f"  Health:       {base}/healthz",
         f"  API (OpenAPI): {base}/api/v1/openapi.json",
+        *(
+            [
+                f"  Dial pad:     http://127.0.0.1:{settings.emulator_port}/dialpad "
+                "(call the IVR; demo calls arrive on their own too)"
+            ]
+            if _demo_enabled()
+            else []
+        ),
         "  Demo logins (password for all: " + password + "):",
         "    admin@example.com        administrator",
         "    supervisor@example.com   supervisor",
