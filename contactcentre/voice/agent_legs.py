@@ -42,7 +42,7 @@ def connect_agent(ctx: VoiceContext, interaction_id: str, agent_id: str, reserva
     with ctx.db.session() as session:
         agent = session.get(Agent, int(agent_id)) if agent_id.isdigit() else None
         address = agent_address(agent, agent_id)
-    conference = cs.conference_name(interaction_id)
+    conference = call.conference or cs.conference_name(interaction_id)
     try:
         leg = ctx.telephony.add_participant(
             conference,

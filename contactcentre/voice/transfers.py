@@ -5,6 +5,7 @@ third party in the same conference; complete joins them and drops the agent; can
 from __future__ import annotations
 
 import logging
+import uuid
 from dataclasses import dataclass
 
 from contactcentre.store.models import Agent
@@ -63,12 +64,14 @@ def cold(ctx: VoiceContext, call: cs.LiveCall, target: TransferTarget, actor: st
         ctx.routing.transfer(iid, queue_id=None, agent_id=None, reason="cold transfer to number")
         return
     # Back to waiting: the caller leaves the conference (ending it) for the queue experience;
-    # the next answer's wait counts from here.
+    # the next answer's wait counts from here. The next agent gets a room of their own: the old
+    # one ends asynchronously, and an agent dialled into it just before would be thrown out.
     ctx.calls.update(
         iid,
         phase=cs.QUEUED,
         agent_sid="",
         agent_id="",
+        conference=f"{cs.conference_name(iid)}-{uuid.uuid4().hex[:8]}",
         conference_sid="",
         last_announced=0.0,
         queued_at=ctx.clock().timestamp(),

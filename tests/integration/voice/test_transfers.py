@@ -65,7 +65,9 @@ def test_cold_transfer_to_a_queue_requeues_the_task_for_another_agent(
 
     accept_offer(voice_app, voice_client, second)
     eventually(lambda: event_types(voice_app, iid).count("answered") == 2, timeout=10)
-    conference = eventually(lambda: emulator.conference(f"cc-{iid}"), timeout=10)
+    room = voice_app.extensions["voice"].calls.get(iid).conference
+    assert room != f"cc-{iid}"  # a new room: the old one may still be ending
+    conference = eventually(lambda: emulator.conference(room), timeout=10)
     second_leg = _agent_leg(emulator, second)
     eventually(lambda: call.sid in conference.audible_to(second_leg), timeout=10)
     transferred = next(
