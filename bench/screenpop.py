@@ -34,9 +34,11 @@ sys.path.insert(0, str(ROOT))
 SIZES = [int(s) for s in os.environ.get("BENCH_SOCKETS", "500,1000").split(",")]
 SECONDS = float(os.environ.get("BENCH_SECONDS", "20"))
 RATE = float(os.environ.get("BENCH_RATE", "50"))
-CLIENT_PROCESSES = int(os.environ.get("BENCH_CLIENT_PROCESSES", "4"))
+CLIENT_PROCESSES = int(os.environ.get("BENCH_CLIENT_PROCESSES", "2"))
 HANDLE_SECONDS = 0.5  # how long a bench agent "talks" before completing the contact
 CUSTOMERS = 200
+SUBMIT_THREADS = 4
+ROLES: dict[str, Any] = {}  # the server-side processes, for CPU accounting
 
 
 def free_port() -> int:
@@ -119,70 +121,85 @@ def session_cookies(env: dict[str, str], user_ids: list[int]) -> list[str]:
 def client_process(
     url: str, redis_url: str, agents: list[tuple[int, str]], pipes: tuple[Any, Any, Any]
 ) -> None:
-    """Connect one socket per agent; on each offer: note the latency, accept, complete soon."""
-    ready, results, stop = pipes
-    import redis as redis_mod
+    """Connect one socket per agent; on each offer: note the latency, accept, complete soon.
+
+    asyncio clients (python-socketio's AsyncClient over aiohttp), one event loop per process:
+    the server side is the real path; the clients should take as little of the 2 cores as
+    they can, and a thread per socket (the threaded client) took far more.
+    """
+    import asyncio
+
+    asyncio.run(_clients(url, redis_url, agents, pipes))
+
+
+async def _clients(
+    url: str, redis_url: str, agents: list[tuple[int, str]], pipes: tuple[Any, Any, Any]
+) -> None:
+    import asyncio
+
+    import redis.asyncio as aredis
     import socketio
 
-    from contactcentre.router.commands import RoutingCommands
+    from contactcentre.router.streams import COMMANDS, COMMANDS_MAXLEN
     from routing import events as ev
 
-    commands = RoutingCommands(redis_mod.Redis.from_url(redis_url, decode_responses=True))
-    received: list[tuple[str, float]] = []
-    lock = threading.Lock()
-    timers: list[threading.Timer] = []
+    ready, results, stop = pipes
+    commands = aredis.Redis.from_url(redis_url, decode_responses=True)
+    received: list[tuple[str, float, float]] = []  # task, decided at, received at
+    tasks: set[asyncio.Task[Any]] = set()
 
-    def make(agent_id: int) -> Any:
-        def on_offer(envelope: dict[str, Any]) -> None:
-            now = time.time()
-            data = envelope["data"]
-            if data.get("pop") is None:
-                return  # counted as lost: an offer must carry its pop
-            with lock:
-                received.append((data["task_id"], now - float(data["at"])))
-            commands.send(ev.OfferAccepted(data["reservation_id"]))
-            timer = threading.Timer(
-                HANDLE_SECONDS, commands.send, args=(ev.TaskCompleted(data["task_id"]),)
-            )
-            timer.daemon = True
-            timer.start()
-            timers.append(timer)
+    async def send(event: ev.Event, delay: float = 0.0) -> None:
+        if delay:
+            await asyncio.sleep(delay)
+        fields = {"event": json.dumps(event.to_dict(), separators=(",", ":"))}
+        await commands.xadd(COMMANDS, fields, maxlen=COMMANDS_MAXLEN, approximate=True)  # type: ignore[arg-type]
 
-        return on_offer
+    def spawn(coroutine: Any) -> None:
+        task = asyncio.ensure_future(coroutine)
+        tasks.add(task)
+        task.add_done_callback(tasks.discard)
 
-    clients = []
-    for agent_id, cookie in agents:
-        client = socketio.Client(reconnection=True)
-        client.on("offer_created", make(agent_id), namespace="/agent")
+    async def on_offer(envelope: dict[str, Any]) -> None:
+        now = time.time()
+        data = envelope["data"]
+        if data.get("pop") is None:
+            return  # counted as lost: an offer must carry its pop
+        received.append((data["task_id"], float(data["at"]), now))
+        spawn(send(ev.OfferAccepted(data["reservation_id"])))
+        spawn(send(ev.TaskCompleted(data["task_id"]), HANDLE_SECONDS))
+
+    async def connect(agent_id: int, cookie: str) -> Any:
+        client = socketio.AsyncClient(reconnection=True)
+        client.on("offer_created", on_offer, namespace="/agent")
         for attempt in range(20):
             try:
-                client.connect(
+                await client.connect(
                     url,
                     headers={"Cookie": f"session={cookie}"},
                     namespaces=["/agent"],
                     transports=["websocket"],
                     wait_timeout=10,
                 )
-                break
+                return client
             except socketio.exceptions.ConnectionError:
-                time.sleep(0.2 * (attempt + 1))
-        else:
-            raise RuntimeError(f"agent {agent_id} could not connect")
-        clients.append(client)
+                await asyncio.sleep(0.2 * (attempt + 1))
+        raise RuntimeError(f"agent {agent_id} could not connect")
+
+    clients = []
+    for start in range(0, len(agents), 25):  # a few at a time, like consoles opening
+        clients += await asyncio.gather(*(connect(a, c) for a, c in agents[start : start + 25]))
     ready.put(len(clients))
-    while not stop.is_set():
-        time.sleep(0.2)
-        with lock:
-            batch, received[:] = list(received), []
+    loop = asyncio.get_running_loop()
+    while not await loop.run_in_executor(None, stop.wait, 0.2):
+        batch, received[:] = list(received), []
         for item in batch:
             results.put(item)
-    time.sleep(0.5)
-    with lock:
-        for item in received:
-            results.put(item)
+    await asyncio.sleep(0.5)
+    for item in received:
+        results.put(item)
     results.put(None)
-    for client in clients:
-        client.disconnect()
+    await asyncio.gather(*(client.disconnect() for client in clients), return_exceptions=True)
+    await commands.aclose()
 
 
 # -- the run ------------------------------------------------------------------------------------
@@ -195,7 +212,13 @@ def percentile(values: list[float], p: float) -> float:
 
 
 def submit_load(env: dict[str, str], queue_id: int, seconds: float) -> list[str]:
-    """Submit tasks (with a customer each) at RATE per second through the real RoutingClient."""
+    """Submit tasks (with a customer each) at RATE per second through the real RoutingClient.
+
+    Each submission is what a web request does (an SQL commit, then the pop is built and the
+    command sent); a few threads keep the rate when one commit waits for SQLite's lock.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
     from contactcentre.platform.runtime import redis_client
     from contactcentre.router.client import RoutingClient
     from contactcentre.store.db import Database
@@ -203,14 +226,8 @@ def submit_load(env: dict[str, str], queue_id: int, seconds: float) -> list[str]
 
     db = Database(env["CC_DATABASE_URL"])
     routing = RoutingClient(redis_client(env["CC_REDIS_URL"]))
-    submitted = []
-    start = time.monotonic()
-    n = 0
-    while time.monotonic() - start < seconds:
-        due = start + n / RATE
-        delay = due - time.monotonic()
-        if delay > 0:
-            time.sleep(delay)
+
+    def submit(n: int) -> str:
         with db.session() as session:
             customer = session.get(Customer, n % CUSTOMERS + 1)
             interaction = routing.submit_task(
@@ -219,8 +236,19 @@ def submit_load(env: dict[str, str], queue_id: int, seconds: float) -> list[str]
                 attributes={"queue_id": str(queue_id), "intent": "billing", "ivr_path": ["bench"]},
                 customer=customer,
             )
-            submitted.append(interaction.id)
-        n += 1
+            return interaction.id
+
+    futures = []
+    start = time.monotonic()
+    n = 0
+    with ThreadPoolExecutor(max_workers=SUBMIT_THREADS) as pool:
+        while time.monotonic() - start < seconds:
+            delay = start + n / RATE - time.monotonic()
+            if delay > 0:
+                time.sleep(delay)
+            futures.append(pool.submit(submit, n))
+            n += 1
+    submitted = [f.result() for f in futures]
     db.dispose()
     return submitted
 
@@ -250,15 +278,16 @@ def sign_in_agents(env: dict[str, str], agent_ids: list[int]) -> None:
 
 
 class QueueProbe:
-    """Listens on the Socket.IO channel itself: how long until an offer is *published*, which
-    splits the latency into router + notifier, and message queue + web process + socket."""
+    """Listens on the Socket.IO channel itself: when each offer was *published*, which splits
+    the latency into stages with the offer's own clocks: decided (`at`), committed to the
+    outbox (the millisecond time in its outbox entry id), published (seen here), received."""
 
     def __init__(self, redis_url: str, channel: str) -> None:
         import redis as redis_mod
 
         self._pubsub = redis_mod.Redis.from_url(redis_url).pubsub()
         self._pubsub.subscribe(channel)
-        self.latencies: list[float] = []
+        self.offers: dict[str, tuple[float, float, float]] = {}  # task -> at, committed, published
         self._stop = threading.Event()
         threading.Thread(target=self._run, daemon=True).start()
 
@@ -271,11 +300,13 @@ class QueueProbe:
             envelope = (body.get("data") or [{}])[0]
             to_agent = str(envelope.get("room", "")).startswith("agent:")
             if body.get("event") == "offer_created" and to_agent:
-                self.latencies.append((time.time() - float(envelope["data"]["at"])) * 1000)
+                data = envelope["data"]
+                committed = int(str(data["id"]).split("-")[0]) / 1000
+                self.offers.setdefault(data["task_id"], (float(data["at"]), committed, time.time()))
 
-    def stop(self) -> list[float]:
+    def stop(self) -> dict[str, tuple[float, float, float]]:
         self._stop.set()
-        return self.latencies
+        return self.offers
 
 
 def measure(
@@ -300,10 +331,14 @@ def measure(
     connect_seconds = time.monotonic() - connect_started
     sign_in_agents(env, [aid for aid, _c in agents])
     probe = QueueProbe(env["CC_REDIS_URL"], env["CC_SOCKETIO_CHANNEL"])
+    pids = role_pids(procs)
+    cpu_before = {role: sum(cpu_seconds(p) for p in ps) for role, ps in pids.items()}
+    load_started = time.monotonic()
     submitted = submit_load(env, floor["queue_id"], SECONDS)
+    load_seconds = time.monotonic() - load_started
     time.sleep(3)  # stragglers
     stop.set()
-    latencies: dict[str, float] = {}
+    latencies: dict[str, tuple[float, float]] = {}
     finished = 0
     while finished < len(procs):
         try:
@@ -313,26 +348,92 @@ def measure(
         if item is None:
             finished += 1
             continue
-        task_id, latency = item
-        latencies.setdefault(task_id, latency)
+        task_id, decided_at, received_at = item
+        latencies.setdefault(task_id, (decided_at, received_at))
+    cpu = cpu_shares(pids, cpu_before, time.monotonic() - load_started)
     for proc in procs:
         proc.join(10)
-    published = probe.stop()
+    offers = probe.stop()
     sign_out(env, [aid for aid, _c in agents])
-    values = [latencies[t] * 1000 for t in submitted if t in latencies]
+    values = [(latencies[t][1] - latencies[t][0]) * 1000 for t in submitted if t in latencies]
     lost = sum(1 for t in submitted if t not in latencies)
+    stages = stage_breakdown(submitted, offers, latencies)
     return {
         "sockets": connected,
         "connect_seconds": round(connect_seconds, 1),
         "pops": len(submitted),
         "rate_per_s": RATE,
+        "achieved_rate_per_s": round(len(submitted) / load_seconds, 1),
         "lost": lost,
         "p50_ms": round(statistics.median(values), 2) if values else None,
         "p99_ms": round(percentile(values, 99), 2) if values else None,
         "max_ms": round(max(values), 2) if values else None,
-        "published_p50_ms": round(statistics.median(published), 2) if published else None,
-        "published_p99_ms": round(percentile(published, 99), 2) if published else None,
+        "stages_ms": stages,
+        "cpu_share_of_2_cores": cpu,
     }
+
+
+def stage_breakdown(
+    submitted: list[str],
+    offers: dict[str, tuple[float, float, float]],
+    received: dict[str, tuple[float, float]],
+) -> dict[str, dict[str, float]]:
+    """p50/p99 of each stage: router (decided -> outbox), notifier (outbox -> published on the
+    message queue), web (published -> the agent's socket client has it)."""
+    spans: dict[str, list[float]] = {"router": [], "notifier": [], "web": []}
+    for task in submitted:
+        if task not in offers or task not in received:
+            continue
+        at, committed, published = offers[task]
+        spans["router"].append(max(0.0, committed - at) * 1000)
+        spans["notifier"].append((published - committed) * 1000)
+        spans["web"].append((received[task][1] - published) * 1000)
+    return {
+        name: {"p50": round(statistics.median(v), 2), "p99": round(percentile(v, 99), 2)}
+        for name, v in spans.items()
+        if v
+    }
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process and its waited-for children, from /proc."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return sum(int(f) for f in fields[11:13]) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_shares(
+    pids: dict[str, list[int]], before: dict[str, float], seconds: float
+) -> dict[str, float]:
+    """Each role's CPU during the load, as a share of the machine's cores (1.0 = all of them)."""
+    cores = os.cpu_count() or 1
+    return {
+        role: round((sum(cpu_seconds(p) for p in ps) - before[role]) / seconds / cores, 3)
+        for role, ps in pids.items()
+    }
+
+
+def role_pids(procs: list[Any]) -> dict[str, list[int]]:
+    """The processes of the bench, by role: the server side and the bench's own."""
+    children = {p.pid: [int(c) for c in _children(p.pid)] for p in (ROLES["router"], ROLES["web"])}
+    return {
+        "router": [ROLES["router"].pid],
+        "notify": children[ROLES["router"].pid][:],
+        "web": [ROLES["web"].pid, *children[ROLES["web"].pid]],
+        "valkey": [ROLES["valkey"]],
+        "bench_load_and_probe": [os.getpid()],
+        "bench_clients": [p.pid for p in procs],
+    }
+
+
+def _children(pid: int) -> list[str]:
+    try:
+        found = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return []
+    return found
 
 
 def sign_out(env: dict[str, str], agent_ids: list[int]) -> None:
@@ -358,6 +459,12 @@ def wait_for(url: str, timeout: float = 60) -> None:
         except OSError:
             time.sleep(0.3)
     raise RuntimeError(f"web process at {url} did not start")
+
+
+def valkey_pid(redis_url: str) -> int:
+    import redis as redis_mod
+
+    return int(redis_mod.Redis.from_url(redis_url).info("server")["process_id"])
 
 
 def main() -> None:
@@ -395,17 +502,23 @@ def main() -> None:
         cwd=ROOT,
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
+    ROLES.update(router=router, web=web, valkey=valkey_pid(redis_url))
     runs = []
     try:
         wait_for(url)
         for size in SIZES:
             result = measure(env, url, floor, cookies, size)
+            stages = ", ".join(
+                f"{name} p50 {v['p50']} / p99 {v['p99']} ms"
+                for name, v in result["stages_ms"].items()
+            )
+            shares = ", ".join(f"{k} {v:.0%}" for k, v in result["cpu_share_of_2_cores"].items())
             print(
-                f"{result['sockets']} sockets, {result['pops']} pops at {RATE:g}/s: "
+                f"{result['sockets']} sockets, {result['pops']} pops at {RATE:g}/s "
+                f"(achieved {result['achieved_rate_per_s']}/s): "
                 f"p50 {result['p50_ms']} ms, p99 {result['p99_ms']} ms, "
-                f"max {result['max_ms']} ms, lost {result['lost']} "
-                f"(published to the queue: p50 {result['published_p50_ms']} ms, "
-                f"p99 {result['published_p99_ms']} ms)",
+                f"max {result['max_ms']} ms, lost {result['lost']}\n"
+                f"  stages: {stages}\n  CPU (share of all cores): {shares}",
                 flush=True,
             )
             runs.append(result)

@@ -1,23 +1,29 @@
-"""Screen pops cached in Redis per interaction, so a re-offer or a page reload costs no SQL.
+"""Screen pops cached in Redis per interaction, so an offer, a re-offer or a reload costs no SQL.
 
-Entries expire after an hour; a changed customer record is seen on the next contact.
+Built when the task is submitted (after its commit) and rebuilt when the customer changes;
+entries expire after an hour. The notifier only reads them.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import time
 from typing import Any
 
 import redis
+from sqlalchemy import Connection, Engine, select
+from sqlalchemy.orm import Session
 
-from contactcentre.cti.pop import build_pop
+from contactcentre.cti.pop import build_pop, place_in_queue
 from contactcentre.store.db import Database
-from contactcentre.store.models import Interaction
+from contactcentre.store.models import Interaction, Queue
 
 log = logging.getLogger(__name__)
 POP = "cc:cti:pop:"
 POP_TTL_SECONDS = 3600
+QUEUE_NAMES_TTL_SECONDS = 30.0
+LIVE_STATUSES = ("created", "queued", "offered", "assigned", "wrap_up")
 
 
 class PopProvider:
@@ -27,6 +33,52 @@ class PopProvider:
         self._db = database
         self._redis = client
         self._region = default_region
+        self._queue_names: dict[int, str] = {}
+        self._queue_names_at = 0.0
+
+    def for_offers(self, offers: list[tuple[str, Any]]) -> list[dict[str, Any] | None]:
+        """Pops of (interaction id, queue id) offers: one MGET; SQL only for a pop not cached.
+
+        Never raises: an offer goes out without its pop rather than never.
+        """
+        try:
+            raws: Any = self._redis.mget([POP + iid for iid, _queue in offers])
+        except redis.RedisError:
+            log.exception("screen pops could not be read; offering without them")
+            return [None] * len(offers)
+        pops: list[dict[str, Any] | None] = []
+        for (interaction_id, queue_id), raw in zip(offers, raws, strict=True):
+            if raw is None:
+                pops.append(self.for_offer(interaction_id, queue_id))
+                continue
+            pop: dict[str, Any] = json.loads(raw)
+            pops.append(self._in_queue(pop, queue_id))
+        return pops
+
+    def _in_queue(self, pop: dict[str, Any], queue_id: Any) -> dict[str, Any]:
+        """The pop as offered from `queue_id` (a call's queue is chosen after it was built)."""
+        if queue_id is None or not str(queue_id).isdigit():
+            return pop
+        if (pop.get("queue") or {}).get("id") == int(queue_id):
+            return pop
+        try:
+            name = self._queue_name(int(queue_id))
+        except Exception:
+            log.exception("queue %s could not be named for a pop", queue_id)
+            return pop
+        return place_in_queue(pop, int(queue_id), name)
+
+    def _queue_name(self, queue_id: int) -> str | None:
+        now = time.monotonic()
+        if (
+            queue_id not in self._queue_names
+            or now - self._queue_names_at > QUEUE_NAMES_TTL_SECONDS
+        ):
+            with self._db.session() as session:
+                rows = session.execute(select(Queue.id, Queue.name)).all()
+            self._queue_names = {qid: name for qid, name in rows}
+            self._queue_names_at = now
+        return self._queue_names.get(queue_id)
 
     def get(self, interaction_id: str, queue_id: Any = None) -> dict[str, Any] | None:
         raw: Any = self._redis.get(POP + interaction_id)
@@ -57,3 +109,38 @@ class PopProvider:
 
     def forget(self, interaction_id: str) -> None:
         self._redis.delete(POP + interaction_id)
+
+
+def cache_pops(
+    bind: Engine | Connection, client: redis.Redis, interaction_ids: list[str], region: str
+) -> None:
+    """Build and cache the pops of interactions just committed (before their tasks are sent)."""
+    if not interaction_ids:
+        return
+    with Session(bind) as session:
+        interactions = session.scalars(
+            select(Interaction).where(Interaction.id.in_(interaction_ids))
+        ).all()
+        pops = [build_pop(session, interaction, region) for interaction in interactions]
+    _put_many(client, pops)
+
+
+def refresh_customer_pops(
+    session: Session, client: redis.Redis, customer_id: int, region: str
+) -> None:
+    """Rebuild the cached pops of a customer's live contacts after their record changed."""
+    interactions = session.scalars(
+        select(Interaction).where(
+            Interaction.customer_id == customer_id, Interaction.status.in_(LIVE_STATUSES)
+        )
+    ).all()
+    _put_many(client, [build_pop(session, interaction, region) for interaction in interactions])
+
+
+def _put_many(client: redis.Redis, pops: list[dict[str, Any]]) -> None:
+    if not pops:
+        return
+    pipe = client.pipeline(transaction=False)
+    for pop in pops:
+        pipe.set(POP + pop["interaction_id"], json.dumps(pop, default=str), ex=POP_TTL_SECONDS)
+    pipe.execute()

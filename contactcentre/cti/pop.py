@@ -73,6 +73,23 @@ def build_pop(
     }
 
 
+def place_in_queue(pop: dict[str, Any], queue_id: int, queue_name: str | None) -> dict[str, Any]:
+    """The pop offered from a queue chosen after it was built: the queue, and its call script
+    unless the intent already chose one."""
+    placed = {**pop, "queue": {"id": queue_id, "name": queue_name}}
+    intent = (pop.get("ivr") or {}).get("intent")
+    script = scripts.choose(intent, queue_name)
+    current = (pop.get("script") or {}).get("key")
+    if script is not None and script.key != current:
+        customer = pop.get("customer") or {}
+        values = {
+            "customer_name": customer.get("name") or "",
+            "customer_first_name": customer.get("first_name") or customer.get("name") or "",
+        }
+        placed["script"] = scripts.render(script, values)
+    return placed
+
+
 def _identify(
     session: Session, interaction: Interaction, number: str | None, region: str
 ) -> tuple[Customer | None, list[dict[str, Any]]]:

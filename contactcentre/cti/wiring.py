@@ -13,11 +13,11 @@ from contactcentre.cti.webhook import ScreenPopWebhook
 from contactcentre.platform.runtime import Runtime
 from contactcentre.realtime.desk import Desk
 from contactcentre.realtime.emitter import RealtimeEmitter, emitter_for
-from contactcentre.realtime.notifier import OfferHook, SequencedNotifier
+from contactcentre.realtime.notifier import OfferHook, Projection, SequencedNotifier
 from contactcentre.realtime.rooms import agent_room
 
 
-def build_notifier(runtime: Runtime) -> SequencedNotifier:
+def build_notifier(runtime: Runtime, projection: Projection | None = None) -> SequencedNotifier:
     settings = runtime.settings
     emitter = emitter_for(runtime)
     pops = PopProvider(runtime.db, runtime.redis, settings.default_phone_region)
@@ -29,7 +29,7 @@ def build_notifier(runtime: Runtime) -> SequencedNotifier:
         sink = EnrichedPopSink(runtime, emitter, pops)
         timeout = settings.cti_lookup_timeout_seconds
         hooks.append(CrmEnricher(settings.cti_lookup_url, timeout, sink))
-    return SequencedNotifier(runtime.redis, emitter, pops, hooks)
+    return SequencedNotifier(runtime.redis, emitter, pops, hooks, projection)
 
 
 class EnrichedPopSink:

@@ -32,14 +32,23 @@ class Runtime:
         self.redis.close()
 
 
+REDIS_MAX_CONNECTIONS = 256
+REDIS_POOL_WAIT_SECONDS = 5
+
+
 def redis_client(url: str) -> redis.Redis:
-    return redis.Redis.from_url(
+    """A client whose pool waits for a free connection rather than failing: a web process holds
+    a thread per socket, and a burst of (dis)connects must not lose presence records."""
+    pool = redis.BlockingConnectionPool.from_url(
         url,
         decode_responses=True,
         socket_timeout=5,
         socket_connect_timeout=3,
         health_check_interval=30,
+        max_connections=REDIS_MAX_CONNECTIONS,
+        timeout=REDIS_POOL_WAIT_SECONDS,
     )
+    return redis.Redis(connection_pool=pool)
 
 
 def resolve_redis_url(settings: Settings) -> str:

@@ -16,10 +16,18 @@ DESK = KEY_PREFIX + "desk:"  # + agent id -> {"offer:<rid>": json, "task:<tid>":
 TASK_AGENT = KEY_PREFIX + "task:"  # + task id -> agent id the task is offered or assigned to
 TASK_TTL_SECONDS = 86_400
 
+# KEYS[1]: the task's agent key; ARGV: desk key prefix, task id -> {agent id, task record}
+_TASK_OF_AGENT = """
+local agent = redis.call('GET', KEYS[1])
+if not agent then return false end
+return {agent, redis.call('HGET', ARGV[1] .. agent, 'task:' .. ARGV[2])}
+"""
+
 
 class Desk:
     def __init__(self, client: redis.Redis) -> None:
         self._redis = client
+        self._task_of_agent = client.register_script(_TASK_OF_AGENT)
 
     # -- writes (the notifier) ---------------------------------------------------------------
 
@@ -48,6 +56,32 @@ class Desk:
     def get_task(self, agent_id: str, task_id: str) -> dict[str, Any] | None:
         raw: Any = self._redis.hget(DESK + agent_id, f"task:{task_id}")
         return None if raw is None else dict(json.loads(raw))
+
+    def read_many(
+        self, offers: list[tuple[str, str]], task_ids: list[str]
+    ) -> tuple[dict[str, dict[str, Any]], dict[str, tuple[str, dict[str, Any] | None]]]:
+        """Ringing offers by (agent, reservation), and each task's agent and record, at once.
+
+        Returns ({reservation id: offer}, {task id: (agent id, task record or None)}); tasks
+        never offered to anyone are left out.
+        """
+        pipe = self._redis.pipeline(transaction=False)
+        for agent_id, reservation_id in offers:
+            pipe.hget(DESK + agent_id, f"offer:{reservation_id}")
+        for task_id in task_ids:
+            self._task_of_agent(keys=[TASK_AGENT + task_id], args=[DESK, task_id], client=pipe)
+        replies = pipe.execute()
+        found_offers = {
+            rid: json.loads(raw)
+            for (_agent, rid), raw in zip(offers, replies[: len(offers)], strict=True)
+            if raw is not None
+        }
+        found_tasks: dict[str, tuple[str, dict[str, Any] | None]] = {}
+        for task_id, reply in zip(task_ids, replies[len(offers) :], strict=True):
+            if reply:
+                agent_id, raw = reply[0], reply[1] if len(reply) > 1 else None
+                found_tasks[task_id] = (str(agent_id), None if raw is None else json.loads(raw))
+        return found_offers, found_tasks
 
     def contents(self, agent_id: str) -> dict[str, list[dict[str, Any]]]:
         raw: Any = self._redis.hgetall(DESK + agent_id)

@@ -10,6 +10,7 @@ import uuid
 from typing import Any
 
 import redis
+from redis.exceptions import NoScriptError
 
 from contactcentre.realtime.rooms import namespace_of
 from contactcentre.realtime.sequence import SequencedLog, append_args
@@ -31,6 +32,7 @@ class RealtimeEmitter:
         self._channel = channel
         self._host_id = uuid.uuid4().hex  # web processes skip only their own host id
         self.redis_url = redis_url
+        self._loaded = False
 
     def emit(self, room: str, event: str, data: dict[str, Any]) -> dict[str, Any]:
         """Deliver `event` to everyone in `room`; returns the envelope that was sent."""
@@ -39,16 +41,40 @@ class RealtimeEmitter:
     def emit_many(self, rooms: list[str], event: str, data: dict[str, Any]) -> None:
         self.emit_batch([(room, event, data) for room in dict.fromkeys(rooms)])
 
-    def emit_batch(self, outgoing: list[Outgoing]) -> list[dict[str, Any]]:
-        """Number, log and publish several events in order, in one pipeline."""
-        if not outgoing:
-            return []
-        pipe = self._redis.pipeline(transaction=False)
+    def emit_batch(self, outgoing: list[Outgoing], pipe: Any = None) -> list[dict[str, Any]]:
+        """Number, log and publish several events in order, in one pipeline.
+
+        `pipe`: a pipeline already holding writes that must happen first (same round trip).
+        """
+        pipe = pipe if pipe is not None else self._redis.pipeline(transaction=False)
+        before = len(pipe)
+        if outgoing and not self._loaded:
+            self._redis.script_load(self.log.script.script)
+            self._loaded = True
+        calls = []
         for room, event, data in outgoing:
             keys, args = append_args(room, event, data)
             prefix, suffix = self._message(room, event)
-            self.log.script(keys=keys, args=[*args, self._channel, prefix, suffix], client=pipe)
-        return [json.loads(stored) for _seq, stored in pipe.execute()]
+            calls.append((len(keys), *keys, *args, self._channel, prefix, suffix))
+        # EVALSHA, not the Script object: a pipeline holding Script calls asks the server
+        # SCRIPT EXISTS first, one more round trip on every offer.
+        sha = self.log.script.sha
+        for call in calls:
+            pipe.evalsha(sha, *call)
+        if not len(pipe):
+            return []
+        replies = pipe.execute(raise_on_error=False)
+        if any(isinstance(r, NoScriptError) for r in replies[before:]):
+            # The server lost its scripts (restart, SCRIPT FLUSH): none of these ran.
+            self._redis.script_load(self.log.script.script)
+            again = self._redis.pipeline(transaction=False)
+            for call in calls:
+                again.evalsha(sha, *call)
+            replies = [*replies[:before], *again.execute()]
+        for reply in replies:
+            if isinstance(reply, Exception):
+                raise reply
+        return [json.loads(stored) for _seq, stored in replies[before:]]
 
     def _message(self, room: str, event: str) -> tuple[str, str]:
         """The manager message around the envelope: {"method": "emit", ..., "data": [<env>]}."""

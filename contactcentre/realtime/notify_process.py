@@ -31,8 +31,9 @@ def run_notify(settings: Settings, parent_pid: int) -> None:
     signal.signal(signal.SIGINT, lambda *_: stop.set())
     # A router killed with -9 cannot stop us; an orphan must not keep publishing.
     threading.Thread(target=_watch_parent, args=(parent_pid, stop), daemon=True).start()
-    # Projections before the notifier: an offer that reaches a browser can already be accepted.
-    sinks: list[EffectSink] = [RedisProjection(runtime.redis), build_notifier(runtime)]
+    # The projections go first in the notifier's own pipeline: an offer that reaches a browser
+    # can already be accepted, and a batch costs one write round trip.
+    sinks: list[EffectSink] = [build_notifier(runtime, RedisProjection(runtime.redis))]
     try:
         Publisher(runtime.redis, sinks, group=NOTIFY_GROUP).run(stop)
     finally:

@@ -5,12 +5,15 @@ Everything is an appended command; reads come from the router's Redis projection
 
 from __future__ import annotations
 
+import logging
+import os
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 import redis
+from flask import current_app, has_app_context
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
@@ -22,6 +25,8 @@ from contactcentre.router.streams import AGENT_STATE, RESERVATION, TASK, WAITING
 from contactcentre.store.models import Agent, Customer, Interaction
 from routing import events as ev
 from routing.config import CapacityProfile
+
+log = logging.getLogger(__name__)
 
 # Value-based priority boost per segment; the engine clamps it to the plan's max_value_boost.
 SEGMENT_BOOST = {"platinum": 3, "gold": 2, "silver": 1}
@@ -201,8 +206,22 @@ class RoutingClient:
         pending.append(command)
 
     def _flush_pending(self, session: Session) -> None:
-        for command in session.info.pop("routing_commands", []):
+        commands: list[ev.Event] = session.info.pop("routing_commands", [])
+        submitted = [c.task_id for c in commands if isinstance(c, ev.TaskSubmitted)]
+        if submitted:
+            self._cache_pops(session, submitted)
+        for command in commands:
             self.commands.send(command)
+
+    def _cache_pops(self, session: Session, task_ids: list[str]) -> None:
+        """Build the screen pops now, so the offer only reads them (never SQL on its path)."""
+        from contactcentre.cti.cache import cache_pops
+
+        try:
+            cache_pops(session.get_bind(), self._redis, task_ids, _phone_region())
+        except Exception:
+            # The notifier builds a missing pop itself: slower, never lost.
+            log.exception("screen pops of %s could not be built at submission", task_ids)
 
     def agent_changed(self, agent: Agent) -> None:
         self.commands.send(
@@ -221,6 +240,14 @@ class RoutingClient:
         """Send the router the queues and plans as they are now in SQL."""
         session.flush()
         self.send_after_commit(session, ev.ConfigChanged(load_routing_config(session)))
+
+
+def _phone_region() -> str:
+    """The default phone region of this process's settings (the app's, else the environment)."""
+    if has_app_context():
+        region: str = current_app.extensions["contactcentre"].settings.default_phone_region
+        return region
+    return os.environ.get("CC_DEFAULT_PHONE_REGION", "US")
 
 
 def _drop_pending(session: Session) -> None:

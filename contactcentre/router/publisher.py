@@ -18,7 +18,10 @@ log = logging.getLogger(__name__)
 
 
 class EffectSink(Protocol):
-    """Somewhere decisions go: the event log, Redis projections, agents' browsers."""
+    """Somewhere decisions go: the event log, Redis projections, agents' browsers.
+
+    A sink may also offer `deliver_batch(entries)`, taking every entry of one read at once.
+    """
 
     def deliver(self, entry_id: str, deliveries: list[dict[str, Any]]) -> None: ...
 
@@ -67,9 +70,18 @@ class Publisher:
         entries = reply[0][1] if reply else []
         if self._read_id == "0" and not entries:
             self._read_id = ">"
-        for entry_id, fields in entries:
-            deliveries = json.loads(fields["effects"]) if fields else []
-            for sink in self._sinks:
-                sink.deliver(entry_id, deliveries)
-            self._redis.xack(OUTBOX, self._group, entry_id)
+        if not entries:
+            return 0
+        decoded = [
+            (entry_id, json.loads(fields["effects"]) if fields else [])
+            for entry_id, fields in entries
+        ]
+        for sink in self._sinks:
+            batch = getattr(sink, "deliver_batch", None)
+            if batch is not None:
+                batch(decoded)
+            else:
+                for entry_id, deliveries in decoded:
+                    sink.deliver(entry_id, deliveries)
+        self._redis.xack(OUTBOX, self._group, *[entry_id for entry_id, _ in decoded])
         return len(entries)

@@ -108,8 +108,17 @@ class RedisProjection:
         self._redis = client
 
     def deliver(self, entry_id: str, deliveries: list[dict[str, Any]]) -> None:
+        self.deliver_batch([(entry_id, deliveries)])
+
+    def deliver_batch(self, entries: list[tuple[str, list[dict[str, Any]]]]) -> None:
         pipe = self._redis.pipeline(transaction=False)
-        for delivery in deliveries:
+        self.write(pipe, entries)
+        if len(pipe):
+            pipe.execute()
+
+    def write(self, pipe: Any, entries: list[tuple[str, list[dict[str, Any]]]]) -> None:
+        """Queue the projection's writes on `pipe` (the notifier's, ahead of its events)."""
+        for delivery in (d for _entry_id, deliveries in entries for d in deliveries):
             effect = delivery["effect"]
             kind = effect["kind"]
             if kind == "offer_created":
@@ -147,4 +156,3 @@ class RedisProjection:
                         "since": effect["since"],
                     },
                 )
-        pipe.execute()
