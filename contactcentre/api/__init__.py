@@ -50,6 +50,7 @@ def register_api(app: OpenAPI) -> None:
     from contactcentre.api import (
         agents,
         console,
+        customer_notes,
         customers,
         interactions,
         plans,
@@ -71,7 +72,7 @@ def register_api(app: OpenAPI) -> None:
         # The API checks X-CSRFToken itself for cookie sessions and skips it for bearer tokens.
         csrf.exempt(module.api)
         app.register_api(module.api)
-    for module in (interactions, console):
+    for module in (interactions, console, customer_notes):
         csrf.exempt(module.api)
         app.register_api(module.api)
     app.add_url_rule(f"{PREFIX}/openapi.json", "openapi_json", lambda: app.api_doc)

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from contactcentre.api.common import ERRORS, SECURITY, Page, paginate
 from contactcentre.auth.access import api_user, require_api_role
+from contactcentre.cti.cache import refresh_customer_pops
 from contactcentre.customers.importer import import_csv
 from contactcentre.customers.lookup import find_by_email, find_by_phone, get_customer, search
 from contactcentre.customers.privacy import erase_customer, export_customer
@@ -166,7 +167,13 @@ def update(path: CustomerPath, body: CustomerPatch) -> Any:
             customer.id,
             {"fields": sorted(body.model_dump(exclude_unset=True))},
         )
-        return _out(customer)
+        out = _out(customer)
+    # The pops of the customer's live contacts show the record as it is now.
+    with runtime.db.session() as session:
+        refresh_customer_pops(
+            session, runtime.redis, path.customer_id, runtime.settings.default_phone_region
+        )
+    return out
 
 
 @api.post("/import", responses={200: ImportOut, **ERRORS})

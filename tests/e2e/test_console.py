@@ -142,3 +142,36 @@ def test_board_changes_an_agents_state_and_shows_the_queue(
     board.get_by_role("button", name="Wall display").click()
     board.locator("body.wall").wait_for()
     board.screenshot(path=str(SCREENSHOTS / "board-wall.png"))
+
+
+def test_record_edit_and_new_note(demo_app: Any, demo_floor: Any, chromium: Any) -> None:
+    """From a search, the agent edits the record (a bad email is flagged next to its field) and
+    adds a note, which shows at once with its author."""
+    base = demo_floor.url
+    ana = _sign_in(chromium, base, "agent1@example.com", "/console")
+    name = _caller(demo_app)
+    ana.get_by_label("Find a customer").fill("202 555 0105")
+    ana.get_by_role("button", name="Search").click()
+    ana.get_by_role("button", name=name).click()
+    record = ana.locator("#customer-pane")
+    record.get_by_role("heading", name=name).wait_for()
+
+    record.get_by_role("button", name="Edit").click()
+    ana.get_by_label("Email").fill("not-an-email")
+    ana.get_by_role("button", name="Save changes").click()
+    ana.locator("#ed-email-error").wait_for()
+    assert ana.locator("#ed-email-error").inner_text()
+    ana.get_by_label("Email").fill("isabella.n@example.com")
+    ana.get_by_label("Account number").fill("00100099")
+    ana.get_by_role("button", name="Save changes").click()
+    ana.locator("form.edit-customer").wait_for(state="detached")
+    assert "isabella.n@example.com" in record.inner_text()
+    assert "00100099" in record.inner_text()
+
+    record.get_by_role("button", name="New note").click()
+    ana.get_by_role("button", name="Save note").click()
+    ana.locator("#note-body-error", has_text="Write the note").wait_for()
+    ana.get_by_label("New note (up to 2,000 characters)").fill("Asked for paper invoices.")
+    ana.get_by_role("button", name="Save note").click()
+    record.locator(".notes li", has_text="Asked for paper invoices.").wait_for()
+    assert "Ana García" in record.locator(".notes li", has_text="paper invoices").inner_text()

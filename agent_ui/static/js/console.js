@@ -460,7 +460,12 @@
   function renderCustomer() {
     const pane = document.getElementById("customer-pane");
     const view = model.customerView;
-    if (view && view.kind === "record") { pane.replaceChildren(recordView(view)); return; }
+    if (view && view.kind === "record") {
+      // Live events re-render the panes; never throw away a form the agent is typing in.
+      if (view.form && pane.querySelector("form.edit-customer, form.new-note")) return;
+      pane.replaceChildren(recordView(view));
+      return;
+    }
     const pop = currentPop();
     if (!pop) {
       pane.replaceChildren(h("p", { class: "empty", text: "The caller's record pops up here when a contact is offered. To look someone up, search above." }));
@@ -496,6 +501,8 @@
       parts.push(h("div", { class: "actions" }, [
         h("button", { type: "button", onclick: () => dial({ customer_id: c.id }) }, ["☎ Call"]),
         h("button", { type: "button", onclick: () => openRecord(c.id) }, ["Full record"]),
+        h("button", { type: "button", onclick: () => openRecord(c.id, "note") }, ["New note"]),
+        h("button", { type: "button", onclick: () => openRecord(c.id, "edit") }, ["Edit"]),
       ]));
       parts.push(h("p", { class: "field-error", id: "dial-error", role: "alert", hidden: true }));
     } else {
@@ -600,17 +607,118 @@
     }
   }
 
-  async function openRecord(customerId) {
+  async function openRecord(customerId, form) {
     try {
       const [customer, history] = await Promise.all([
         api("GET", "/api/v1/customers/" + customerId),
         api("GET", "/api/v1/customers/" + customerId + "/interactions"),
       ]);
-      model.customerView = { kind: "record", customer: customer, history: history.items, notes: history.notes || [] };
+      model.customerView = { kind: "record", customer: customer, history: history.items, notes: history.notes || [], form: form || null };
     } catch (e) {
       model.customerView = { kind: "record", error: e.message };
     }
     renderCustomer();
+    const first = form === "edit" ? "ed-first" : form === "note" ? "note-body" : null;
+    if (first && document.getElementById(first)) document.getElementById(first).focus();
+  }
+
+  // Pops of this customer's contacts show what the agent just changed (the server's cache is
+  // rebuilt too, for reloads and other consoles).
+  function refreshPops(customerId, change) {
+    model.pops.forEach((pop, key) => {
+      if (pop && pop.customer && pop.customer.id === customerId) model.pops.set(key, change(pop));
+    });
+  }
+
+  const EDIT_FIELDS = [
+    ["ed-first", "First name", "first_name", {}],
+    ["ed-last", "Last name", "last_name", {}],
+    ["ed-language", "Language (ISO code, e.g. en)", "language", { maxlength: "8" }],
+    ["ed-phone", "Phone", "phones", { type: "tel" }],
+    ["ed-email", "Email", "emails", { type: "email" }],
+    ["ed-account", "Account number", "account_number", {}],
+  ];
+
+  function editForm(view) {
+    const c = view.customer;
+    const current = {
+      first_name: c.first_name || "", last_name: c.last_name || "", language: c.language || "",
+      phones: ((c.phones || [])[0] || {}).e164 || "", emails: ((c.emails || [])[0] || {}).address || "",
+      account_number: c.account_number || "",
+    };
+    const rows = EDIT_FIELDS.flatMap(([id, label, key, attrs]) => [
+      h("label", { for: id, text: label }),
+      h("input", Object.assign({ id: id, value: current[key], autocomplete: "off", "aria-describedby": id + "-error" }, attrs)),
+      h("p", { class: "field-error", id: id + "-error", role: "alert", hidden: true }),
+    ]);
+    const form = h("form", { class: "edit-customer", "aria-label": "Edit customer", novalidate: true }, [
+      h("h3", { text: "Edit customer" }),
+      ...rows,
+      h("div", { class: "actions" }, [
+        h("button", { type: "submit" }, ["Save changes"]),
+        h("button", { type: "button", onclick: () => { view.form = null; renderCustomer(); } }, ["Cancel"]),
+      ]),
+      h("p", { class: "field-error", id: "ed-error", role: "alert", hidden: true }),
+    ]);
+    form.addEventListener("submit", async (e) => {
+      e.preventDefault();
+      EDIT_FIELDS.forEach(([id]) => showError(id + "-error", ""));
+      showError("ed-error", "");
+      const v = (id) => form.querySelector("#" + id).value.trim();
+      const body = {};
+      EDIT_FIELDS.forEach(([id, _label, key]) => {
+        const value = v(id);
+        if (value === current[key]) return;
+        if (key === "phones") body.phones = value ? [{ number: value, primary: true }] : [];
+        else if (key === "emails") body.emails = value ? [{ address: value, primary: true }] : [];
+        else body[key] = value || null;
+      });
+      if (!Object.keys(body).length) { view.form = null; renderCustomer(); return; }
+      try {
+        const saved = await api("PATCH", "/api/v1/customers/" + c.id, body);
+        view.customer = saved;
+        view.form = null;
+        const name = [saved.first_name, saved.last_name].filter(Boolean).join(" ");
+        refreshPops(c.id, (pop) => Object.assign({}, pop, { customer: Object.assign({}, pop.customer, { name: name || pop.customer.name, first_name: saved.first_name, language: saved.language, account_number: saved.account_number }) }));
+        renderCustomer();
+        notice("Customer saved.");
+      } catch (err) {
+        const f = err.field || "";
+        const match = EDIT_FIELDS.find(([_id, _label, key]) => f === key || f.startsWith(key + ".") || f.startsWith(key + "[") || f.startsWith("body." + key));
+        showError(match ? match[0] + "-error" : "ed-error", err.message);
+      }
+    });
+    return form;
+  }
+
+  function noteForm(view) {
+    const c = view.customer;
+    const text = h("textarea", { id: "note-body", rows: "3", maxlength: "2000", required: true, "aria-describedby": "note-body-error" });
+    const form = h("form", { class: "new-note", "aria-label": "New note", novalidate: true }, [
+      h("label", { for: "note-body", text: "New note (up to 2,000 characters)" }),
+      text,
+      h("p", { class: "field-error", id: "note-body-error", role: "alert", hidden: true }),
+      h("div", { class: "actions" }, [
+        h("button", { type: "submit" }, ["Save note"]),
+        h("button", { type: "button", onclick: () => { view.form = null; renderCustomer(); } }, ["Cancel"]),
+      ]),
+    ]);
+    form.addEventListener("submit", async (e) => {
+      e.preventDefault();
+      showError("note-body-error", "");
+      if (!text.value.trim()) { showError("note-body-error", "Write the note first."); return; }
+      try {
+        const note = await api("POST", "/api/v1/customers/" + c.id + "/notes", { body: text.value });
+        view.notes = [note, ...view.notes];
+        view.form = null;
+        refreshPops(c.id, (pop) => Object.assign({}, pop, { notes: [note, ...(pop.notes || [])] }));
+        renderCustomer();
+        notice("Note saved.");
+      } catch (err) {
+        showError("note-body-error", err.message);
+      }
+    });
+    return form;
   }
 
   function recordView(view) {
@@ -636,11 +744,15 @@
       ]),
       h("div", { class: "actions" }, [
         h("button", { type: "button", onclick: () => dial({ customer_id: c.id }) }, ["☎ Call"]),
+        h("button", { type: "button", onclick: () => { view.form = "edit"; renderCustomer(); document.getElementById("ed-first").focus(); } }, ["Edit"]),
+        h("button", { type: "button", onclick: () => { view.form = "note"; renderCustomer(); document.getElementById("note-body").focus(); } }, ["New note"]),
       ]),
       h("p", { class: "field-error", id: "dial-error", role: "alert", hidden: true }),
+      view.form === "edit" ? editForm(view) : null,
+      view.form === "note" ? noteForm(view) : null,
       h("section", { "aria-label": "Open notes" }, [
         h("h3", { text: "Open notes" }),
-        view.notes.length ? h("ul", { class: "notes" }, view.notes.map((n) => h("li", { text: n.body }))) : h("p", { class: "empty", text: "No open notes." }),
+        view.notes.length ? h("ul", { class: "notes" }, view.notes.map((n) => h("li", {}, [n.body, n.at ? h("span", { class: "muted", text: " · " + dateTime(n.at) + (n.author ? " · " + n.author : "") }) : null]))) : h("p", { class: "empty", text: "No open notes." }),
       ]),
       historyTable(view.history, "Full history (" + view.history.length + ")"),
     ]);
