@@ -87,6 +87,10 @@ def _authenticate_api_caller() -> None:
     if _malformed_json():
         # flask-openapi3 would turn unparsable JSON into a confusing "not a dict" error.
         raise ApiError(400, "malformed_json", "the request body is not valid JSON")
+    nul_field = _field_with_nul()
+    if nul_field is not None:
+        # PostgreSQL text cannot hold NUL; refuse it here rather than fail in the database.
+        raise ApiError(400, "nul_character", "text may not contain NUL (\\0) characters", nul_field)
     header = request.headers.get("Authorization", "")
     g.api_user = _bearer_user(header) if header.startswith("Bearer ") else _session_user()
 
@@ -108,6 +112,37 @@ def _session_user() -> Any:
         except CSRFInvalid as exc:
             raise ApiError(403, "csrf", f"X-CSRFToken header: {exc}") from None
     return current_user._get_current_object()
+
+
+def _field_with_nul() -> str | None:
+    """The first input (path, query, form or JSON body) holding a NUL character, if any."""
+    if "\x00" in request.path:
+        return "path"
+    for source in (request.args, request.form):
+        for key, value in source.items(multi=True):
+            if "\x00" in key or "\x00" in value:
+                return key.replace("\x00", "")
+    if request.is_json:
+        return _nul_in(request.get_json(silent=True), "")
+    return None
+
+
+def _nul_in(value: Any, path: str) -> str | None:
+    if isinstance(value, str):
+        return (path or "body") if "\x00" in value else None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if "\x00" in key:
+                return path or "body"
+            found = _nul_in(item, f"{path}.{key}" if path else key)
+            if found:
+                return found
+    if isinstance(value, list):
+        for index, item in enumerate(value):
+            found = _nul_in(item, f"{path}[{index}]")
+            if found:
+                return found
+    return None
 
 
 def _malformed_json() -> bool:

@@ -107,3 +107,19 @@ def test_openapi_document_describes_every_resource(client: Any) -> None:
     schemas = doc["components"]["schemas"]
     assert schemas["QueueIn"]["properties"]["wrap_up_seconds"]["maximum"] == 3600
     validate(doc)
+
+
+def test_nul_characters_are_refused(client: Any, admin: Any) -> None:
+    """NUL characters (which PostgreSQL text cannot hold) are refused naming where they were."""
+    h = admin["headers"]
+    in_path = client.get("/api/v1/tasks/%00/trace", headers=h)
+    assert in_path.status_code == 400
+    assert _error(in_path)["field"] == "path"
+    in_query = client.get("/api/v1/customers", query_string={"q": "a\x00b"}, headers=h)
+    assert _error(in_query) == {
+        "code": "nul_character",
+        "message": "text may not contain NUL (\\0) characters",
+        "field": "q",
+    }
+    in_body = client.post("/api/v1/skills", json={"name": "x", "description": "a\x00"}, headers=h)
+    assert _error(in_body)["field"] == "description"
