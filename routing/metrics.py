@@ -159,16 +159,22 @@ def _waited(outcome: ContactOutcome) -> float:
     return waited
 
 
-@dataclass(frozen=True)
-class AverageSpeedOfAnswer:
-    """Mean seconds from enqueue to agent answer, over answered contacts."""
+class _Named:
+    """Gives a definition its `id` (the class's metric_id), as MetricDefinition requires."""
 
-    metric_id: ClassVar[str] = "asa"
-    version: ClassVar[int] = 1
+    metric_id: ClassVar[str] = ""
 
     @property
     def id(self) -> str:
         return self.metric_id
+
+
+@dataclass(frozen=True)
+class AverageSpeedOfAnswer(_Named):
+    """Mean seconds from enqueue to agent answer, over answered contacts."""
+
+    metric_id: ClassVar[str] = "asa"
+    version: ClassVar[int] = 1
 
     @property
     def label(self) -> str:
@@ -181,16 +187,12 @@ class AverageSpeedOfAnswer:
 
 
 @dataclass(frozen=True)
-class AbandonRate:
+class AbandonRate(_Named):
     """Hung up while queued / queued; callbacks are not abandons; short abandons optionally out."""
 
     short_abandon_seconds: float = 0.0
     metric_id: ClassVar[str] = "abandon_rate"
     version: ClassVar[int] = 1
-
-    @property
-    def id(self) -> str:
-        return self.metric_id
 
     @property
     def label(self) -> str:
@@ -211,15 +213,11 @@ class AbandonRate:
 
 
 @dataclass(frozen=True)
-class AverageHandleTime:
+class AverageHandleTime(_Named):
     """Mean talk + hold + after-call work seconds, over answered contacts."""
 
     metric_id: ClassVar[str] = "aht"
     version: ClassVar[int] = 1
-
-    @property
-    def id(self) -> str:
-        return self.metric_id
 
     @property
     def label(self) -> str:
@@ -236,15 +234,11 @@ class AverageHandleTime:
 
 
 @dataclass(frozen=True)
-class Occupancy:
+class Occupancy(_Named):
     """Time on contacts / (time on contacts + available idle time), summed over agents."""
 
     metric_id: ClassVar[str] = "occupancy"
     version: ClassVar[int] = 1
-
-    @property
-    def id(self) -> str:
-        return self.metric_id
 
     @property
     def label(self) -> str:
@@ -296,15 +290,11 @@ class FirstResponseTime:
 
 
 @dataclass(frozen=True)
-class CustomerSatisfaction:
+class CustomerSatisfaction(_Named):
     """CSAT: ratings of 4 or 5 / all ratings, on a 1-5 scale."""
 
     metric_id: ClassVar[str] = "csat"
     version: ClassVar[int] = 1
-
-    @property
-    def id(self) -> str:
-        return self.metric_id
 
     @property
     def label(self) -> str:
@@ -316,7 +306,7 @@ class CustomerSatisfaction:
 
 
 @dataclass(frozen=True)
-class DialerDropRate:
+class DialerDropRate(_Named):
     """Abandoned live answers / live answers; machines excluded; one campaign's attempts at a time.
 
     A live answer is abandoned when no agent is connected within `connect_seconds` of the end of
@@ -326,10 +316,6 @@ class DialerDropRate:
     connect_seconds: float = 2.0
     metric_id: ClassVar[str] = "dialer_drop_rate"
     version: ClassVar[int] = 1
-
-    @property
-    def id(self) -> str:
-        return self.metric_id
 
     @property
     def label(self) -> str:
