@@ -9,6 +9,7 @@ from twilio.twiml.voice_response import VoiceResponse
 
 from contactcentre.store.models import Agent
 from contactcentre.voice import call_state as cs
+from contactcentre.voice.conference_join import dial_customer_in
 from contactcentre.voice.context import VoiceContext
 from contactcentre.voice.events import log_call_event
 from contactcentre.voice.machine_detection import amd_mode
@@ -124,15 +125,5 @@ def join_twiml(ctx: VoiceContext, interaction_id: str) -> str:
         response.hangup()
         return str(response)
     response.say(text("connecting", call.language), **say_options(call.language))
-    dial = response.dial()
-    dial.conference(
-        call.conference or cs.conference_name(interaction_id),
-        start_conference_on_enter=True,
-        end_conference_on_exit=True,
-        beep=False,
-        participant_label="customer",
-        status_callback=ctx.urls.conference_events(),
-        status_callback_event="start end join leave mute hold",
-        status_callback_method="POST",
-    )
+    dial_customer_in(response, ctx, call, interaction_id)
     return str(response)

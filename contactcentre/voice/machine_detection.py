@@ -8,6 +8,7 @@ import logging
 from twilio.twiml.voice_response import VoiceResponse
 
 from contactcentre.voice import call_state as cs
+from contactcentre.voice.conference_join import dial_customer_in
 from contactcentre.voice.context import VoiceContext
 from contactcentre.voice.events import log_call_event
 from contactcentre.voice.hangups import _finish, _hang_up
@@ -58,17 +59,7 @@ def customer_leg_twiml(ctx: VoiceContext, interaction_id: str, params: dict[str,
             detection_ms=params.get("MachineDetectionDuration"),
         )
     if result == CONNECT:
-        dial = response.dial()
-        dial.conference(
-            call.conference or cs.conference_name(interaction_id),
-            start_conference_on_enter=True,
-            end_conference_on_exit=True,
-            beep=False,
-            participant_label="customer",
-            status_callback=ctx.urls.conference_events(),
-            status_callback_event="start end join leave mute hold",
-            status_callback_method="POST",
-        )
+        dial_customer_in(response, ctx, call, interaction_id)
         return str(response)
     _end_for_machine(ctx, call, answered_by)
     if result == MESSAGE:
