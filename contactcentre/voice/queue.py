@@ -10,6 +10,7 @@ from twilio.twiml.voice_response import VoiceResponse
 
 from contactcentre.store.models import Interaction
 from contactcentre.voice import call_state as cs
+from contactcentre.voice.agent_legs import join_twiml
 from contactcentre.voice.context import VoiceContext
 from contactcentre.voice.events import log_call_event
 from contactcentre.voice.prompts import say_options, text
@@ -23,6 +24,10 @@ def wait_twiml(ctx: VoiceContext, interaction_id: str) -> str:
     """One round of waiting: an announcement when due, music, listen for the callback key."""
     call = ctx.calls.get(interaction_id)
     response = VoiceResponse()
+    if call is not None and call.phase in (cs.CONNECTED, cs.TRANSFERRING):
+        # The agent answered while this loop's request was on its way, before our redirect
+        # reached the caller: send them into the conference instead of hanging up.
+        return join_twiml(ctx, interaction_id)
     if call is None or call.phase not in WAITING_PHASES:
         log.info("queue wait for %s in phase %s; hanging up", interaction_id, call and call.phase)
         response.hangup()
