@@ -5,6 +5,13 @@ Import from here: every model module is loaded so metadata is complete for Alemb
 
 from contactcentre.store.models.audit import AuditEntry
 from contactcentre.store.models.base import Base
+from contactcentre.store.models.chat import (
+    CannedResponse,
+    ChatAttachment,
+    ChatConversation,
+    ChatSite,
+    CsatRating,
+)
 from contactcentre.store.models.customers import (
     Customer,
     CustomerEmail,
@@ -27,6 +34,11 @@ __all__ = [
     "ApiToken",
     "AuditEntry",
     "Base",
+    "CannedResponse",
+    "ChatAttachment",
+    "ChatConversation",
+    "ChatSite",
+    "CsatRating",
     "Customer",
     "CustomerEmail",
     "CustomerNote",

@@ -102,9 +102,18 @@ class InteractionEvent(Base):
 
 
 class Message(Base):
-    """A chat or email message of an interaction; bodies are personal data."""
+    """A chat or email message of an interaction; bodies are personal data.
+
+    Chat messages are numbered per interaction (`seq`, from the conversation's counter) so a
+    reconnecting party asks for "everything after n"; `client_id` makes a resent message a no-op.
+    """
 
     __tablename__ = "messages"
+    __table_args__ = (
+        UniqueConstraint("interaction_id", "seq", name="uq_messages_seq"),
+        UniqueConstraint("interaction_id", "sender", "client_id", name="uq_messages_client_id"),
+        CheckConstraint("visibility in ('all', 'agents')", name="visibility"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     interaction_id: Mapped[str] = mapped_column(
@@ -114,4 +123,8 @@ class Message(Base):
     sender: Mapped[str] = mapped_column(String(64))  # "customer", "agent:12", "bot"
     body: Mapped[str] = mapped_column(Text, default="")
     attachments: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    seq: Mapped[int | None] = mapped_column(Integer, default=None)
+    # "agents": a supervisor's whisper, never shown to the customer nor in their transcript.
+    visibility: Mapped[str] = mapped_column(String(8), default="all")
+    client_id: Mapped[str | None] = mapped_column(String(64), default=None)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
