@@ -89,6 +89,30 @@ class Settings(BaseSettings):
     cti_lookup_url: str | None = None  # external CRM look-up that enriches the pop
     cti_lookup_timeout_seconds: float = Field(default=1.5, gt=0, le=10)
 
+    # Web chat: see docs/chat.md.
+    chat_token_ttl_seconds: int = Field(default=7 * 86400, ge=300)  # a reload resumes within this
+    chat_max_message_chars: int = Field(default=2000, ge=10, le=20000)
+    chat_max_attachment_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)
+    chat_attachment_types: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: [
+            "image/png",
+            "image/jpeg",
+            "image/gif",
+            "application/pdf",
+            "text/plain",
+        ]
+    )
+    chat_messages_per_minute: int = Field(default=30, ge=1)  # per visitor, customer side
+    chat_conversations_per_hour: int = Field(default=10, ge=1)  # per visitor and per IP
+    chat_abandon_seconds: float = Field(default=300.0, gt=0)  # customer gone this long = left
+    chat_bot_flow: Path = Field(default=PROJECT_ROOT / "config" / "chat" / "bot.yaml")
+    smtp_host: str | None = None  # None: mail is written to instance/outbox/ (dev)
+    smtp_port: int = Field(default=25, ge=1, le=65535)
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = False
+    mail_from: str = "Contact centre <no-reply@localhost>"
+
     login_rate_limit: str = "10 per minute"
     max_request_bytes: int = Field(default=2 * 1024 * 1024, ge=1024)
     processes: Annotated[list[str] | None, NoDecode] = None  # expected processes; None = Procfile's
@@ -139,7 +163,7 @@ class Settings(BaseSettings):
             raise ValueError("needs a time zone, e.g. 2025-03-04T10:00:00-05:00")
         return value
 
-    @field_validator("processes", mode="before")
+    @field_validator("processes", "chat_attachment_types", mode="before")
     @classmethod
     def _parse_processes(cls, value: object) -> object:
         if isinstance(value, str):

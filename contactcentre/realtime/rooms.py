@@ -7,6 +7,7 @@ from __future__ import annotations
 
 AGENT_NS = "/agent"
 SUPERVISOR_NS = "/supervisor"
+CHAT_NS = "/chat"  # customers of the web chat widget
 SUPERVISORS = "supervisors"  # every supervisor's socket on /supervisor
 
 KEY_PREFIX = "cc:rt:"
@@ -29,6 +30,13 @@ def queue_room(queue_id: int | str) -> str:
     return f"queue:{queue_id}"
 
 
+def chat_room(conversation_id: str) -> str:
+    """The customer's side of a chat conversation (on /chat); agents follow its interaction room."""
+    return f"chat:{conversation_id}"
+
+
 def namespace_of(room: str) -> str:
-    """Agent and interaction rooms live on /agent; supervisors and queue rooms on /supervisor."""
+    """Agent and interaction rooms live on /agent; chat rooms on /chat; the rest on /supervisor."""
+    if room.startswith("chat:"):
+        return CHAT_NS
     return AGENT_NS if room.startswith(("agent:", "interaction:")) else SUPERVISOR_NS

@@ -46,7 +46,7 @@ def append_args(room: str, event: str, data: dict[str, Any]) -> tuple[list[str],
     """Keys and the first three arguments of the append script for one event."""
     # "seq":0 comes first in the JSON, so the script's one substitution hits only it.
     raw = json.dumps(envelope(room, event, data), separators=(",", ":"), default=str)
-    ttl = INTERACTION_LOG_TTL_SECONDS if room.startswith("interaction:") else 0
+    ttl = INTERACTION_LOG_TTL_SECONDS if room.startswith(("interaction:", "chat:")) else 0
     return [SEQ + room, LOG + room], [raw, LOG_MAXLEN, ttl]
 
 

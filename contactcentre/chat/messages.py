@@ -1,0 +1,218 @@
+"""The one way a chat message is written and delivered: numbered and persisted, then emitted.
+
+Every party (customer, agent, bot, supervisor, system notices) goes through `post_message`;
+delivery happens only after the row is committed, so a delivered message is never lost.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from contactcentre.interactions import event_log
+from contactcentre.interactions.event_log import NewEvent
+from contactcentre.realtime.emitter import RealtimeEmitter
+from contactcentre.realtime.rooms import chat_room, interaction_room
+from contactcentre.store.models import Agent, ChatConversation, Message, User
+
+AuthorKind = Literal["customer", "agent", "bot", "system", "supervisor"]
+Visibility = Literal["all", "agents"]
+MESSAGE_EVENT = "message"  # on /chat, to the customer
+AGENT_MESSAGE_EVENT = "chat_message"  # on /agent, to the interaction room
+
+
+class MessageError(ValueError):
+    """A message the rules refuse; `field` names the input, `code` is stable for clients."""
+
+    def __init__(self, code: str, field: str | None, message: str) -> None:
+        super().__init__(message)
+        self.code, self.field, self.message = code, field, message
+
+
+@dataclass(frozen=True)
+class Author:
+    kind: AuthorKind
+    ident: int | None = None  # agent id for agents, user id for supervisors
+
+    def __post_init__(self) -> None:
+        if self.kind in ("agent", "supervisor") and self.ident is None:
+            raise ValueError(f"an {self.kind} author needs its id")
+
+    @property
+    def sender(self) -> str:
+        return self.kind if self.ident is None else f"{self.kind}:{self.ident}"
+
+    @classmethod
+    def from_sender(cls, sender: str) -> Author:
+        kind, _, ident = sender.partition(":")
+        return cls(kind, int(ident) if ident else None)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class Posted:
+    """A persisted message, as both sides receive it; `created` is False for a resend."""
+
+    payload: dict[str, Any]
+    created: bool
+    visibility: str = "all"
+    extra_rooms: list[str] = field(default_factory=list)
+
+
+def post_message(
+    session: Session,
+    conversation: ChatConversation,
+    author: Author,
+    body: str,
+    *,
+    client_id: str | None = None,
+    attachments: list[dict[str, Any]] | None = None,
+    visibility: Visibility = "all",
+    max_chars: int | None = None,
+) -> Posted:
+    """Number and store a message in the caller's transaction (commit, then `deliver`).
+
+    The conversation row is locked while its counter moves, so concurrent senders get distinct,
+    gap-free numbers; the same `client_id` from the same sender returns the stored message.
+    """
+    body = body.strip() if isinstance(body, str) else ""
+    if not body and not attachments:
+        raise MessageError("empty_message", "body", "type a message or attach a file")
+    if max_chars is not None and len(body) > max_chars:
+        raise MessageError(
+            "message_too_long",
+            "body",
+            f"messages are limited to {max_chars} characters; this one has {len(body)}",
+        )
+    if client_id is not None and (not client_id or len(client_id) > 64):
+        raise MessageError("invalid_client_id", "client_id", "client_id must be 1-64 characters")
+    if client_id is not None:
+        existing = session.scalars(
+            select(Message).where(
+                Message.interaction_id == conversation.interaction_id,
+                Message.sender == author.sender,
+                Message.client_id == client_id,
+            )
+        ).first()
+        if existing is not None:
+            return Posted(payload(session, conversation, existing), False, existing.visibility)
+    locked = session.scalars(
+        select(ChatConversation)
+        .where(ChatConversation.id == conversation.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
+    locked.last_seq += 1
+    now = datetime.now(UTC)
+    message = Message(
+        interaction_id=locked.interaction_id,
+        direction=_direction(author, visibility),
+        sender=author.sender,
+        body=body,
+        attachments=list(attachments or []),
+        seq=locked.last_seq,
+        visibility=visibility,
+        client_id=client_id,
+        created_at=now,
+    )
+    session.add(message)
+    session.flush()
+    event_log.append(
+        session,
+        NewEvent(
+            locked.interaction_id,
+            _event_type(author, visibility),
+            now,
+            f"{locked.interaction_id}:msg:{message.seq}",
+            actor=author.sender,
+            # Ids and sizes only: bodies are personal data and stay out of the log.
+            data={"seq": message.seq, "by": author.kind, "chars": len(body)},
+        ),
+    )
+    return Posted(payload(session, locked, message), True, visibility)
+
+
+def deliver(emitter: RealtimeEmitter, conversation: ChatConversation, posted: Posted) -> None:
+    """Send a committed message to the agents' interaction room and, unless a whisper, the
+    customer's room."""
+    batch = [(interaction_room(conversation.interaction_id), AGENT_MESSAGE_EVENT, posted.payload)]
+    if posted.visibility == "all":
+        batch.append((chat_room(conversation.id), MESSAGE_EVENT, posted.payload))
+    emitter.emit_batch(batch)
+
+
+def history(
+    session: Session,
+    conversation: ChatConversation,
+    *,
+    after_seq: int = 0,
+    include_internal: bool = False,
+    limit: int = 500,
+) -> list[dict[str, Any]]:
+    """Messages after `after_seq`, oldest first; whispers only when `include_internal`."""
+    query = select(Message).where(
+        Message.interaction_id == conversation.interaction_id,
+        Message.seq.is_not(None),
+        Message.seq > after_seq,
+    )
+    if not include_internal:
+        query = query.where(Message.visibility == "all")
+    rows = list(session.scalars(query.order_by(Message.seq).limit(limit)))
+    names = _names(session, {row.sender for row in rows})
+    return [payload(session, conversation, row, names) for row in rows]
+
+
+def payload(
+    session: Session,
+    conversation: ChatConversation,
+    message: Message,
+    names: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """The wire form of a message (docs/chat.md, "Message")."""
+    if names is None:
+        names = _names(session, {message.sender})
+    author = Author.from_sender(message.sender)
+    return {
+        "conversation_id": conversation.id,
+        "interaction_id": conversation.interaction_id,
+        "seq": message.seq,
+        "client_id": message.client_id,
+        "author": {"kind": author.kind, "name": names.get(message.sender)},
+        "body": message.body,
+        "attachments": list(message.attachments or []),
+        "visibility": message.visibility,
+        "created_at": message.created_at.astimezone(UTC).isoformat(),
+    }
+
+
+def _names(session: Session, senders: set[str]) -> dict[str, str]:
+    """Display names: agents by their agent name, supervisors by their user name."""
+    agent_ids = {Author.from_sender(s).ident for s in senders if s.startswith("agent:")}
+    user_ids = {Author.from_sender(s).ident for s in senders if s.startswith("supervisor:")}
+    names: dict[str, str] = {"bot": "Assistant", "system": ""}
+    if agent_ids:
+        for agent_id, name in session.execute(
+            select(Agent.id, Agent.display_name).where(Agent.id.in_(agent_ids))
+        ):
+            names[f"agent:{agent_id}"] = name
+    if user_ids:
+        for user_id, name in session.execute(
+            select(User.id, User.name).where(User.id.in_(user_ids))
+        ):
+            names[f"supervisor:{user_id}"] = name
+    return names
+
+
+def _direction(author: Author, visibility: str) -> str:
+    if visibility == "agents":
+        return "internal"
+    return "in" if author.kind == "customer" else "out"
+
+
+def _event_type(author: Author, visibility: str) -> str:
+    if visibility == "agents":
+        return "message_internal"
+    return "message_in" if author.kind == "customer" else "message_out"
