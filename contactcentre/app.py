@@ -102,6 +102,7 @@ def _init_extensions(app: OpenAPI) -> None:
 def _register_blueprints(app: OpenAPI) -> None:
     from agent_ui import bp as ui_bp
     from contactcentre.auth.views import bp as auth_bp
+    from contactcentre.chat.web import init_chat
     from contactcentre.health import bp as health_bp
     from contactcentre.voice.webhooks import init_voice
 
@@ -109,3 +110,4 @@ def _register_blueprints(app: OpenAPI) -> None:
     app.register_blueprint(health_bp)
     app.register_blueprint(ui_bp)
     init_voice(app)
+    init_chat(app)

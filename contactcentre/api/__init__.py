@@ -161,7 +161,7 @@ def _register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException) -> Any:
-        if not (request.path.startswith(PREFIX) or request.path == "/healthz"):
+        if not (request.path.startswith((PREFIX, "/chat/api/")) or request.path == "/healthz"):
             return exc
         code = {413: "too_large", 404: "not_found", 405: "method_not_allowed"}.get(
             exc.code or 500, "http_error"

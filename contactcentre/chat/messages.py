@@ -72,6 +72,7 @@ def post_message(
     attachments: list[dict[str, Any]] | None = None,
     visibility: Visibility = "all",
     max_chars: int | None = None,
+    quick_replies: list[dict[str, str]] | None = None,
 ) -> Posted:
     """Number and store a message in the caller's transaction (commit, then `deliver`).
 
@@ -116,6 +117,7 @@ def post_message(
         seq=locked.last_seq,
         visibility=visibility,
         client_id=client_id,
+        meta={"quick_replies": quick_replies} if quick_replies else {},
         created_at=now,
     )
     session.add(message)
@@ -184,6 +186,7 @@ def payload(
         "body": message.body,
         "attachments": list(message.attachments or []),
         "visibility": message.visibility,
+        "quick_replies": list((message.meta or {}).get("quick_replies", [])),
         "created_at": message.created_at.astimezone(UTC).isoformat(),
     }
 

@@ -38,6 +38,13 @@ def _user() -> User:
     """The signed-in user of this socket's handshake; anyone else is refused."""
     from flask_socketio import ConnectionRefusedError as Refused
 
+    origin = request.headers.get("Origin")
+    if origin is not None:
+        from contactcentre.realtime.server import own_origins
+
+        if origin.lower().rstrip("/") not in own_origins(_runtime(), request.environ):
+            # The engine admits chat sites' origins for the widget; consoles are ours only.
+            raise Refused("forbidden: this origin may not open the console")
     if not current_user.is_authenticated:
         raise Refused("unauthenticated: sign in first")
     user: User = current_user._get_current_object()

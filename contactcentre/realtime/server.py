@@ -1,4 +1,4 @@
-"""Binds Socket.IO to a web app: threading mode, the Redis message queue, both namespaces.
+"""Binds Socket.IO to a web app: threading mode, the Redis message queue, the namespaces.
 
 Each app gets its own SocketIO (tests run several apps in one process, like two web processes).
 """
@@ -16,6 +16,8 @@ from contactcentre.realtime.rooms import SUPERVISOR_NS
 
 
 def init_realtime(app: Any, runtime: Runtime) -> SocketIO:
+    from contactcentre.chat.web import init_chat_socket
+
     settings = runtime.settings
     socketio = SocketIO(
         app,
@@ -24,8 +26,9 @@ def init_realtime(app: Any, runtime: Runtime) -> SocketIO:
         async_mode="threading",
         ping_interval=settings.realtime_ping_seconds,
         ping_timeout=settings.realtime_ping_seconds,
-        # Same origin only; behind a TLS proxy the browser's origin is the public URL.
-        cors_allowed_origins=[_origin(settings.public_base_url)] if settings.behind_proxy else None,
+        # Our own origin, plus the chat sites' origins for the widget; each namespace then
+        # admits only its own callers (agents: our origin; a chat: its site's origins).
+        cors_allowed_origins=_origin_check(runtime),
         logger=False,
         engineio_logger=False,
     )
@@ -33,9 +36,40 @@ def init_realtime(app: Any, runtime: Runtime) -> SocketIO:
     interval = min(settings.heartbeat_seconds, settings.realtime_grace_seconds / 3)
     socketio.on_namespace(AgentNamespace(SocketRegistry(runtime, interval)))
     socketio.on_namespace(SupervisorNamespace(SUPERVISOR_NS))
+    init_chat_socket(socketio)
     return socketio
+
+
+def site_origins(runtime: Runtime) -> Any:
+    """The process's cache of every active chat site's allowed origins."""
+    from contactcentre.chat.sites import SiteOrigins
+
+    found = getattr(runtime, "_site_origins", None)
+    if found is None:
+        found = SiteOrigins(runtime)
+        runtime._site_origins = found  # type: ignore[attr-defined]
+    return found
+
+
+def own_origins(runtime: Runtime, environ: dict[str, Any]) -> set[str]:
+    """Our public origin and, as Socket.IO's default does, the origin the request came to."""
+    origins = {_origin(runtime.settings.public_base_url)}
+    host = environ.get("HTTP_HOST")
+    if host and not runtime.settings.behind_proxy:
+        origins.add(f"{environ.get('wsgi.url_scheme', 'http')}://{host}".lower())
+    return origins
+
+
+def _origin_check(runtime: Runtime) -> Any:
+    def allowed(origin: str | None, environ: dict[str, Any]) -> bool:
+        if origin is None:
+            return True  # not a browser: the namespaces' own auth decides
+        wanted = origin.lower().rstrip("/")
+        return wanted in own_origins(runtime, environ) or wanted in site_origins(runtime)
+
+    return allowed
 
 
 def _origin(url: str) -> str:
     parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}"
+    return f"{parts.scheme}://{parts.netloc}".lower()

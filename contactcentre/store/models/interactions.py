@@ -127,4 +127,6 @@ class Message(Base):
     # "agents": a supervisor's whisper, never shown to the customer nor in their transcript.
     visibility: Mapped[str] = mapped_column(String(8), default="all")
     client_id: Mapped[str | None] = mapped_column(String(64), default=None)
+    # Presentation extras, e.g. the bot's quick replies: [{"label": ..., "value": ...}].
+    meta: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

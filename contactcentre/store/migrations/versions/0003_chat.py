@@ -183,6 +183,7 @@ def upgrade() -> None:
             sa.Column("visibility", sa.String(length=8), nullable=False, server_default="all")
         )
         batch_op.add_column(sa.Column("client_id", sa.String(length=64), nullable=True))
+        batch_op.add_column(sa.Column("meta", sa.JSON(), nullable=False, server_default="{}"))
         batch_op.create_unique_constraint("uq_messages_seq", ["interaction_id", "seq"])
         batch_op.create_unique_constraint(
             "uq_messages_client_id", ["interaction_id", "sender", "client_id"]
@@ -200,6 +201,7 @@ def downgrade() -> None:
         batch_op.drop_constraint(op.f("ck_messages_visibility"), type_="check")
         batch_op.drop_constraint("uq_messages_client_id", type_="unique")
         batch_op.drop_constraint("uq_messages_seq", type_="unique")
+        batch_op.drop_column("meta")
         batch_op.drop_column("client_id")
         batch_op.drop_column("visibility")
         batch_op.drop_column("seq")

@@ -1,0 +1,26 @@
+"""Wires web chat into a Flask app: the widget's HTTP API, the end-of-chat actions and the
+customers' /chat Socket.IO namespace."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_socketio import SocketIO
+
+
+def init_chat(app: Any) -> None:
+    from contactcentre.chat.customer_api import bp as customer_bp
+    from contactcentre.chat.extras_api import bp as extras_bp
+    from contactcentre.extensions import csrf
+
+    # Customers hold no session cookie: the conversation token is the credential, so CSRF
+    # (a forged request riding a cookie) does not apply.
+    for blueprint in (customer_bp, extras_bp):
+        csrf.exempt(blueprint)
+        app.register_blueprint(blueprint)
+
+
+def init_chat_socket(socketio: SocketIO) -> None:
+    from contactcentre.chat.namespace import ChatNamespace
+
+    socketio.on_namespace(ChatNamespace())

@@ -1,0 +1,228 @@
+"""The customer's side of a chat: pre-chat form, token, socket history, numbered messages,
+resends, reconnects, routing hand-over and leaving."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import requests
+
+from contactcentre.router.streams import TASK
+from contactcentre.store.models import ChatConversation, Interaction, InteractionEvent, Message
+from tests.integration.realtime.live import eventually
+
+
+def _available(base: str, agent: dict[str, Any]) -> None:
+    headers = agent["headers"]
+    requests.post(
+        f"{base}/api/v1/agents/{agent['agent_id']}/state",
+        json={"state": "available"},
+        headers=headers,
+        timeout=5,
+    )
+    eventually(
+        lambda: (
+            requests.get(
+                f"{base}/api/v1/agents/{agent['agent_id']}/state", headers=headers, timeout=5
+            ).json()["state"]
+            == "available"
+        )
+    )
+
+
+@pytest.mark.usefixtures("live_router")
+def test_prechat_form_gives_a_token_and_the_socket_sends_history(
+    live: Any, chat_floor: Any, make_site: Any, customers: Any
+) -> None:
+    """The pre-chat form answers with a conversation token; the socket opens with the history."""
+    site = make_site(queue_id=chat_floor["queue"]["id"])
+    _available(live.url, chat_floor["agent"])
+    ann = customers()
+    response = ann.start(site.widget_key, topic="billing")
+    assert response.status_code == 201, response.text
+    assert response.json()["status"] == "queued"
+    ann.connect()
+    eventually(lambda: ann.of("history"))
+    reply = ann.say("Hello, my invoice is wrong")
+    assert reply["ok"] is True
+    assert reply["message"]["seq"] >= 1
+    assert reply["message"]["author"]["kind"] == "customer"
+
+
+def test_messages_are_numbered_without_gaps_and_persisted_before_delivery(
+    app: Any, live: Any, make_site: Any, customers: Any
+) -> None:
+    """Each delivered message is already a row in SQL, numbered 1, 2, 3... per conversation."""
+    site = make_site()
+    ann = customers()
+    assert ann.start(site.widget_key).status_code == 201
+    ann.connect()
+    for n in range(5):
+        assert ann.say(f"message {n}")["ok"]
+    eventually(lambda: len(ann.messages()) >= 5)
+    seqs = [m["seq"] for m in ann.messages()]
+    assert seqs == list(range(seqs[0], seqs[0] + len(seqs)))
+    runtime = app.extensions["contactcentre"]
+    with runtime.db.session() as session:
+        conversation = session.get(ChatConversation, ann.conversation_id)
+        assert conversation is not None
+        stored = {
+            m.seq
+            for m in session.query(Message).filter_by(interaction_id=conversation.interaction_id)
+        }
+    assert set(seqs) <= stored
+
+
+def test_a_resend_with_the_same_client_id_is_not_a_duplicate(
+    app: Any, live: Any, make_site: Any, customers: Any
+) -> None:
+    """A message resent after a blip with its client_id returns the stored one, not a copy."""
+    site = make_site()
+    ann = customers()
+    ann.start(site.widget_key)
+    ann.connect()
+    first = ann.say("only once", client_id="c-1")
+    again = ann.say("only once", client_id="c-1")
+    assert first["message"]["seq"] == again["message"]["seq"]
+    runtime = app.extensions["contactcentre"]
+    with runtime.db.session() as session:
+        conversation = session.get(ChatConversation, ann.conversation_id)
+        assert conversation is not None
+        count = (
+            session.query(Message)
+            .filter_by(interaction_id=conversation.interaction_id, body="only once")
+            .count()
+        )
+    assert count == 1
+
+
+def test_reconnect_with_last_seq_gets_exactly_what_was_missed(
+    app: Any, live: Any, make_site: Any, customers: Any
+) -> None:
+    """A customer who reconnects with the last number seen receives only later messages."""
+    site = make_site()
+    ann = customers()
+    ann.start(site.widget_key)
+    ann.connect()
+    seen = ann.say("before the blip")["message"]["seq"]
+    ann.close()
+    # Meanwhile the other side writes (a second socket on the same conversation).
+    other = customers()
+    other.token = ann.token
+    other.connect()
+    other.say("while away 1")
+    other.say("while away 2")
+    other.close()
+    back = customers()
+    back.token = ann.token
+    back.connect(last_seq=seen)
+    history = eventually(lambda: back.of("history"))[0]
+    assert [m["body"] for m in history["messages"]] == ["while away 1", "while away 2"]
+
+
+def test_customer_message_is_delivered_live_to_another_socket(
+    app: Any, live: Any, make_site: Any, customers: Any
+) -> None:
+    """Messages reach every socket of the conversation through the message queue."""
+    site = make_site()
+    ann = customers()
+    ann.start(site.widget_key)
+    ann.connect()
+    tab = customers()
+    tab.token = ann.token
+    tab.connect()
+    ann.say("seen in both tabs")
+    eventually(lambda: any(m["body"] == "seen in both tabs" for m in tab.messages()))
+
+
+@pytest.mark.usefixtures("live_router")
+def test_close_while_queued_cancels_the_task_and_logs_customer_left(
+    app: Any, live: Any, chat_floor: Any, make_site: Any, customers: Any
+) -> None:
+    """A customer who leaves while waiting ends the interaction: customer_left, then canceled."""
+    site = make_site(queue_id=chat_floor["queue"]["id"])
+    _available(live.url, chat_floor["agent"])
+    # The agent is busy elsewhere, so the chat waits: take them out of the running first.
+    headers = chat_floor["agent"]["headers"]
+    requests.post(
+        f"{live.url}/api/v1/agents/{chat_floor['agent']['agent_id']}/state",
+        json={"state": "break", "reason": "lunch"},
+        headers=headers,
+        timeout=5,
+    )
+    ann = customers()
+    ann.start(site.widget_key)
+    assert ann.started["status"] in ("queued",) or ann.started["leave_message"]
+    runtime = app.extensions["contactcentre"]
+    with runtime.db.session() as session:
+        conversation = session.get(ChatConversation, ann.conversation_id)
+        assert conversation is not None
+        interaction_id = conversation.interaction_id
+    response = ann.http.post(
+        f"{live.url}/chat/api/conversations/{ann.conversation_id}/close",
+        headers=ann.auth_headers(),
+        timeout=5,
+    )
+    assert response.status_code == 200
+    assert response.json()["status"] == "closed"
+
+    def ended() -> bool:
+        with runtime.db.session() as session:
+            types = {
+                e.type
+                for e in session.query(InteractionEvent).filter_by(interaction_id=interaction_id)
+            }
+        return {"customer_left"} <= types
+
+    eventually(ended)
+
+
+@pytest.mark.usefixtures("live_router")
+def test_no_agent_signed_in_offers_leave_a_message(
+    app: Any, live: Any, chat_floor: Any, make_site: Any, customers: Any
+) -> None:
+    """With nobody signed in the chat is not queued; the widget is told to offer a message."""
+    site = make_site(queue_id=chat_floor["queue"]["id"])
+    ann = customers()
+    ann.start(site.widget_key)
+    assert ann.started["leave_message"] is True
+    assert ann.started["status"] != "queued"
+    assert any(m["author"]["kind"] == "system" for m in ann.started["messages"])
+
+
+@pytest.mark.usefixtures("live_router")
+def test_hand_over_submits_a_chat_task_that_reaches_the_agent(
+    app: Any, live: Any, chat_floor: Any, make_site: Any, customers: Any
+) -> None:
+    """With the bot off and an agent available, the chat is routed to the agent at once."""
+    site = make_site(queue_id=chat_floor["queue"]["id"])
+    _available(live.url, chat_floor["agent"])
+    ann = customers()
+    ann.start(site.widget_key, topic="general")
+    runtime = app.extensions["contactcentre"]
+    with runtime.db.session() as session:
+        conversation = session.get(ChatConversation, ann.conversation_id)
+        assert conversation is not None
+        interaction = session.get(Interaction, conversation.interaction_id)
+        assert interaction is not None and interaction.channel == "chat"
+        interaction_id = interaction.id
+    agent = chat_floor["agent"]
+
+    def offered() -> list[dict[str, Any]]:
+        desk = requests.get(
+            f"{live.url}/api/v1/agents/{agent['agent_id']}/desk",
+            headers=agent["headers"],
+            timeout=5,
+        ).json()
+        return [o for o in desk["offers"] if o["task_id"] == interaction_id]
+
+    offer = eventually(offered)[0]
+    assert offer["channel"] == "chat"
+    accepted = requests.post(
+        f"{live.url}/api/v1/reservations/{offer['reservation_id']}/accept",
+        headers=agent["headers"],
+        timeout=5,
+    )
+    assert accepted.status_code == 202
+    eventually(lambda: runtime.redis.hget(TASK + interaction_id, "agent_id") is not None)
