@@ -49,6 +49,8 @@ def _field_path(loc: tuple[Any, ...]) -> str | None:
 def register_api(app: OpenAPI) -> None:
     from contactcentre.api import (
         agents,
+        canned_responses,
+        chats,
         console,
         customer_notes,
         customers,
@@ -72,7 +74,7 @@ def register_api(app: OpenAPI) -> None:
         # The API checks X-CSRFToken itself for cookie sessions and skips it for bearer tokens.
         csrf.exempt(module.api)
         app.register_api(module.api)
-    for module in (interactions, console, customer_notes):
+    for module in (interactions, console, customer_notes, chats, canned_responses):
         csrf.exempt(module.api)
         app.register_api(module.api)
     app.add_url_rule(f"{PREFIX}/openapi.json", "openapi_json", lambda: app.api_doc)

@@ -217,7 +217,7 @@ class ChatService:
         if turn.handover is not None:
             self._hand_over(conversation_id, dict(turn.handover))
         elif turn.leave_message:
-            self._offer_leave_message(conversation_id)
+            self.offer_leave_message(conversation_id)
         elif turn.ended:
             self.close(conversation_id, by="bot")
 
@@ -231,7 +231,7 @@ class ChatService:
             assert site is not None
             if not is_open(site) or not self.agents_online():
                 session.commit()
-                self._offer_leave_message(conversation_id, notice=True)
+                self.offer_leave_message(conversation_id, notice_id="nobody")
                 return
             interaction = session.get(Interaction, conversation.interaction_id)
             assert interaction is not None
@@ -257,12 +257,15 @@ class ChatService:
             session.commit()
             self.emit_status(session, conversation)
 
-    def _offer_leave_message(self, conversation_id: str, notice: bool = False) -> None:
+    def offer_leave_message(self, conversation_id: str, notice_id: str | None = None) -> None:
+        """Tell the widget to offer "leave a message" (with a notice, posted once per id)."""
         self.runtime.redis.set(LEAVE_MESSAGE + conversation_id, "1", ex=LEAVE_TTL_SECONDS)
         with self.runtime.db.session() as session:
             conversation = _get(session, conversation_id)
-            if notice:
-                posted = post_message(session, conversation, Author("system"), NOBODY_THERE)
+            if notice_id is not None:
+                posted = post_message(
+                    session, conversation, Author("system"), NOBODY_THERE, client_id=notice_id
+                )
                 session.commit()
                 deliver(self.emitter, conversation, posted)
             self.emit_status(session, conversation)

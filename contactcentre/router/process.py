@@ -9,10 +9,12 @@ from __future__ import annotations
 import logging
 import signal
 import threading
+from collections.abc import Callable
 from multiprocessing.process import BaseProcess
 
+from contactcentre.chat.routing_sink import CHAT_GROUP, ChatSink
 from contactcentre.platform.heartbeat import Heartbeat
-from contactcentre.platform.runtime import build_runtime
+from contactcentre.platform.runtime import Runtime, build_runtime
 from contactcentre.realtime.notify_process import notify_process
 from contactcentre.realtime.sweeper import DisconnectSweeper
 from contactcentre.router.config_loader import load_routing_config
@@ -53,6 +55,8 @@ def run_router(settings: Settings) -> None:
         [TelephonySink(build_voice_context(runtime, with_flow=False))],
         group=TELEPHONY_GROUP,
     )
+    # Chats react to the same decisions in theirs (status, "joined", requeue on disconnect).
+    chat = Publisher(runtime.redis, [ChatSink(runtime)], group=CHAT_GROUP)
     # Consoles gone longer than the grace period go offline; only the leader decides.
     sweeper = DisconnectSweeper(
         runtime.redis, settings.realtime_grace_seconds, active=router.is_leader.is_set
@@ -63,6 +67,10 @@ def run_router(settings: Settings) -> None:
         notify,
         threading.Thread(target=record.run, args=(stop,), name="event-log", daemon=True),
         threading.Thread(target=telephony.run, args=(stop,), name="telephony", daemon=True),
+        threading.Thread(target=chat.run, args=(stop,), name="chat", daemon=True),
+        threading.Thread(
+            target=_sweep_chats, args=(runtime, stop, router.is_leader.is_set), daemon=True
+        ),
         threading.Thread(target=sweeper.run, args=(stop,), name="sweeper", daemon=True),
     ]
     for thread in threads:
@@ -78,3 +86,16 @@ def run_router(settings: Settings) -> None:
             thread.join(timeout=5)
         beat.stop()
         runtime.close()
+
+
+def _sweep_chats(runtime: Runtime, stop: threading.Event, active: Callable[[], bool]) -> None:
+    """End chats whose customer has been gone past CC_CHAT_ABANDON_SECONDS (leader only)."""
+    from contactcentre.chat.namespace import sweep_abandoned
+
+    while not stop.wait(2.0):
+        if not active():
+            continue
+        try:
+            sweep_abandoned(runtime, runtime.settings.chat_abandon_seconds)
+        except Exception:  # a database or Redis blip must not kill the sweeper
+            log.exception("chat abandon sweep failed; retrying")

@@ -15,6 +15,7 @@ import requests
 import socketio
 from werkzeug.serving import make_server
 
+from contactcentre.chat.routing_sink import CHAT_GROUP, ChatSink
 from contactcentre.cti.wiring import build_notifier
 from contactcentre.realtime.sweeper import DisconnectSweeper
 from contactcentre.router.config_loader import load_routing_config
@@ -56,7 +57,13 @@ class LiveRouter:
             group=NOTIFY_GROUP,
         )
         record = Publisher(runtime.redis, [EventLogSink(runtime.db)], group=EVENT_LOG_GROUP)
-        targets: list[Callable[[threading.Event], None]] = [self.router.run, notify.run, record.run]
+        chat = Publisher(runtime.redis, [ChatSink(runtime)], group=CHAT_GROUP)
+        targets: list[Callable[[threading.Event], None]] = [
+            self.router.run,
+            notify.run,
+            record.run,
+            chat.run,
+        ]
         if sweeper_grace is not None:
             sweeper = DisconnectSweeper(runtime.redis, sweeper_grace, interval=0.2)
             targets.append(sweeper.run)

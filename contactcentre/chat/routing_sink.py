@@ -1,0 +1,153 @@
+"""The router's decisions as the chat customer sees them: waiting, "Alex joined", back in the
+queue when the agent's console is gone, "leave a message" when the plan gives up.
+
+Its own consumer group on the router's outbox; redelivery-safe because every notice it posts
+carries a client id derived from the decision, and post_message returns the stored one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from typing import Any
+
+from sqlalchemy import select
+
+from contactcentre.chat.conversations import OPEN_STATUSES, chat_service
+from contactcentre.chat.messages import Author, deliver, post_message
+from contactcentre.platform.runtime import Runtime
+from contactcentre.router.client import RoutingClient
+from contactcentre.store.models import Agent, ChatConversation
+
+log = logging.getLogger(__name__)
+CHAT_GROUP = "chat"  # consumer group on the router's outbox
+AGENT_CHATS = "cc:chat:agent:"  # + agent id -> set of interaction ids of chats they hold
+ROUTED = ("task_queued", "task_assigned", "task_exited", "task_ended")
+
+
+class ChatSink:
+    """An EffectSink for the router's outbox (consumer group "chat")."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        self._runtime = runtime
+        self._routing = RoutingClient(runtime.redis)
+
+    def deliver(self, entry_id: str, deliveries: list[dict[str, Any]]) -> None:
+        effects = [d["effect"] for d in deliveries]
+        task_ids = {e["task_id"] for e in effects if e["kind"] in ROUTED}
+        chats = self._conversations(task_ids) if task_ids else {}
+        for index, effect in enumerate(effects):
+            kind = effect["kind"]
+            if kind == "agent_state_changed" and effect["state"] == "offline":
+                self._agent_gone(f"{entry_id}:{index}", str(effect["agent_id"]))
+                continue
+            conversation_id = chats.get(effect.get("task_id", ""))
+            if conversation_id is None:
+                continue  # not a chat
+            if kind == "task_queued":
+                self._queued(conversation_id)
+            elif kind == "task_assigned":
+                self._assigned(conversation_id, effect)
+            elif kind == "task_exited":
+                self._exited(conversation_id, effect)
+            elif kind == "task_ended":
+                self._ended(conversation_id, effect)
+
+    def _conversations(self, task_ids: set[str]) -> dict[str, str]:
+        with self._runtime.db.session() as session:
+            rows = session.execute(
+                select(ChatConversation.interaction_id, ChatConversation.id).where(
+                    ChatConversation.interaction_id.in_(task_ids)
+                )
+            )
+            return {interaction_id: conversation_id for interaction_id, conversation_id in rows}
+
+    def _queued(self, conversation_id: str) -> None:
+        service = chat_service(self._runtime)
+        with self._runtime.db.session() as session:
+            conversation = session.get(ChatConversation, conversation_id)
+            if conversation is None or conversation.status not in OPEN_STATUSES:
+                return
+            conversation.status = "queued"
+            session.commit()
+            service.emit_status(session, conversation)
+
+    def _assigned(self, conversation_id: str, effect: dict[str, Any]) -> None:
+        agent_id = str(effect["agent_id"])
+        self._runtime.redis.sadd(AGENT_CHATS + agent_id, effect["task_id"])
+        service = chat_service(self._runtime)
+        with self._runtime.db.session() as session:
+            conversation = session.get(ChatConversation, conversation_id)
+            if conversation is None or conversation.status not in OPEN_STATUSES:
+                return
+            agent = session.get(Agent, int(agent_id))
+            name = agent.display_name if agent else "An agent"
+            conversation.status = "active"
+            posted = post_message(
+                session,
+                conversation,
+                Author("system"),
+                f"{name} joined the chat.",
+                client_id=f"assigned:{effect['reservation_id']}",
+            )
+            session.commit()
+            deliver(service.emitter, conversation, posted)
+            service.emit_status(session, conversation)
+
+    def _exited(self, conversation_id: str, effect: dict[str, Any]) -> None:
+        service = chat_service(self._runtime)
+        with self._runtime.db.session() as session:
+            conversation = session.get(ChatConversation, conversation_id)
+            if conversation is None or conversation.status not in OPEN_STATUSES:
+                return
+            conversation.status = "bot"  # out of the ACD: the customer may leave a message
+            session.commit()
+        service.offer_leave_message(conversation_id, notice_id=f"exit:{effect['task_id']}")
+
+    def _ended(self, conversation_id: str, effect: dict[str, Any]) -> None:
+        for key in self._runtime.redis.scan_iter(match=AGENT_CHATS + "*", count=500):
+            self._runtime.redis.srem(key, effect["task_id"])
+        if effect["outcome"] == "transferred_out":
+            return
+        with self._runtime.db.session() as session:
+            conversation = session.get(ChatConversation, conversation_id)
+            still_open = conversation is not None and conversation.status in (
+                "queued",
+                "active",
+            )
+        if still_open:
+            # Ended by the agent's "complete" or a supervisor's cancel, not by the customer.
+            chat_service(self._runtime).close(conversation_id, by="agent")
+
+    def _agent_gone(self, decision_id: str, agent_id: str) -> None:
+        """An agent whose console is gone: their chats go back to the queue, history kept."""
+        client = self._runtime.redis
+        held: Any = client.smembers(AGENT_CHATS + agent_id)
+        if not held:
+            return
+        service = chat_service(self._runtime)
+        with self._runtime.db.session() as session:
+            agent = session.get(Agent, int(agent_id))
+            name = agent.display_name if agent else "Your agent"
+            for interaction_id in sorted(held):
+                conversation = session.scalars(
+                    select(ChatConversation).where(
+                        ChatConversation.interaction_id == interaction_id
+                    )
+                ).first()
+                client.srem(AGENT_CHATS + agent_id, interaction_id)
+                if conversation is None or conversation.status != "active":
+                    continue
+                conversation.status = "queued"
+                posted = post_message(
+                    session,
+                    conversation,
+                    Author("system"),
+                    f"{name} was disconnected; we are finding another agent for you.",
+                    client_id="requeue:"
+                    + hashlib.sha256(f"{decision_id}:{interaction_id}".encode()).hexdigest()[:48],
+                )
+                session.commit()
+                deliver(service.emitter, conversation, posted)
+                self._routing.requeue(interaction_id, "agent_disconnected")
+                service.emit_status(session, conversation)

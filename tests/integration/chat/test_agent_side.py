@@ -1,0 +1,201 @@
+"""The agent's and supervisor's side of a chat, through the live router: joined notice,
+replies, read marks, whispers that never reach the customer, barge, closing, canned replies."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import requests
+
+from contactcentre.store.models import AuditEntry, ChatConversation
+from tests.integration.chat.test_customer_conversation import _available
+from tests.integration.realtime.live import eventually
+
+
+def _accepted_chat(live: Any, chat_floor: Any, make_site: Any, customers: Any) -> tuple[Any, str]:
+    """A customer whose chat the floor's agent has accepted; returns (customer, interaction)."""
+    site = make_site(queue_id=chat_floor["queue"]["id"])
+    agent = chat_floor["agent"]
+    _available(live.url, agent)
+    ann = customers()
+    assert ann.start(site.widget_key).status_code == 201
+    ann.connect()
+
+    def offer() -> list[dict[str, Any]]:
+        desk = requests.get(
+            f"{live.url}/api/v1/agents/{agent['agent_id']}/desk",
+            headers=agent["headers"],
+            timeout=5,
+        ).json()
+        return desk["offers"]
+
+    found = eventually(offer)[0]
+    requests.post(
+        f"{live.url}/api/v1/reservations/{found['reservation_id']}/accept",
+        headers=agent["headers"],
+        timeout=5,
+    )
+    eventually(lambda: any(s.get("status") == "active" for s in ann.of("status")))
+    return ann, found["task_id"]
+
+
+@pytest.mark.usefixtures("live_router")
+def test_the_customer_is_told_who_joined_and_gets_the_agents_reply(
+    live: Any, chat_floor: Any, make_site: Any, customers: Any
+) -> None:
+    """On accept the customer sees "<agent> joined"; the agent's reply arrives live."""
+    ann, interaction_id = _accepted_chat(live, chat_floor, make_site, customers)
+    agent = chat_floor["agent"]
+    assert any("joined the chat" in m["body"] for m in ann.messages())
+    status = [s for s in ann.of("status") if s.get("status") == "active"][-1]
+    assert status["agent"]["name"]
+    sent = requests.post(
+        f"{live.url}/api/v1/chats/{interaction_id}/messages",
+        json={"body": "Hi Ann, how can I help?", "client_id": "a-1"},
+        headers=agent["headers"],
+        timeout=5,
+    )
+    assert sent.status_code == 201, sent.text
+    eventually(lambda: any(m["body"] == "Hi Ann, how can I help?" for m in ann.messages()))
+    again = requests.post(
+        f"{live.url}/api/v1/chats/{interaction_id}/messages",
+        json={"body": "Hi Ann, how can I help?", "client_id": "a-1"},
+        headers=agent["headers"],
+        timeout=5,
+    )
+    assert again.json()["seq"] == sent.json()["seq"]
+    read = requests.post(
+        f"{live.url}/api/v1/chats/{interaction_id}/read",
+        json={"seq": sent.json()["seq"]},
+        headers=agent["headers"],
+        timeout=5,
+    )
+    assert read.json()["agent_read_seq"] == sent.json()["seq"]
+    eventually(lambda: ann.of("read"))
+
+
+@pytest.mark.usefixtures("live_router")
+def test_another_agent_cannot_read_or_write_the_chat(
+    live: Any, chat_floor: Any, make_site: Any, customers: Any, make_user: Any
+) -> None:
+    """An agent who does not handle the chat gets 403 reading or writing it."""
+    _ann, interaction_id = _accepted_chat(live, chat_floor, make_site, customers)
+    stranger = make_user("agent")
+    url = f"{live.url}/api/v1/chats/{interaction_id}"
+    assert requests.get(url, headers=stranger["headers"], timeout=5).status_code == 403
+    response = requests.post(
+        f"{url}/messages", json={"body": "hello"}, headers=stranger["headers"], timeout=5
+    )
+    assert response.status_code == 403
+    assert response.json()["error"]["field"] == "interaction_id"
+
+
+@pytest.mark.usefixtures("live_router")
+def test_whisper_reaches_the_agent_only_and_monitoring_moves_no_read_mark(
+    live: Any, chat_floor: Any, make_site: Any, customers: Any, make_user: Any
+) -> None:
+    """A whisper is in the agent's history, never the customer's; monitor and whisper are
+    audited; the customer's and agent's read marks do not move."""
+    ann, interaction_id = _accepted_chat(live, chat_floor, make_site, customers)
+    boss = make_user("supervisor")
+    url = f"{live.url}/api/v1/chats/{interaction_id}"
+    watched = requests.post(f"{url}/monitor", headers=boss["headers"], timeout=5)
+    assert watched.status_code == 200
+    before = watched.json()["agent_read_seq"], watched.json()["customer_read_seq"]
+    note = requests.post(
+        f"{url}/whisper",
+        json={"body": "Offer the loyalty discount"},
+        headers=boss["headers"],
+        timeout=5,
+    )
+    assert note.status_code == 201
+    agent_view = requests.get(url, headers=chat_floor["agent"]["headers"], timeout=5).json()
+    assert any(
+        m["body"] == "Offer the loyalty discount" and m["visibility"] == "agents"
+        for m in agent_view["messages"]
+    )
+    assert (agent_view["agent_read_seq"], agent_view["customer_read_seq"]) == before
+    history = ann.http.get(
+        f"{live.url}/chat/api/conversations/{ann.conversation_id}/messages",
+        headers=ann.auth_headers(),
+        timeout=5,
+    ).json()["messages"]
+    assert all(m["body"] != "Offer the loyalty discount" for m in history)
+    assert all(m["body"] != "Offer the loyalty discount" for m in ann.messages())
+    with live.app.extensions["contactcentre"].db.session() as session:
+        actions = {e.action for e in session.query(AuditEntry).filter_by(target_id=interaction_id)}
+    assert {"chat.monitor", "chat.whisper"} <= actions
+
+
+@pytest.mark.usefixtures("live_router")
+def test_barge_announces_the_supervisor_who_may_then_write(
+    live: Any, chat_floor: Any, make_site: Any, customers: Any, make_user: Any
+) -> None:
+    """A supervisor may write only after barging in, which the customer is told about."""
+    ann, interaction_id = _accepted_chat(live, chat_floor, make_site, customers)
+    boss = make_user("supervisor")
+    url = f"{live.url}/api/v1/chats/{interaction_id}"
+    early = requests.post(
+        f"{url}/messages", json={"body": "hi"}, headers=boss["headers"], timeout=5
+    )
+    assert early.status_code == 403
+    assert requests.post(f"{url}/barge", headers=boss["headers"], timeout=5).status_code == 200
+    eventually(lambda: any("(supervisor) joined" in m["body"] for m in ann.messages()))
+    late = requests.post(
+        f"{url}/messages", json={"body": "I'm the team lead"}, headers=boss["headers"], timeout=5
+    )
+    assert late.status_code == 201
+    assert late.json()["author"]["kind"] == "supervisor"
+
+
+@pytest.mark.usefixtures("live_router")
+def test_agent_closes_the_chat_and_the_customer_is_asked_to_rate(
+    app: Any, live: Any, chat_floor: Any, make_site: Any, customers: Any
+) -> None:
+    """Ending the chat completes the task (agent to wrap-up) and tells the customer to rate."""
+    ann, interaction_id = _accepted_chat(live, chat_floor, make_site, customers)
+    response = requests.post(
+        f"{live.url}/api/v1/chats/{interaction_id}/close",
+        headers=chat_floor["agent"]["headers"],
+        timeout=5,
+    )
+    assert response.status_code == 200
+    closed = eventually(lambda: ann.of("closed"))[0]
+    assert closed == {"by": "agent", "rating": True}
+    with app.extensions["contactcentre"].db.session() as session:
+        conversation = session.get(ChatConversation, ann.conversation_id)
+        assert conversation is not None and conversation.closed_by == "agent"
+    refused = ann.say("are you there?")
+    assert refused["ok"] is False and refused["error"]["code"] == "conversation_closed"
+
+
+@pytest.mark.usefixtures("live_router")
+def test_canned_responses_are_filled_in_with_the_chats_values(
+    client: Any, live: Any, chat_floor: Any, make_site: Any, customers: Any
+) -> None:
+    """{customer_name} and {agent_name} are filled; an unknown value stays in braces."""
+    _ann, interaction_id = _accepted_chat(live, chat_floor, make_site, customers)
+    admin = chat_floor["admin"]["headers"]
+    bad = client.post(
+        "/api/v1/canned-responses", json={"title": "x", "body": "Hi {custmer}"}, headers=admin
+    )
+    assert bad.status_code == 422
+    made = client.post(
+        "/api/v1/canned-responses",
+        json={
+            "title": "Greeting",
+            "body": "Hi {customer_name}, I'm {agent_name}. Order {order_number}?",
+        },
+        headers=admin,
+    )
+    assert made.status_code == 201, made.get_data(as_text=True)
+    items = requests.get(
+        f"{live.url}/api/v1/canned-responses",
+        params={"interaction_id": interaction_id},
+        headers=chat_floor["agent"]["headers"],
+        timeout=5,
+    ).json()["items"]
+    text = next(i["text"] for i in items if i["title"] == "Greeting")
+    assert text.startswith("Hi Ann Visitor, I'm ")
+    assert "{order_number}" in text
