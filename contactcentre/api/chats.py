@@ -138,7 +138,10 @@ def send_message(path: ChatPath, body: MessageIn) -> Any:
 @api.post("/chats/<interaction_id>/attachments", responses={201: None, **ERRORS})
 @require_api_role(Role.AGENT)
 def send_attachment(path: ChatPath) -> Any:
+    from contactcentre.chat.customer_api import allow_attachment_body
+
     runtime = current_runtime()
+    allow_attachment_body(runtime)
     with runtime.db.session() as session:
         conversation = _conversation(session, path.interaction_id)
         _open(conversation)

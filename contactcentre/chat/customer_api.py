@@ -22,6 +22,7 @@ bp = Blueprint("chat_api", __name__, url_prefix="/chat/api")
 EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,185}\.[^@\s]{2,}$")
 LANGUAGES = ("en", "es")
 CONVERSATION_WINDOW_SECONDS = 3600
+MULTIPART_OVERHEAD = 64 * 1024  # form boundaries, headers and the client_id field
 
 
 def _json_body() -> dict[str, Any]:
@@ -227,9 +228,21 @@ def _message_allowance(visitor_id: str) -> None:
         )
 
 
+def allow_attachment_body(runtime: Any) -> None:
+    """Admit a body big enough for one attachment (the app-wide limit may be smaller), and
+    refuse a larger one up front, naming the file, before reading any of it."""
+    limit = runtime.settings.chat_max_attachment_bytes
+    request.max_content_length = limit + MULTIPART_OVERHEAD
+    if (request.content_length or 0) > limit + MULTIPART_OVERHEAD:
+        raise ChatHttpError(
+            413, "file_too_large", "file", f"files are limited to {limit // 1024} KB"
+        )
+
+
 @bp.post("/conversations/<conversation_id>/attachments")
 def upload_attachment(conversation_id: str) -> Any:
     runtime = current_runtime()
+    allow_attachment_body(runtime)
     with runtime.db.session() as session:
         conversation = _conversation(session, conversation_id)
         if conversation.status not in ("bot", "queued", "active"):

@@ -102,6 +102,11 @@ class Customer:
         # websocket-client sends its own Origin unless told which: the visitor's page.
         self.sio = socketio.Client(reconnection=False, websocket_extra_options={"origin": origin})
         self.sio.on("*", self._record, namespace="/chat")
+        self.refusal: Any = None
+        self.sio.on("connect_error", self._refused, namespace="/chat")
+
+    def _refused(self, data: Any = None) -> None:
+        self.refusal = data
 
     def _record(self, event: str, data: Any = None) -> None:
         if isinstance(data, dict) and "room" in data and "data" in data:
@@ -109,8 +114,8 @@ class Customer:
         with self.lock:
             self.events.append((event, data))
 
-    def start(self, widget_key: str, **form: Any) -> requests.Response:
-        body = {"widget_key": widget_key, "name": "Ann Visitor", "email": "ann@example.com"}
+    def start(self, key: str, **form: Any) -> requests.Response:
+        body = {"widget_key": key, "name": "Ann Visitor", "email": "ann@example.com"}
         body.update(form)
         response = self.http.post(f"{self.base_url}/chat/api/conversations", json=body, timeout=10)
         if response.status_code == 201:
