@@ -3,7 +3,10 @@ consoles and the customer chat widget. No build step; vendored JS only."""
 
 from __future__ import annotations
 
-from agent_ui import consoles  # noqa: F401  (registers the console and board pages)
+from agent_ui import (
+    consoles,  # noqa: F401  (registers the console and board pages)
+    widget,  # noqa: F401  (registers the chat widget files and demo page)
+)
 from agent_ui.views import bp
 
 __all__ = ["bp"]

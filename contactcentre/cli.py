@@ -206,14 +206,19 @@ def ivr_check(directory: Path | None) -> None:
     """Validate every flow file (default: CC_IVR_FLOWS_DIR); exit 1 listing each problem."""
     from ivr import check_flows
 
-    folder = directory or _settings().ivr_flows_dir
-    problems = check_flows(folder)
+    settings = _settings()
+    folder = directory or settings.ivr_flows_dir
+    problems = list(check_flows(folder))
+    if directory is None:
+        # The chat bot runs on the same engine; its flow is checked with the voice flows.
+        problems += list(check_flows(settings.chat_bot_flow.parent))
     for problem in problems:
         click.echo(str(problem), err=True)
     if problems:
         click.echo(f"{len(problems)} problem(s) in {folder}", err=True)
         sys.exit(1)
-    click.echo(f"all IVR flows in {folder} are valid")
+    checked = folder if directory else f"{folder} and {settings.chat_bot_flow}"
+    click.echo(f"all IVR flows in {checked} are valid")
 
 
 @main.command()

@@ -9,6 +9,7 @@ import random
 from datetime import date
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlsplit
 
 from sqlalchemy import func, select
 
@@ -20,6 +21,7 @@ from contactcentre.store.db import Database
 from contactcentre.store.models import (
     Agent,
     AgentSkill,
+    ChatSite,
     Customer,
     CustomerEmail,
     CustomerNote,
@@ -31,6 +33,7 @@ from contactcentre.store.models import (
     User,
 )
 
+DEMO_WIDGET_KEY = "wk_demo_shop"  # public by design: the allowed origins protect it
 DEMO_PASSWORD = "contactcentre-demo"  # noqa: S105 - published demo credential, demo data only
 
 SKILLS = {
@@ -188,6 +191,7 @@ def seed(database: Database, settings: Settings, *, force: bool = False) -> dict
             session.add(_plan_for(queue))
         for n in range(1, 201):
             session.add(_customer(n, rng, settings))
+        session.add(_chat_site(settings, queues))
         audit(session, "demo.seed", "platform", "demo", {"customers": 200}, actor="system")
     return {
         "seeded": True,
@@ -197,6 +201,23 @@ def seed(database: Database, settings: Settings, *, force: bool = False) -> dict
         "customers": 200,
         "dispositions": len(DISPOSITIONS),
     }
+
+
+def _chat_site(settings: Settings, queues: list[Queue]) -> ChatSite:
+    """The demo shop's chat (page /chat/demo); chats no plan claims go to Sales."""
+    public = urlsplit(settings.public_base_url)
+    origins = sorted(
+        {f"{public.scheme}://{public.netloc}", "http://127.0.0.1:5000", "http://localhost:5000"}
+    )
+    sales = next(q for q in queues if q.skill == "sales")
+    return ChatSite(
+        name="Demo shop",
+        widget_key=DEMO_WIDGET_KEY,
+        allowed_origins=origins,
+        queue_id=sales.id,
+        bot_enabled=True,
+        theme={"primary": "#2d3a2e", "text": "#ffffff", "title": "Demo shop · chat"},
+    )
 
 
 def _plan_for(queue: Queue) -> RoutingPlan:

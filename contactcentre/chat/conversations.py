@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from contactcentre.chat.bot import BotTurn, ChatBot
 from contactcentre.chat.messages import Author, deliver, history, post_message
 from contactcentre.chat.sites import AgentsOnline, is_open
 from contactcentre.chat.tokens import ConversationTokens
@@ -54,15 +55,13 @@ class ChatService:
         self.tokens = ConversationTokens(
             settings.effective_secret_key, settings.chat_token_ttl_seconds
         )
-        self._bot: Any = None
+        self._bot: ChatBot | None = None
 
     @property
-    def bot(self) -> Any:
+    def bot(self) -> ChatBot:
         """The chat bot (the IVR flow engine with the text renderer), loaded on first use."""
         if self._bot is None:
-            import importlib
-
-            self._bot = importlib.import_module("contactcentre.chat.bot").ChatBot(self.runtime)
+            self._bot = ChatBot(self.runtime)
         return self._bot
 
     # -- start ---------------------------------------------------------------------------
@@ -192,7 +191,7 @@ class ChatService:
             self._apply_bot_turn(conversation_id, self.bot.reply(conversation_id, body))
         return posted.payload
 
-    def _apply_bot_turn(self, conversation_id: str, turn: Any) -> None:
+    def _apply_bot_turn(self, conversation_id: str, turn: BotTurn) -> None:
         with self.runtime.db.session() as session:
             conversation = _get(session, conversation_id)
             for message in turn.messages:
@@ -236,7 +235,8 @@ class ChatService:
             interaction = session.get(Interaction, conversation.interaction_id)
             assert interaction is not None
             merged = {**(interaction.attributes or {}), **attributes}
-            if site.queue_id is not None and not attributes.get("intent"):
+            if site.queue_id is not None:
+                # Only used when no routing plan matches the intent (the direct plan is last).
                 merged["queue_id"] = str(site.queue_id)
             interaction.attributes = merged
             interaction.intent = str(merged.get("intent") or interaction.intent or "general")

@@ -9,9 +9,13 @@ from flask_socketio import SocketIO
 
 
 def init_chat(app: Any) -> None:
+    from contactcentre.chat.conversations import chat_service
     from contactcentre.chat.customer_api import bp as customer_bp
     from contactcentre.chat.extras_api import bp as extras_bp
     from contactcentre.extensions import csrf
+
+    # Load and check the bot's flow now: a broken flow stops start-up, as the voice flow does.
+    _ = chat_service(app.extensions["contactcentre"]).bot
 
     # Customers hold no session cookie: the conversation token is the credential, so CSRF
     # (a forged request riding a cookie) does not apply.

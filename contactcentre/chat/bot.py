@@ -1,0 +1,138 @@
+"""The chat bot front: the IVR's flow engine run on a chat flow (config/chat/bot.yaml), its
+actions rendered as chat messages with quick replies (ivr/text.py), its state in Redis between
+the customer's messages. It decides; the chat service posts, routes and closes."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from contactcentre.platform.runtime import Runtime
+from contactcentre.store.models import Customer
+from contactcentre.voice.ivr_ports import _summary, ivr_ports
+from ivr.actions import Enqueue, Hangup, RequestCallback, Transfer, Voicemail
+from ivr.engine import FlowEngine, Step
+from ivr.errors import FlowRuntimeError, SessionStateError
+from ivr.inputs import SessionInputs
+from ivr.loader import load_flow
+from ivr.text import ChatMessage, parse_chat_reply, render_chat
+
+log = logging.getLogger(__name__)
+STATE = "cc:chat:bot:"  # + conversation id -> {"state": engine state, "language": ...}
+TTL_SECONDS = 24 * 3600
+# Asking for a person always works, whatever the bot is asking.
+PERSON = re.compile(r"^\s*(agent|human|person|operator|agente|persona|humano)\W*\s*$", re.I)
+
+
+@dataclass(frozen=True)
+class BotTurn:
+    messages: list[ChatMessage]
+    handover: dict[str, Any] | None  # routing attributes when the bot hands over to an agent
+    leave_message: bool
+    ended: bool
+
+
+class ChatBot:
+    def __init__(self, runtime: Runtime) -> None:
+        self._runtime = runtime
+        # Validated once; a broken flow stops start-up like the voice flow does.
+        self.flow = load_flow(runtime.settings.chat_bot_flow)
+
+    def start(
+        self,
+        conversation_id: str,
+        *,
+        language: str,
+        visitor_name: str | None,
+        visitor_email: str | None,
+        customer_id: int | None,
+        topic: str | None,
+    ) -> BotTurn:
+        attributes: dict[str, Any] = {"topic": topic or "general", "known": False}
+        runtime = self._runtime
+        with runtime.db.session() as session:
+            customer = session.get(Customer, customer_id) if customer_id else None
+            if customer is not None:
+                attributes.update(_summary(session, customer).attributes())
+            # The visitor's own name greets them, not the record's (they typed it just now).
+            attributes["customer_name"] = visitor_name or attributes.get("customer_name") or ""
+            engine = self._engine(session)
+            step = engine.start(
+                SessionInputs(
+                    caller_number="",
+                    now=datetime.now(UTC),
+                    channel="chat",
+                    language=language,
+                    attributes=attributes,
+                )
+            )
+        return self._turn(conversation_id, step)
+
+    def reply(self, conversation_id: str, text: str) -> BotTurn:
+        """The customer's text (or a tapped quick reply's value) answers the bot's question."""
+        raw: Any = self._runtime.redis.get(STATE + conversation_id)
+        if not raw:
+            return _hand_over({}, [])  # no bot session (expired or gone): a person takes it
+        saved = json.loads(raw)
+        state = saved["state"]
+        if PERSON.match(text):
+            return self._finish(conversation_id, _hand_over(_attributes(state), []))
+        try:
+            with self._runtime.db.session() as session:
+                step = self._engine(session).advance(
+                    state, parse_chat_reply(text, None), datetime.now(UTC)
+                )
+        except (SessionStateError, FlowRuntimeError) as exc:
+            log.warning("chat bot of %s could not go on (%s); handing over", conversation_id, exc)
+            return self._finish(conversation_id, _hand_over(_attributes(state), []))
+        return self._turn(conversation_id, step)
+
+    def active(self, conversation_id: str) -> bool:
+        return bool(self._runtime.redis.exists(STATE + conversation_id))
+
+    def _engine(self, session: Any) -> FlowEngine:
+        ports = ivr_ports(session, self._runtime.redis, self._runtime.settings.default_phone_region)
+        return FlowEngine(self.flow, ports)
+
+    def _turn(self, conversation_id: str, step: Step) -> BotTurn:
+        language = str(step.state["attributes"].get("language", "en"))
+        messages = [m for m in render_chat(step, language) if m.event is None]
+        for action in step.actions:
+            if isinstance(action, Enqueue):
+                attributes = {**_attributes(step.state), **dict(action.attributes)}
+                if action.priority:
+                    attributes["bot_priority"] = action.priority
+                return self._finish(conversation_id, _hand_over(attributes, messages))
+            if isinstance(action, Voicemail | RequestCallback | Transfer):
+                return self._finish(conversation_id, BotTurn(messages, None, True, False))
+            if isinstance(action, Hangup):
+                return self._finish(conversation_id, BotTurn(messages, None, False, True))
+        if step.finished:
+            return self._finish(conversation_id, BotTurn(messages, None, False, True))
+        self._runtime.redis.set(
+            STATE + conversation_id, json.dumps({"state": step.state}), ex=TTL_SECONDS
+        )
+        return BotTurn(messages, None, False, False)
+
+    def _finish(self, conversation_id: str, turn: BotTurn) -> BotTurn:
+        self._runtime.redis.delete(STATE + conversation_id)
+        return turn
+
+
+# What the bot learnt that routing and the agent's pop can use (no free text, no PII).
+HANDOVER_KEYS = ("intent", "topic", "language", "customer_id", "segment", "verified", "known")
+
+
+def _attributes(state: dict[str, Any]) -> dict[str, Any]:
+    found = state.get("attributes", {}) if isinstance(state, dict) else {}
+    return {k: found[k] for k in HANDOVER_KEYS if k in found}
+
+
+def _hand_over(attributes: dict[str, Any], messages: list[ChatMessage]) -> BotTurn:
+    attributes = dict(attributes)
+    attributes.setdefault("intent", attributes.get("topic") or "general")
+    return BotTurn(messages, attributes, False, False)
