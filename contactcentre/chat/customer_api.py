@@ -56,32 +56,25 @@ def _text(body: dict[str, Any], field: str, *, required: bool, limit: int) -> st
 
 
 @bp.after_request
-def _cors(response: Response) -> Response:
-    """Echo the caller's origin only when the conversation's or key's site lists it; the
-    handlers have already refused other origins, so here it only decides what a browser sees."""
+def cors(response: Response) -> Response:
+    """CORS for the widget: a preflight is answered for any origin some active site lists; a
+    real answer echoes the origin only when the request's own site allowed it (the handlers
+    have already refused other origins, so this only decides what a browser may read)."""
+    from contactcentre.realtime.server import site_origins
+
     origin = request.headers.get("Origin")
-    if origin and getattr(request, "_chat_origin_ok", False):
+    if origin and request.method == "OPTIONS":
+        if origin in site_origins(current_runtime()):
+            response.headers["Access-Control-Allow-Origin"] = origin
+            response.headers["Access-Control-Allow-Methods"] = "GET, POST"
+            response.headers["Access-Control-Allow-Headers"] = "Authorization, Content-Type"
+            response.headers["Access-Control-Max-Age"] = "600"
+            response.headers["Vary"] = "Origin"
+    elif origin and getattr(request, "_chat_origin_ok", False):
         response.headers["Access-Control-Allow-Origin"] = origin
         response.headers["Vary"] = "Origin"
         response.headers["Access-Control-Expose-Headers"] = "Retry-After"
     response.headers["Cache-Control"] = "no-store"
-    return response
-
-
-@bp.route("/<path:_any>", methods=["OPTIONS"])
-def _preflight(_any: str) -> Response:
-    """CORS preflight: allowed for any origin that some active site lists (checked per site on
-    the real request)."""
-    from contactcentre.realtime.server import site_origins
-
-    origin = request.headers.get("Origin", "")
-    response = Response(status=204)
-    if origin in site_origins(current_runtime()):
-        response.headers["Access-Control-Allow-Origin"] = origin
-        response.headers["Access-Control-Allow-Methods"] = "GET, POST"
-        response.headers["Access-Control-Allow-Headers"] = "Authorization, Content-Type"
-        response.headers["Access-Control-Max-Age"] = "600"
-        response.headers["Vary"] = "Origin"
     return response
 
 

@@ -11,7 +11,7 @@ from flask import Blueprint, jsonify
 
 from contactcentre.chat.access import ChatHttpError
 from contactcentre.chat.conversations import OPEN_STATUSES, chat_service
-from contactcentre.chat.customer_api import EMAIL, _conversation, _json_body, _text
+from contactcentre.chat.customer_api import EMAIL, _conversation, _json_body, _text, cors
 from contactcentre.chat.limits import RateLimiter
 from contactcentre.chat.messages import Author, deliver, post_message
 from contactcentre.customers.errors import InvalidPhone
@@ -23,6 +23,7 @@ from contactcentre.router.client import RoutingClient
 from contactcentre.store.models import ChatConversation, CsatRating, Customer, Interaction, Message
 
 bp = Blueprint("chat_extras", __name__, url_prefix="/chat/api")
+bp.after_request(cors)  # the widget's origin, as for the rest of /chat/api
 TRANSCRIPTS_PER_CONVERSATION = 3
 
 
