@@ -50,6 +50,7 @@ def register_api(app: OpenAPI) -> None:
     from contactcentre.api import (
         agents,
         canned_responses,
+        chat_sites,
         chats,
         console,
         customer_notes,
@@ -74,7 +75,7 @@ def register_api(app: OpenAPI) -> None:
         # The API checks X-CSRFToken itself for cookie sessions and skips it for bearer tokens.
         csrf.exempt(module.api)
         app.register_api(module.api)
-    for module in (interactions, console, customer_notes, chats, canned_responses):
+    for module in (interactions, console, customer_notes, chats, canned_responses, chat_sites):
         csrf.exempt(module.api)
         app.register_api(module.api)
     app.add_url_rule(f"{PREFIX}/openapi.json", "openapi_json", lambda: app.api_doc)
