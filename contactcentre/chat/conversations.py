@@ -290,6 +290,7 @@ class ChatService:
         offered = bool(self.runtime.redis.exists(LEAVE_MESSAGE + conversation.id))
         return {
             "conversation_id": conversation.id,
+            "interaction_id": conversation.interaction_id,
             "status": conversation.status,
             "position": estimate["position"] if estimate else None,
             "estimated_wait_seconds": estimate["ewt_seconds"] if estimate else None,

@@ -32,7 +32,9 @@ def build_pop(
 ) -> dict[str, Any]:
     """`queue_id`: the queue of the offer, which SQL may not know yet (the log lags the offer)."""
     attributes = interaction.attributes or {}
-    number = attributes.get("caller") or interaction.from_address
+    visitor = _chat_visitor(session, interaction)
+    # A chat visitor has a name and maybe an email (the pre-chat form), not a phone number.
+    number = None if visitor else attributes.get("caller") or interaction.from_address
     customer, candidates = _identify(session, interaction, number, default_region)
     queue = _queue(session, interaction.queue_id or queue_id or attributes.get("queue_id"))
     queue_name = queue.name if queue else None
@@ -49,11 +51,13 @@ def build_pop(
         "interaction_id": interaction.id,
         "channel": interaction.channel,
         "queue": {"id": queue.id, "name": queue.name} if queue else None,
-        "caller": {"number": number, "kind": attributes.get("caller_kind")},
+        "caller": {"number": number, "kind": attributes.get("caller_kind"), **(visitor or {})},
         "customer": _customer(customer) if customer else None,
         "candidates": candidates,
         "unknown": customer is None,
-        "new_customer": None if customer else {"phone": number, "language": language or "en"},
+        "new_customer": None
+        if customer
+        else {"phone": number or "", "language": language or "en", **(visitor or {})},
         "language": language,
         "ivr": {
             "path": list(attributes.get("ivr_path") or []),
@@ -176,3 +180,17 @@ def _open_notes(session: Session, customer: Customer) -> list[dict[str, Any]]:
 def waited_seconds(pop: dict[str, Any], now: datetime | None = None) -> float:
     current = (now or datetime.now(UTC)).timestamp()
     return max(0.0, current - float(pop["queued_at"]))
+
+
+def _chat_visitor(session: Session, interaction: Interaction) -> dict[str, Any] | None:
+    """The name and email a chat visitor typed in the pre-chat form."""
+    if interaction.channel != "chat":
+        return None
+    from contactcentre.store.models import ChatConversation
+
+    conversation = session.scalars(
+        select(ChatConversation).where(ChatConversation.interaction_id == interaction.id)
+    ).first()
+    if conversation is None:
+        return None
+    return {"name": conversation.visitor_name, "email": conversation.visitor_email}

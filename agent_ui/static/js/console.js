@@ -87,6 +87,10 @@
 
   // ---- live events ---------------------------------------------------------------------------
   function onEvent(event, data) {
+    if (event.startsWith("chat_")) {
+      window.ChatTab.onEvent(event, data);
+      return;
+    }
     if (event === "agent_state_changed") {
       model.state = { state: data.state, reason: data.reason, since: data.since };
       renderState();
@@ -241,7 +245,7 @@
   }
 
   function popName(pop) {
-    return pop.customer ? pop.customer.name : (pop.caller && pop.caller.number) || "Unknown caller";
+    return pop.customer ? pop.customer.name : (pop.caller && (pop.caller.name || pop.caller.number)) || "Unknown caller";
   }
 
   function renderWork() {
@@ -261,6 +265,9 @@
         h("span", { class: "channel", "aria-label": words(task.channel), text: channelIcon(task.channel) }),
         h("span", { class: "who", text: name }),
         h("span", { class: "status-tag", dataset: { status: task.status }, text: status }),
+        task.channel === "chat" && window.ChatTab.unread(task.task_id)
+          ? h("span", { class: "unread", title: "unread messages", text: String(window.ChatTab.unread(task.task_id)) })
+          : null,
         h("span", { class: "elapsed", dataset: { since: task.since }, title: "time since the contact started" }),
       ]));
     });
@@ -278,6 +285,10 @@
     body.hidden = !task;
     if (!task) { body.replaceChildren(); return; }
     const pop = model.pops.get(task.task_id) || {};
+    const isChat = task.channel === "chat";
+    // A chat view keeps its own DOM (draft, scroll, focus): leave it alone while it is shown.
+    if (isChat && task.status === "active" && window.ChatTab.mounted(task.task_id) && body.dataset.task === task.task_id) return;
+    body.dataset.task = task.task_id;
     const parts = [];
     if (task.status === "active") {
       parts.push(callBar(task, pop));
@@ -285,6 +296,7 @@
     } else {
       parts.push(wrapUpForm(task, pop));
     }
+    if (isChat) parts.push(window.ChatTab.view(task.task_id));
     parts.push(scriptView(pop));
     body.replaceChildren(...parts);
   }
@@ -341,6 +353,10 @@
           if (!noCallLeg(e)) throw e;
           // No call leg (e.g. a task submitted through the API): end the contact in routing.
         }
+      }
+      if (task.channel === "chat") {
+        await window.ChatTab.close(task.task_id);
+        return;
       }
       await api("POST", "/api/v1/tasks/" + encodeURIComponent(task.task_id) + "/complete", {});
     } catch (e) {
@@ -568,10 +584,10 @@
     const input = (id, label, attrs) => [h("label", { for: id, text: label }), h("input", Object.assign({ id: id, "aria-describedby": id + "-error" }, attrs)), h("p", { class: "field-error", id: id + "-error", role: "alert", hidden: true })];
     const form = h("form", { class: "new-customer", "aria-label": "New customer", novalidate: true }, [
       h("p", { class: "muted", text: "Nobody on record has this number. Add the caller:" }),
-      ...input("nc-first", "First name", { required: true, autocomplete: "off" }),
+      ...input("nc-first", "First name", { required: true, autocomplete: "off", value: (pop.new_customer && pop.new_customer.name) || "" }),
       ...input("nc-last", "Last name", { autocomplete: "off" }),
       ...input("nc-phone", "Phone", { type: "tel", value: number }),
-      ...input("nc-email", "Email", { type: "email" }),
+      ...input("nc-email", "Email", { type: "email", value: (pop.new_customer && pop.new_customer.email) || "" }),
       h("button", { type: "submit" }, ["Save customer"]),
       h("p", { class: "field-error", id: "nc-error", role: "alert", hidden: true }),
     ]);
@@ -822,6 +838,7 @@
       stale: () => loadDesk(),
     });
     window.consoleSocket = socket;
+    window.ChatTab.attach(socket, renderWork);
     model.tasks.forEach((t) => socket.join("interaction:" + t.task_id));
   }).catch((e) => {
     connection = "signed-out";
