@@ -1,9 +1,11 @@
 """The chat widget in a real browser, embedded in a shop page served from another origin: the
-pre-chat form, the bot, the hand-over to an agent, messages both ways, a reload that resumes,
-closing with a rating; and a site whose origin is not allowed gets no chat at all."""
+pre-chat form, the bot, the hand-over to an agent, typing and messages both ways, attachments,
+a reload that resumes, closing with a rating; leaving a message when nobody is there; and a site
+whose origin is not allowed gets a clear "not available" and no conversation."""
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -11,15 +13,25 @@ from typing import Any
 
 import pytest
 import requests
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from contactcentre.demo import DEMO_WIDGET_KEY
-from contactcentre.store.models import Agent, ChatConversation, ChatSite, CsatRating, User
+from contactcentre.store.models import (
+    Agent,
+    ChatConversation,
+    ChatSite,
+    CsatRating,
+    Interaction,
+    User,
+)
 from tests.e2e.conftest import SCREENSHOTS
-from tests.integration.realtime.live import browser, eventually
+from tests.integration.realtime.live import Listener, browser, eventually
 
 pytestmark = pytest.mark.e2e
 PASSWORD = "contactcentre-demo"
+GRACE = "agent7@example.com"  # Grace Kim, sales 9
+HUGO = "agent8@example.com"  # Hugo Silva, sales 7
 
 
 class _Shop:
@@ -27,8 +39,11 @@ class _Shop:
 
     def __init__(self, platform: str) -> None:
         page = (
-            "<!doctype html><html lang=en><head><title>Shop</title></head>"
-            "<body style='font-family: Georgia'><h1>Acme shop</h1>"
+            "<!doctype html><html lang=en><head><title>Acme shop</title>"
+            # The host's own CSS must not reach inside the widget.
+            "<style>button { background: red !important; } * { letter-spacing: 3px; }</style>"
+            "</head><body style='font-family: Georgia, serif'><h1>Acme shop</h1>"
+            "<p>Hand-made garden tools since 1887.</p>"
             f"<script src='{platform}/chat/widget.js' data-widget-key='{DEMO_WIDGET_KEY}' async>"
             "</script></body></html>"
         ).encode()
@@ -49,6 +64,7 @@ class _Shop:
 
     def stop(self) -> None:
         self.server.shutdown()
+        self.server.server_close()
 
 
 @pytest.fixture
@@ -67,77 +83,150 @@ def _widget(page: Any) -> Any:
     return page.locator("[data-cc-chat]")
 
 
+def _available(runtime: Any, base: str, email: str) -> tuple[requests.Session, int]:
+    agent_http = browser(base, email, PASSWORD)
+    with runtime.db.session() as session:
+        agent_id = int(
+            session.scalars(select(Agent.id).join(User).where(User.email == email)).one()
+        )
+    answer = agent_http.post(f"{base}/api/v1/agents/{agent_id}/state", json={"state": "available"})
+    assert answer.status_code == 202, answer.text
+    # Signed in: available, or already holding the offer that was waiting for them.
+    eventually(
+        lambda: (
+            agent_http.get(f"{base}/api/v1/agents/{agent_id}/state").json()["state"] != "offline"
+        )
+    )
+    return agent_http, agent_id
+
+
+def _offer(agent_http: requests.Session, base: str, agent_id: int) -> dict[str, Any]:
+    offers = eventually(
+        lambda: agent_http.get(f"{base}/api/v1/agents/{agent_id}/desk").json()["offers"],
+        timeout=20,
+    )
+    return dict(offers[0])
+
+
+def _open_prechat(page: Any, shop: _Shop) -> Any:
+    page.goto(shop.url)
+    widget = _widget(page)
+    widget.get_by_role("button", name="Chat with us").click()
+    expect(widget.get_by_label("Your name")).to_be_focused()
+    return widget
+
+
 def test_customer_chats_with_the_bot_then_an_agent_and_rates(
     demo_app: Any, demo_floor: Any, chromium: Any, shop: _Shop
 ) -> None:
-    """Pre-chat form → bot menu → a person → the agent's reply → reload resumes → rating."""
+    """Pre-chat → bot → queued → agent joins; typing, messages, files both ways; reload resumes;
+    end → rating stored."""
     base = demo_floor.url
-    grace = browser(base, "agent7@example.com", PASSWORD)  # Grace Kim, sales 9
     runtime = demo_app.extensions["contactcentre"]
-    with runtime.db.session() as session:
-        agent = session.scalars(
-            select(Agent).join(User).where(User.email == "agent7@example.com")
-        ).one()
-        agent_id = agent.id
-    grace.post(f"{base}/api/v1/agents/{agent_id}/state", json={"state": "available"})
-    eventually(
-        lambda: grace.get(f"{base}/api/v1/agents/{agent_id}/state").json()["state"] == "available"
-    )
+    grace, grace_id = _available(runtime, base, GRACE)
 
     page = chromium.new_context(viewport={"width": 1280, "height": 800}).new_page()
-    page.goto(shop.url)
-    launcher = _widget(page).get_by_role("button", name="Chat with us")
-    launcher.click()
-    _widget(page).get_by_label("Your name").fill("Walt Whitman")
-    _widget(page).get_by_label("Email (for a reply or the transcript)").fill("walt@example.com")
-    _widget(page).get_by_label("What is it about?").select_option("sales")
+    widget = _open_prechat(page, shop)
+    widget.get_by_label("Your name").fill("Walt Whitman")
+    widget.get_by_label("Email (for a reply or the transcript)").fill("walt@example.com")
+    widget.get_by_label("What is it about?").select_option("sales")
     page.screenshot(path=str(SCREENSHOTS / "chat-widget-prechat.png"))
-    _widget(page).get_by_role("button", name="Start chat").click()
-    _widget(page).get_by_text("Hi Walt Whitman").wait_for()
-    _widget(page).get_by_role("button", name="3 · Talk to a person").click()
+    widget.get_by_role("button", name="Start chat").click()
 
-    def offered() -> list[dict[str, Any]]:
-        return grace.get(f"{base}/api/v1/agents/{agent_id}/desk").json()["offers"]
+    expect(widget.get_by_text("Hi Walt Whitman")).to_be_visible()
+    widget.get_by_role("button", name="3 · Talk to a person").click()
+    status = widget.get_by_role("status")
+    expect(status).to_contain_text("Waiting for an agent")
 
-    offer = eventually(offered, timeout=20)[0]
-    assert offer["channel"] == "chat"
-    assert (
-        grace.post(f"{base}/api/v1/reservations/{offer['reservation_id']}/accept").status_code
-        == 202
-    )
-    _widget(page).get_by_text("Grace Kim joined the chat.").wait_for()
-    _widget(page).get_by_text("Chatting with Grace Kim").wait_for()
+    # Grace turns the offer down, so the chat waits in line (the widget asks every 10 s).
+    first = _offer(grace, base, grace_id)
+    assert first["channel"] == "chat"
+    rejected = grace.post(f"{base}/api/v1/reservations/{first['reservation_id']}/reject", json={})
+    assert rejected.status_code == 202, rejected.text
+    expect(status).to_contain_text("you are number 1 in line", timeout=20_000)
+
+    hugo, hugo_id = _available(runtime, base, HUGO)
+    customer_typing: list[dict[str, Any]] = []
+    console = Listener()
+    console.client.on("chat_typing", customer_typing.append, namespace="/agent")
+    console.connect(base, hugo, "/agent")
+    offer = _offer(hugo, base, hugo_id)
+    accepted = hugo.post(f"{base}/api/v1/reservations/{offer['reservation_id']}/accept")
+    assert accepted.status_code == 202, accepted.text
     task = offer["task_id"]
-    reply = grace.post(
+    joined = console.client.call(
+        "join", {"room": f"interaction:{task}"}, namespace="/agent", timeout=10
+    )
+    assert joined["ok"], joined  # as the console does when the offer arrives
+    expect(widget.get_by_text("Hugo Silva joined the chat.")).to_be_visible()
+    expect(status).to_have_text("Chatting with Hugo Silva")
+
+    # The agent types, then answers; the indicator names her and goes with her message.
+    console.client.call(
+        "chat_typing", {"interaction_id": task, "active": True}, namespace="/agent", timeout=10
+    )
+    expect(widget.get_by_text("Hugo Silva is typing…")).to_be_visible()
+    reply = hugo.post(
         f"{base}/api/v1/chats/{task}/messages",
-        json={"body": "Hello Walt! Which plan interests you?"},
+        json={"body": "Hello Walt! Which plan interests you?", "client_id": "hugo-1"},
     )
     assert reply.status_code == 201, reply.text
-    _widget(page).get_by_text("Hello Walt! Which plan interests you?").wait_for()
-    composer = _widget(page).get_by_label("Message")
+    expect(widget.get_by_text("Hello Walt! Which plan interests you?")).to_be_visible()
+    expect(widget.get_by_text("Hugo Silva is typing…")).to_be_hidden()
+
+    composer = widget.get_by_label("Message")
+    composer.fill("The family plan")
+    eventually(lambda: any(t["who"] == "customer" and t["active"] for t in customer_typing))
     composer.fill("The family plan, please")
     composer.press("Enter")
-    eventually(
-        lambda: any(
-            m["body"] == "The family plan, please"
-            for m in grace.get(f"{base}/api/v1/chats/{task}").json()["messages"]
-        )
+    expect(composer).to_have_value("")
+    expect(
+        widget.locator(".msg.customer[data-seq]", has_text="The family plan, please")
+    ).to_have_count(1)
+    history = hugo.get(f"{base}/api/v1/chats/{task}").json()["messages"]
+    assert [m["body"] for m in history].count("The family plan, please") == 1
+
+    # Too long: refused in the widget with the limit, the text kept for editing.
+    composer.fill("x" * 2001)
+    composer.press("Enter")
+    expect(widget.get_by_role("alert")).to_contain_text("Messages are limited to 2000 characters")
+    expect(composer).to_have_value("x" * 2001)
+    composer.fill("")
+
+    # Files: a type outside the site's list is refused before upload; a receipt goes through.
+    files = widget.locator("input[type=file]")
+    files.set_input_files(
+        {"name": "setup.exe", "mimeType": "application/x-msdownload", "buffer": b"MZ\x90\x00"}
     )
+    expect(widget.get_by_role("alert")).to_contain_text("setup.exe can't be sent")
+    files.set_input_files(
+        {"name": "receipt.txt", "mimeType": "text/plain", "buffer": b"Order 1887: 1 spade\n"}
+    )
+    expect(widget.get_by_role("link", name=re.compile(r"receipt\.txt"))).to_be_visible()
+    expect(widget.get_by_role("alert")).to_be_hidden()
+    history = hugo.get(f"{base}/api/v1/chats/{task}").json()["messages"]
+    assert any(a["filename"] == "receipt.txt" for m in history for a in m["attachments"])
     page.screenshot(path=str(SCREENSHOTS / "chat-widget-conversation.png"))
 
-    # A reload resumes the same conversation with its history.
+    # A reload resumes the same conversation with its history, once.
     page.reload()
-    _widget(page).get_by_role("button", name="Chat with us").click()
-    _widget(page).get_by_text("The family plan, please").wait_for()
-    _widget(page).get_by_text("Hello Walt! Which plan interests you?").wait_for()
+    widget.get_by_role("button", name="Chat with us").click()
+    expect(widget.get_by_text("Hello Walt! Which plan interests you?")).to_be_visible()
+    expect(
+        widget.locator(".msg.customer[data-seq]", has_text="The family plan, please")
+    ).to_have_count(1)
+    expect(widget.get_by_label("Message")).to_be_focused()
+    hugo.post(f"{base}/api/v1/chats/{task}/messages", json={"body": "Great choice."})
+    expect(widget.get_by_text("Great choice.")).to_be_visible()
 
-    _widget(page).get_by_role("button", name="End chat").click()
-    _widget(page).get_by_text("How did we do?").wait_for()
-    _widget(page).get_by_text("5 stars").click()
-    _widget(page).get_by_label("Anything to add? (optional)").fill("Very helpful")
+    widget.get_by_role("button", name="End chat").click()
+    expect(widget.get_by_text("How did we do?")).to_be_visible()
+    widget.get_by_text("5 stars").click()
+    widget.get_by_label("Anything to add? (optional)").fill("Very helpful")
     page.screenshot(path=str(SCREENSHOTS / "chat-widget-rating.png"))
-    _widget(page).get_by_role("button", name="Send rating").click()
-    _widget(page).get_by_text("Thank you for your rating.").wait_for()
+    widget.get_by_role("button", name="Send rating").click()
+    expect(widget.get_by_text("Thank you for your rating.")).to_be_visible()
+    console.close()
     with runtime.db.session() as session:
         conversation = session.scalars(
             select(ChatConversation).where(ChatConversation.interaction_id == task)
@@ -147,23 +236,53 @@ def test_customer_chats_with_the_bot_then_an_agent_and_rates(
         assert rating.score == 5 and rating.comment == "Very helpful"
 
 
+def test_with_nobody_signed_in_the_customer_leaves_a_message(
+    demo_app: Any, demo_floor: Any, chromium: Any, shop: _Shop
+) -> None:
+    """Asking for a person when no agent is signed in offers the leave-a-message form; the
+    message becomes an email task from the visitor's address."""
+    page = chromium.new_context(viewport={"width": 1280, "height": 800}).new_page()
+    widget = _open_prechat(page, shop)
+    widget.get_by_label("Your name").fill("Emily Dickinson")
+    widget.get_by_label("Email (for a reply or the transcript)").fill("emily@example.com")
+    widget.get_by_role("button", name=re.compile("Start chat|Continue")).click()
+    widget.get_by_role("button", name="3 · Talk to a person").click()
+    form = widget.get_by_label("Leave us a message and we will reply by email")
+    expect(form).to_be_visible()
+    expect(widget.get_by_label("Message", exact=True)).to_be_hidden()
+    widget.get_by_role("button", name="Send message").click()
+    expect(widget.get_by_role("alert")).to_have_text("Write your message first.")
+    form.fill("Do you sell left-handed trowels?")
+    widget.get_by_role("button", name="Send message").click()
+    expect(widget.get_by_text("we have your message and will reply by email")).to_be_visible()
+    runtime = demo_app.extensions["contactcentre"]
+    with runtime.db.session() as session:
+        email_task = session.scalars(
+            select(Interaction).where(
+                Interaction.channel == "email", Interaction.from_address == "emily@example.com"
+            )
+        ).one()
+        assert email_task is not None
+
+
 def test_a_site_not_on_the_allowed_list_gets_no_chat(demo_floor: Any, chromium: Any) -> None:
-    """The widget on a page whose origin the site does not list stays hidden; the server said no."""
+    """On a page whose origin the site does not list the widget says chat is not available,
+    offers no form, and the server refused the origin."""
     stranger = _Shop(demo_floor.url)  # its origin is not in the demo site's list
     try:
         page = chromium.new_context().new_page()
         page.goto(stranger.url)
-        page.locator("[data-cc-chat=unavailable]").wait_for(state="attached")
-        assert (
-            not page.locator("[data-cc-chat]")
-            .get_by_role("button", name="Chat with us")
-            .is_visible()
-        )
+        widget = page.locator("[data-cc-chat=unavailable]")
+        widget.get_by_role("button", name="Chat with us").click()
+        expect(widget.get_by_text("Chat is not available on this site.")).to_be_visible()
+        expect(widget.get_by_label("Your name")).to_have_count(0)
         refused = requests.get(
             f"{demo_floor.url}/chat/api/sites/{DEMO_WIDGET_KEY}",
             headers={"Origin": stranger.url},
             timeout=5,
         )
         assert refused.status_code == 403
+        assert refused.json()["error"]["code"] == "origin_not_allowed"
+        assert "Access-Control-Allow-Origin" not in refused.headers
     finally:
         stranger.stop()
