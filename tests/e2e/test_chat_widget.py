@@ -37,9 +37,9 @@ HUGO = "agent8@example.com"  # Hugo Silva, sales 7
 class _Shop:
     """A stand-in for the business's website: one page with the widget's script tag."""
 
-    def __init__(self, platform: str) -> None:
+    def __init__(self, platform: str, head: str = "") -> None:
         page = (
-            "<!doctype html><html lang=en><head><title>Acme shop</title>"
+            f"<!doctype html><html lang=en><head><title>Acme shop</title>{head}"
             # The host's own CSS must not reach inside the widget.
             "<style>button { background: red !important; } * { letter-spacing: 3px; }</style>"
             "</head><body style='font-family: Georgia, serif'><h1>Acme shop</h1>"
@@ -286,3 +286,44 @@ def test_a_site_not_on_the_allowed_list_gets_no_chat(demo_floor: Any, chromium: 
         assert "Access-Control-Allow-Origin" not in refused.headers
     finally:
         stranger.stop()
+
+
+def test_the_widget_leaves_the_host_page_alone_and_works_by_keyboard(
+    demo_app: Any, demo_floor: Any, chromium: Any
+) -> None:
+    """The host's own `io` and RequireJS `define` survive, its CSS stays out, the site's theme
+    applies; Tab reaches the launcher, Enter opens on the first field, Esc closes to it."""
+    host_globals = (
+        "<script>window.io = 'the shop\\'s own io';"
+        "window.define = function () {}; window.define.amd = {};</script>"
+    )
+    shop = _Shop(demo_floor.url, head=host_globals)
+    with demo_app.extensions["contactcentre"].db.session() as session:
+        site = session.scalars(select(ChatSite).where(ChatSite.widget_key == DEMO_WIDGET_KEY)).one()
+        site.allowed_origins = [*site.allowed_origins, shop.url]
+        session.commit()
+    try:
+        page = chromium.new_context().new_page()
+        page.goto(shop.url)
+        widget = page.locator("[data-cc-chat=ready]")
+        launcher = widget.get_by_role("button", name="Chat with us")
+        expect(launcher).to_be_visible()
+        assert page.evaluate("window.io") == "the shop's own io"
+        assert page.evaluate("typeof window.define === 'function' && !!window.define.amd")
+        styles = launcher.evaluate(
+            "b => [getComputedStyle(b).backgroundColor, getComputedStyle(b).letterSpacing]"
+        )
+        assert styles == ["rgb(45, 58, 46)", "normal"]  # the theme's primary, not the shop's red
+
+        page.keyboard.press("Tab")
+        expect(launcher).to_be_focused()
+        page.keyboard.press("Enter")
+        expect(widget.get_by_role("dialog", name="Demo shop · chat")).to_be_visible()
+        expect(launcher).to_have_attribute("aria-expanded", "true")
+        expect(widget.get_by_label("Your name")).to_be_focused()
+        page.keyboard.press("Escape")
+        expect(widget.get_by_role("dialog")).to_be_hidden()
+        expect(launcher).to_be_focused()
+        expect(launcher).to_have_attribute("aria-expanded", "false")
+    finally:
+        shop.stop()
