@@ -239,13 +239,20 @@ def test_customer_chats_with_the_bot_then_an_agent_and_rates(
 def test_with_nobody_signed_in_the_customer_leaves_a_message(
     demo_app: Any, demo_floor: Any, chromium: Any, shop: _Shop
 ) -> None:
-    """Asking for a person when no agent is signed in offers the leave-a-message form; the
-    message becomes an email task from the visitor's address."""
+    """A pre-chat field error shows next to its field; asking for a person when no agent is
+    signed in offers the leave-a-message form, whose message becomes an email task."""
     page = chromium.new_context(viewport={"width": 1280, "height": 800}).new_page()
     widget = _open_prechat(page, shop)
     widget.get_by_label("Your name").fill("Emily Dickinson")
-    widget.get_by_label("Email (for a reply or the transcript)").fill("emily@example.com")
-    widget.get_by_role("button", name=re.compile("Start chat|Continue")).click()
+    email = widget.get_by_label("Email (for a reply or the transcript)")
+    email.fill("emily@example")
+    start = widget.get_by_role("button", name=re.compile("Start chat|Continue"))
+    start.click()
+    expect(widget.get_by_text("Enter an email address like ann@example.com")).to_be_visible()
+    expect(email).to_be_focused()
+    expect(email).to_have_attribute("aria-invalid", "true")
+    email.fill("emily@example.com")
+    start.click()
     widget.get_by_role("button", name="3 · Talk to a person").click()
     form = widget.get_by_label("Leave us a message and we will reply by email")
     expect(form).to_be_visible()
