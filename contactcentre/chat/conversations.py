@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from contactcentre.chat.bot import BotTurn, ChatBot
 from contactcentre.chat.messages import Author, deliver, history, post_message
+from contactcentre.chat.presence import seen
 from contactcentre.chat.sites import AgentsOnline, is_open
 from contactcentre.chat.tokens import ConversationTokens
 from contactcentre.customers.lookup import find_by_email
@@ -133,9 +134,7 @@ class ChatService:
             customer_id = customer.id if customer else None
         token = self.tokens.issue(conversation.id, conversation.token_nonce)
         # No socket yet: a visitor who never connects is swept like one who left.
-        from contactcentre.chat.namespace import AWAY
-
-        self.runtime.redis.zadd(AWAY, {conversation.id: time.time()})
+        seen(self.runtime.redis, [conversation.id], time.time())
         if site.bot_enabled:
             turn = self.bot.start(
                 conversation.id,
@@ -228,34 +227,44 @@ class ChatService:
             conversation = _get(session, conversation_id)
             site = session.get(ChatSite, conversation.site_id)
             assert site is not None
-            if not is_open(site) or not self.agents_online():
-                session.commit()
-                self.offer_leave_message(conversation_id, notice_id="nobody")
-                return
-            interaction = session.get(Interaction, conversation.interaction_id)
-            assert interaction is not None
-            merged = {**(interaction.attributes or {}), **attributes}
-            if site.queue_id is not None:
-                # Only used when no routing plan matches the intent (the direct plan is last).
-                merged["queue_id"] = str(site.queue_id)
-            interaction.attributes = merged
-            interaction.intent = str(merged.get("intent") or interaction.intent or "general")
-            now = datetime.now(UTC)
-            event_log.append(
-                session,
-                NewEvent(
-                    interaction.id,
-                    "bot_handover",
-                    now,
-                    f"{interaction.id}:bot_handover",
-                    actor="bot" if site.bot_enabled else "customer",
-                    data={"intent": interaction.intent},
-                ),
-            )
-            conversation.status = "queued"
-            submit_call(session, self.routing, interaction, merged, priority=0, at=now)
-            session.commit()
-            self.emit_status(session, conversation)
+            nobody = not is_open(site) or not self.agents_online()
+            if not nobody:
+                self._queue(session, conversation, site, attributes)
+        if nobody:
+            self.offer_leave_message(conversation_id, notice_id="nobody")
+
+    def _queue(
+        self,
+        session: Session,
+        conversation: ChatConversation,
+        site: ChatSite,
+        attributes: dict[str, Any],
+    ) -> None:
+        """Submit the chat to the ACD with what the bot (or the form) collected."""
+        interaction = session.get(Interaction, conversation.interaction_id)
+        assert interaction is not None
+        merged = {**(interaction.attributes or {}), **attributes}
+        if site.queue_id is not None:
+            # Only used when no routing plan matches the intent (the direct plan is last).
+            merged["queue_id"] = str(site.queue_id)
+        interaction.attributes = merged
+        interaction.intent = str(merged.get("intent") or interaction.intent or "general")
+        now = datetime.now(UTC)
+        event_log.append(
+            session,
+            NewEvent(
+                interaction.id,
+                "bot_handover",
+                now,
+                f"{interaction.id}:bot_handover",
+                actor="bot" if site.bot_enabled else "customer",
+                data={"intent": interaction.intent},
+            ),
+        )
+        conversation.status = "queued"
+        submit_call(session, self.routing, interaction, merged, priority=0, at=now)
+        session.commit()
+        self.emit_status(session, conversation)
 
     def offer_leave_message(self, conversation_id: str, notice_id: str | None = None) -> None:
         """Tell the widget to offer "leave a message" (with a notice, posted once per id)."""

@@ -13,8 +13,9 @@ from sqlalchemy.orm import Session
 
 from contactcentre.platform.runtime import Runtime
 from contactcentre.router.streams import AGENT_STATE
-from contactcentre.store.models import ChatSite
+from contactcentre.store.models import Agent, ChatSite
 from ivr.calendar import parse_calendar
+from routing.config import CapacityProfile
 
 # What the pre-chat form offers; the value becomes the task's `intent` (routing plans match it).
 TOPICS = (
@@ -25,7 +26,6 @@ TOPICS = (
     {"value": "general", "label": "Something else"},
 )
 TOPIC_VALUES = frozenset(t["value"] for t in TOPICS)
-SIGNED_IN = ("available", "busy", "wrap_up")  # states in which someone can take a chat soon
 _CACHE_SECONDS = 5.0
 
 
@@ -59,8 +59,9 @@ def validate_hours(hours: dict[str, Any]) -> None:
 
 
 class AgentsOnline:
-    """Whether any agent is signed in (from the router's projections), cached a few seconds:
-    every widget page view asks, and the answer only steers "chat now" vs "leave a message"."""
+    """Whether any agent who may take chats is signed in (any state but offline, from the
+    router's projections: one on a break or busy will answer soon), cached a few seconds: every
+    widget page view asks, and the answer only steers "chat now" vs "leave a message"."""
 
     def __init__(self, runtime: Runtime) -> None:
         self._runtime = runtime
@@ -79,11 +80,25 @@ class AgentsOnline:
 
     def _scan(self) -> bool:
         client = self._runtime.redis
+        signed_in = []
         for key in client.scan_iter(match=AGENT_STATE + "*", count=500):
             state: Any = client.hget(key, "state")
-            if state in SIGNED_IN:
-                return True
-        return False
+            agent_id = str(key).removeprefix(AGENT_STATE)
+            if state and state != "offline" and agent_id.isdigit():
+                signed_in.append(int(agent_id))
+        if not signed_in:
+            return False
+        with self._runtime.db.session() as session:
+            capacities: list[dict[str, Any] | None] = list(
+                session.scalars(select(Agent.capacity).where(Agent.id.in_(signed_in)))
+            )
+            return any(takes_chats(capacity) for capacity in capacities)
+
+
+def takes_chats(capacity: dict[str, Any] | None) -> bool:
+    """An agent's capacity profile admits at least one chat (no profile = the default's 3)."""
+    profile = CapacityProfile.from_dict(capacity) if capacity else CapacityProfile()
+    return profile.limits.get("chat", 0) > 0
 
 
 def public_config(site: ChatSite, runtime: Runtime, agents_online: bool) -> dict[str, Any]:

@@ -7,6 +7,8 @@ from typing import Any
 
 from flask_socketio import SocketIO
 
+from contactcentre.platform.runtime import Runtime
+
 
 def init_chat(app: Any) -> None:
     from contactcentre.chat.conversations import chat_service
@@ -24,7 +26,8 @@ def init_chat(app: Any) -> None:
         app.register_blueprint(blueprint)
 
 
-def init_chat_socket(socketio: SocketIO) -> None:
+def init_chat_socket(socketio: SocketIO, runtime: Runtime) -> None:
     from contactcentre.chat.namespace import ChatNamespace
+    from contactcentre.chat.presence import CustomerSockets, vouch_interval
 
-    socketio.on_namespace(ChatNamespace())
+    socketio.on_namespace(ChatNamespace(CustomerSockets(runtime.redis, vouch_interval(runtime))))

@@ -36,7 +36,7 @@ def init_realtime(app: Any, runtime: Runtime) -> SocketIO:
     interval = min(settings.heartbeat_seconds, settings.realtime_grace_seconds / 3)
     socketio.on_namespace(AgentNamespace(SocketRegistry(runtime, interval)))
     socketio.on_namespace(SupervisorNamespace(SUPERVISOR_NS))
-    init_chat_socket(socketio)
+    init_chat_socket(socketio, runtime)
     return socketio
 
 

@@ -90,7 +90,7 @@ def run_router(settings: Settings) -> None:
 
 def _sweep_chats(runtime: Runtime, stop: threading.Event, active: Callable[[], bool]) -> None:
     """End chats whose customer has been gone past CC_CHAT_ABANDON_SECONDS (leader only)."""
-    from contactcentre.chat.namespace import sweep_abandoned
+    from contactcentre.chat.presence import sweep_abandoned
 
     while not stop.wait(2.0):
         if not active():

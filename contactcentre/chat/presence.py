@@ -1,0 +1,133 @@
+"""Whether a chat's customer is still there: each web process vouches in Redis for the
+conversations it holds /chat sockets of; the router leader ends those nobody vouched for lately.
+
+Vouching (rather than counting connects and disconnects) keeps a conversation whose web process
+died from staying "present" for ever: a dead process simply stops vouching.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import redis
+
+from contactcentre.platform.runtime import Runtime
+
+log = logging.getLogger(__name__)
+SEEN = "cc:chat:seen"  # zset {conversation id: last time a socket of it was alive, or its start}
+SWEEP_BATCH = 100
+
+# Take a conversation off SEEN only if nobody vouched for it since the sweep read it.
+_CLAIM = """
+local score = redis.call('ZSCORE', KEYS[1], ARGV[1])
+if score and tonumber(score) <= tonumber(ARGV[2]) then
+  redis.call('ZREM', KEYS[1], ARGV[1])
+  return 1
+end
+return 0
+"""
+
+
+@dataclass(frozen=True)
+class Visitor:
+    """What a /chat socket speaks for."""
+
+    conversation_id: str
+    interaction_id: str
+    visitor_id: str
+
+
+def seen(client: redis.Redis, conversation_ids: Iterable[str], now: float) -> None:
+    """The customer of each conversation was there at `now` (never moves a mark back)."""
+    marks = {conversation_id: now for conversation_id in conversation_ids}
+    if marks:
+        client.zadd(SEEN, marks, gt=True)
+
+
+class CustomerSockets:
+    """This process's /chat sockets, vouched for in Redis every `interval` seconds while any
+    is open; a disconnect marks the moment the abandon clock starts from."""
+
+    def __init__(self, client: redis.Redis, interval: float) -> None:
+        self._redis = client
+        self._interval = interval
+        self._lock = threading.Lock()
+        self._sockets: dict[str, Visitor] = {}
+        self._thread: threading.Thread | None = None
+
+    def add(self, sid: str, visitor: Visitor) -> None:
+        with self._lock:
+            self._sockets[sid] = visitor
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(
+                    target=self._vouch, name="chat-presence", daemon=True
+                )
+                self._thread.start()
+        seen(self._redis, [visitor.conversation_id], time.time())
+
+    def remove(self, sid: str) -> Visitor | None:
+        with self._lock:
+            visitor = self._sockets.pop(sid, None)
+        if visitor is not None:
+            seen(self._redis, [visitor.conversation_id], time.time())
+        return visitor
+
+    def get(self, sid: str) -> Visitor | None:
+        with self._lock:
+            return self._sockets.get(sid)
+
+    def _vouch(self) -> None:
+        while True:
+            time.sleep(self._interval)
+            with self._lock:
+                live = {v.conversation_id for v in self._sockets.values()}
+                if not live:
+                    self._thread = None
+                    return
+            try:
+                seen(self._redis, live, time.time())
+            except Exception:  # a Redis blip must not stop the vouching for good
+                log.exception("could not vouch for chat customers")
+
+
+def vouch_interval(runtime: Runtime) -> float:
+    """Often enough that a connected customer is never near the abandon limit."""
+    settings = runtime.settings
+    return min(settings.heartbeat_seconds, settings.chat_abandon_seconds / 4)
+
+
+def sweep_abandoned(runtime: Runtime, away_seconds: float, now: float | None = None) -> list[str]:
+    """End open conversations whose customer nobody vouched for in `away_seconds` (closed as
+    "timeout": customer_left, canceled while queued, completed while active); returns their ids.
+
+    Run on the router leader, see contactcentre/router/process.py.
+    """
+    from contactcentre.chat.conversations import OPEN_STATUSES, chat_service
+    from contactcentre.store.models import ChatConversation
+
+    client = runtime.redis
+    cutoff = (now if now is not None else time.time()) - away_seconds
+    due: Any = client.zrangebyscore(SEEN, "-inf", cutoff, start=0, num=SWEEP_BATCH)
+    claim = client.register_script(_CLAIM)
+    service = chat_service(runtime)
+    ended = []
+    for conversation_id in due:
+        if not claim(keys=[SEEN], args=[conversation_id, cutoff]):
+            continue  # vouched for meanwhile, or another sweeper took it
+        with runtime.db.session() as session:
+            conversation = session.get(ChatConversation, conversation_id)
+            still_open = conversation is not None and conversation.status in OPEN_STATUSES
+        if not still_open:
+            continue
+        try:
+            service.close(conversation_id, by="timeout")
+        except Exception:
+            seen(client, [conversation_id], cutoff)  # back on the list: the next sweep retries
+            raise
+        ended.append(conversation_id)
+    return ended
