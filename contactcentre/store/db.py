@@ -22,6 +22,10 @@ class Database:
         if url.startswith("sqlite"):
             # Threads share the file database (web threads, the test client's background threads).
             options["connect_args"] = {"check_same_thread": False, "timeout": 30}
+            # A web process serves hundreds of threads (one per websocket) and a request may
+            # briefly hold two connections (a hook after commit); SQLite connections are cheap,
+            # and a pool smaller than the threads can starve every request at once.
+            options.update(pool_size=20, max_overflow=200)
         options.update(engine_options)
         self.engine: Engine = create_engine(url, **options)
         if url.startswith("sqlite"):
