@@ -1,7 +1,6 @@
-"""The chat widget in a real browser, embedded in a shop page served from another origin: the
-pre-chat form, the bot, the hand-over to an agent, typing and messages both ways, attachments,
-a reload that resumes, closing with a rating; leaving a message when nobody is there; and a site
-whose origin is not allowed gets a clear "not available" and no conversation."""
+"""The chat widget in Chromium, on a shop page served from another origin: the whole customer
+journey, leaving a message, a refused origin, the host page left alone, and a message resent
+after the connection broke."""
 
 from __future__ import annotations
 
@@ -119,8 +118,7 @@ def _open_prechat(page: Any, shop: _Shop) -> Any:
 def test_customer_chats_with_the_bot_then_an_agent_and_rates(
     demo_app: Any, demo_floor: Any, chromium: Any, shop: _Shop
 ) -> None:
-    """Pre-chat → bot → queued → agent joins; typing, messages, files both ways; reload resumes;
-    end → rating stored."""
+    """Pre-chat, bot, queue, agent; typing, messages, files; reload resumes; rating stored."""
     base = demo_floor.url
     runtime = demo_app.extensions["contactcentre"]
     grace, grace_id = _available(runtime, base, GRACE)
@@ -239,8 +237,7 @@ def test_customer_chats_with_the_bot_then_an_agent_and_rates(
 def test_with_nobody_signed_in_the_customer_leaves_a_message(
     demo_app: Any, demo_floor: Any, chromium: Any, shop: _Shop
 ) -> None:
-    """A pre-chat field error shows next to its field; asking for a person when no agent is
-    signed in offers the leave-a-message form, whose message becomes an email task."""
+    """Field errors show by their field; with nobody signed in the customer leaves a message."""
     page = chromium.new_context(viewport={"width": 1280, "height": 800}).new_page()
     widget = _open_prechat(page, shop)
     widget.get_by_label("Your name").fill("Emily Dickinson")
@@ -273,8 +270,7 @@ def test_with_nobody_signed_in_the_customer_leaves_a_message(
 
 
 def test_a_site_not_on_the_allowed_list_gets_no_chat(demo_floor: Any, chromium: Any) -> None:
-    """On a page whose origin the site does not list the widget says chat is not available,
-    offers no form, and the server refused the origin."""
+    """On an origin the site does not list, the widget says chat is not available here."""
     stranger = _Shop(demo_floor.url)  # its origin is not in the demo site's list
     try:
         page = chromium.new_context().new_page()
@@ -298,8 +294,7 @@ def test_a_site_not_on_the_allowed_list_gets_no_chat(demo_floor: Any, chromium: 
 def test_the_widget_leaves_the_host_page_alone_and_works_by_keyboard(
     demo_app: Any, demo_floor: Any, chromium: Any
 ) -> None:
-    """The host's own `io` and RequireJS `define` survive, its CSS stays out, the site's theme
-    applies; Tab reaches the launcher, Enter opens on the first field, Esc closes to it."""
+    """The host keeps its io, define and CSS; the widget is themed and works by keyboard."""
     host_globals = (
         "<script>window.io = 'the shop\\'s own io';"
         "window.define = function () {}; window.define.amd = {};</script>"
@@ -334,3 +329,55 @@ def test_the_widget_leaves_the_host_page_alone_and_works_by_keyboard(
         expect(launcher).to_have_attribute("aria-expanded", "false")
     finally:
         shop.stop()
+
+
+def test_a_message_lost_with_the_connection_is_sent_again_once(
+    demo_floor: Any, chromium: Any, shop: _Shop
+) -> None:
+    """A message lost with the connection is resent with its client id and stored once."""
+    dropped: list[str] = []
+    line_back: list[bool] = []
+
+    def lossy(ws: Any) -> None:
+        if dropped and not line_back:
+            ws.close()  # still down: the widget keeps trying
+            return
+        server = ws.connect_to_server()
+
+        def from_page(frame: str | bytes) -> None:
+            if isinstance(frame, str) and '"message"' in frame and not dropped:
+                dropped.append(frame)
+                ws.close()  # the line goes dead before the server sees it
+                return
+            server.send(frame)
+
+        ws.on_message(from_page)
+
+    page = chromium.new_context().new_page()
+    page.route_web_socket(re.compile(r"/socket\.io/"), lossy)
+    widget = _open_prechat(page, shop)
+    widget.get_by_label("Your name").fill("Herman Melville")
+    widget.get_by_role("button", name=re.compile("Start chat|Continue")).click()
+    expect(widget.get_by_text("Hi Herman Melville")).to_be_visible()
+    composer = widget.get_by_label("Message")
+    composer.fill("Is the whaling harpoon in stock?")
+    composer.press("Enter")
+
+    sent = widget.locator(".msg.customer", has_text="Is the whaling harpoon in stock?")
+    expect(widget.get_by_role("status")).to_have_text("Connection lost; reconnecting…")
+    expect(sent).to_contain_text("Not sent yet")
+    expect(sent.get_by_role("button", name=re.compile("^Retry sending"))).to_be_visible()
+    line_back.append(True)
+    expect(sent.and_(page.locator("[data-seq]"))).to_have_count(1, timeout=15_000)
+    expect(sent).to_have_count(1)
+    assert len(dropped) == 1
+    client_id = re.search(r'"client_id":"([^"]+)"', dropped[0])
+    assert client_id is not None
+    saved = page.evaluate(f"JSON.parse(localStorage.getItem('cc-chat:{DEMO_WIDGET_KEY}'))")
+    stored = requests.get(
+        f"{demo_floor.url}/chat/api/conversations/{saved['conversationId']}/messages",
+        headers={"Authorization": f"Bearer {saved['token']}", "Origin": shop.url},
+        timeout=5,
+    ).json()["messages"]
+    mine = [m for m in stored if m["body"] == "Is the whaling harpoon in stock?"]
+    assert [m["client_id"] for m in mine] == [client_id.group(1)]
