@@ -224,6 +224,11 @@ def test_customer_chats_with_the_bot_then_an_agent_and_rates(
     page.screenshot(path=str(SCREENSHOTS / "chat-widget-rating.png"))
     widget.get_by_role("button", name="Send rating").click()
     expect(widget.get_by_text("Thank you for your rating.")).to_be_visible()
+    page.reload()  # the ended chat comes back with its history, without a second rating form
+    widget.get_by_role("button", name="Chat with us").click()
+    expect(widget.get_by_text("This chat has ended. Thank you for your rating.")).to_be_visible()
+    expect(widget.get_by_text("Great choice.")).to_be_visible()
+    expect(widget.get_by_role("button", name="Send rating")).to_have_count(0)
     console.close()
     with runtime.db.session() as session:
         conversation = session.scalars(

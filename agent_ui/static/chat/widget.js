@@ -5,7 +5,8 @@
    token lives in localStorage per key, so a reload resumes the conversation with its history. */
 (function () {
   "use strict";
-  const script = document.currentScript;
+  // currentScript is null only when something re-injects the code; then find the tag itself.
+  const script = document.currentScript || document.querySelector("script[data-widget-key][src*='/chat/widget.js']");
   if (!script || window.__ccChatLoaded) return;
   window.__ccChatLoaded = true;
   const KEY = script.getAttribute("data-widget-key") || "";
@@ -24,7 +25,7 @@
     site: null, token: null, conversationId: null, visitorId: null, email: null, lastSeq: 0,
     messages: new Map(), pending: new Map(), status: null, socket: null, io: null,
     typingOut: false, typingOutTimer: null, typingInTimer: null, statusTimer: null,
-    agentJoined: false, agentReadSeq: 0, unread: 0, closed: false, open: false,
+    agentJoined: false, agentReadSeq: 0, unread: 0, closed: false, open: false, rated: false,
   };
 
   const CSS = `
@@ -174,7 +175,7 @@
   }
   function save() {
     try {
-      localStorage.setItem(STORE, JSON.stringify({ token: state.token, conversationId: state.conversationId, visitorId: state.visitorId, email: state.email }));
+      localStorage.setItem(STORE, JSON.stringify({ token: state.token, conversationId: state.conversationId, visitorId: state.visitorId, email: state.email, rated: state.rated }));
     } catch (e) { /* storage disabled: the chat still works, it just won't survive a reload */ }
   }
   function forget() {
@@ -543,7 +544,9 @@
     clearInterval(state.statusTimer); state.statusTimer = null;
     statusBar.textContent = "This chat has ended";
     const after = el("div", { class: "stack ended" });
-    if (state.agentJoined) after.append(ratingForm());
+    disableQuickReplies();
+    if (state.agentJoined && !state.rated) after.append(ratingForm());
+    else if (state.rated) after.append(el("p", { class: "note", text: "This chat has ended. Thank you for your rating." }));
     else after.append(el("p", { class: "note", text: "This chat has ended. Thank you for getting in touch." }));
     after.append(el("div", { class: "actions" },
       el("button", { type: "button", class: "link", text: "Email me the transcript", onclick: transcriptForm }),
@@ -568,6 +571,7 @@
       if (!picked) { error.textContent = "Choose from 1 to 5 stars, then send."; error.hidden = false; form.querySelector("input[name=score]").focus(); return; }
       try {
         await api("/conversations/" + state.conversationId + "/rating", { json: { score: Number(picked.value), comment: comment.value.trim() || null } });
+        state.rated = true; save();
         form.replaceChildren(el("p", { class: "note", role: "status", text: "Thank you for your rating." }));
       } catch (err) { error.textContent = err.message; error.hidden = false; }
     });
@@ -576,7 +580,7 @@
 
   function newChat() {
     if (state.socket) { state.socket.disconnect(); state.socket = null; }
-    state.pending.clear(); state.agentReadSeq = 0; state.closed = false; log = null;
+    state.pending.clear(); state.agentReadSeq = 0; state.closed = false; state.rated = false; log = null;
     forget();
     preChat();
     root.getElementById("f-name").focus();
@@ -614,6 +618,7 @@
   function leaveMessageForm() {
     if (root.getElementById("cc-leave")) return;
     composer.hidden = true;
+    disableQuickReplies();
     const text = el("textarea", { id: "cc-leave", rows: 4, maxlength: state.site.limits.message_chars });
     const error = el("p", { class: "error", role: "alert", hidden: true });
     const form = el("form", { class: "stack" }, el("label", { for: "cc-leave", text: "Leave us a message and we will reply by email" }), text, error,
@@ -698,6 +703,7 @@
     state.visitorId = previous.visitorId || null;
     if (previous.token) {
       state.token = previous.token; state.conversationId = previous.conversationId; state.email = previous.email || null;
+      state.rated = !!previous.rated;
       conversationScreen();
       connect();
     } else {
