@@ -199,3 +199,72 @@ def test_canned_responses_are_filled_in_with_the_chats_values(
     text = next(i["text"] for i in items if i["title"] == "Greeting")
     assert text.startswith("Hi Ann Visitor, I'm ")
     assert "{order_number}" in text
+
+
+@pytest.mark.usefixtures("live_router")
+def test_an_agent_whose_console_is_gone_loses_the_chat_to_the_queue_with_its_history(
+    live: Any, chat_floor: Any, make_site: Any, customers: Any, make_user: Any
+) -> None:
+    """Past the grace period without a socket, the agent's chats go back to the queue; the
+    customer is told, and the next agent gets the whole conversation."""
+    from tests.integration.realtime.live import Listener, browser
+
+    site = make_site(queue_id=chat_floor["queue"]["id"])
+    first = chat_floor["agent"]
+    http = browser(live.url, first["email"], first["password"])
+    console = Listener()
+    console.connect(live.url, http, "/agent")
+    _available(live.url, first)
+    ann = customers()
+    ann.start(site.widget_key)
+    ann.connect()
+    ann.say("my router is broken")
+
+    def offered(agent: dict[str, Any]) -> list[dict[str, Any]]:
+        desk = requests.get(
+            f"{live.url}/api/v1/agents/{agent['agent_id']}/desk",
+            headers=agent["headers"],
+            timeout=5,
+        ).json()
+        return desk["offers"]
+
+    offer = eventually(lambda: offered(first))[0]
+    requests.post(
+        f"{live.url}/api/v1/reservations/{offer['reservation_id']}/accept",
+        headers=first["headers"],
+        timeout=5,
+    )
+    eventually(lambda: any(s.get("status") == "active" for s in ann.of("status")))
+    console.close()  # the laptop lid closes
+    eventually(lambda: any("was disconnected" in m["body"] for m in ann.messages()), timeout=15)
+
+    second = make_user("agent")
+    requests.patch(
+        f"{live.url}/api/v1/agents/{second['agent_id']}",
+        json={"skills": {"chat": 5}},
+        headers=chat_floor["admin"]["headers"],
+        timeout=5,
+    )
+    other_console = Listener()
+    other_console.connect(
+        live.url, browser(live.url, second["email"], second["password"]), "/agent"
+    )
+    # Not waiting for "available": the waiting chat is offered at once (the agent is busy).
+    requests.post(
+        f"{live.url}/api/v1/agents/{second['agent_id']}/state",
+        json={"state": "available"},
+        headers=second["headers"],
+        timeout=5,
+    )
+    again = eventually(lambda: offered(second), timeout=15)[0]
+    assert again["task_id"] == offer["task_id"]
+    requests.post(
+        f"{live.url}/api/v1/reservations/{again['reservation_id']}/accept",
+        headers=second["headers"],
+        timeout=5,
+    )
+    history = requests.get(
+        f"{live.url}/api/v1/chats/{offer['task_id']}", headers=second["headers"], timeout=5
+    ).json()["messages"]
+    assert any(m["body"] == "my router is broken" for m in history)
+    other_console.close()
