@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from contactcentre.interactions import event_log
@@ -77,7 +77,8 @@ def post_message(
     """Number and store a message in the caller's transaction (commit, then `deliver`).
 
     The conversation row is locked while its counter moves, so concurrent senders get distinct,
-    gap-free numbers; the same `client_id` from the same sender returns the stored message.
+    gap-free numbers; the same `client_id` from the same sender returns the stored message, even
+    when two copies race.
     """
     body = body.strip() if isinstance(body, str) else ""
     if not body and not attachments:
@@ -90,22 +91,30 @@ def post_message(
         )
     if client_id is not None and (not client_id or len(client_id) > 64):
         raise MessageError("invalid_client_id", "client_id", "client_id must be 1-64 characters")
+    # Take the conversation's write lock before reading its counter: an UPDATE locks the row on
+    # PostgreSQL and the database on SQLite (where SELECT ... FOR UPDATE is a no-op).
+    session.execute(
+        update(ChatConversation)
+        .where(ChatConversation.id == conversation.id)
+        .values(last_seq=ChatConversation.last_seq)
+        .execution_options(synchronize_session=False)
+    )
+    locked = session.scalars(
+        select(ChatConversation)
+        .where(ChatConversation.id == conversation.id)
+        .execution_options(populate_existing=True)
+    ).one()
     if client_id is not None:
+        # Looked up under the lock: two copies of one resend racing get the same answer.
         existing = session.scalars(
             select(Message).where(
-                Message.interaction_id == conversation.interaction_id,
+                Message.interaction_id == locked.interaction_id,
                 Message.sender == author.sender,
                 Message.client_id == client_id,
             )
         ).first()
         if existing is not None:
-            return Posted(payload(session, conversation, existing), False, existing.visibility)
-    locked = session.scalars(
-        select(ChatConversation)
-        .where(ChatConversation.id == conversation.id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).one()
+            return Posted(payload(session, locked, existing), False, existing.visibility)
     locked.last_seq += 1
     now = datetime.now(UTC)
     message = Message(

@@ -3,6 +3,7 @@ resends, reconnects, routing hand-over and leaving."""
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import pytest
@@ -231,3 +232,75 @@ def test_hand_over_submits_a_chat_task_that_reaches_the_agent(
     )
     assert accepted.status_code == 202
     eventually(lambda: runtime.redis.hget(TASK + interaction_id, "agent_id") is not None)
+
+
+def test_racing_resends_of_one_message_store_it_once(
+    app: Any, live: Any, make_site: Any, customers: Any
+) -> None:
+    """Copies of one message sent at once with the same client_id all get the same stored one."""
+    site = make_site(bot_enabled=False)
+    ann = customers()
+    ann.start(site.widget_key)
+    url = f"{live.url}/chat/api/conversations/{ann.conversation_id}/messages"
+    answers: list[Any] = []
+
+    def send() -> None:
+        answers.append(
+            ann.http.post(
+                url, json={"body": "hello", "client_id": "c-race"}, headers=ann.auth_headers()
+            )
+        )
+
+    threads = [threading.Thread(target=send) for _ in range(5)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(20)
+    assert [a.status_code for a in answers] == [201] * 5
+    assert len({a.json()["seq"] for a in answers}) == 1
+    runtime = app.extensions["contactcentre"]
+    with runtime.db.session() as session:
+        conversation = session.get(ChatConversation, ann.conversation_id)
+        assert conversation is not None
+        rows = session.query(Message).filter_by(
+            interaction_id=conversation.interaction_id, client_id="c-race"
+        )
+        assert rows.count() == 1
+
+
+@pytest.mark.usefixtures("live_router")
+def test_the_bots_hand_over_routes_a_chat_task_to_an_agent(
+    app: Any, live: Any, chat_floor: Any, make_site: Any, customers: Any
+) -> None:
+    """With the bot on, its greeting comes first and "agent" submits a chat task to the ACD."""
+    site = make_site(bot_enabled=True, queue_id=chat_floor["queue"]["id"])
+    agent = chat_floor["agent"]
+    _available(live.url, agent)
+    ann = customers()
+    ann.start(site.widget_key, topic="general")
+    assert ann.started["status"] == "bot"
+    assert ann.started["messages"][0]["author"]["kind"] == "bot"
+    runtime = app.extensions["contactcentre"]
+    with runtime.db.session() as session:
+        conversation = session.get(ChatConversation, ann.conversation_id)
+        assert conversation is not None
+        interaction_id = conversation.interaction_id
+    # Not with the ACD while the bot talks.
+    assert runtime.redis.exists(TASK + interaction_id) == 0
+    ann.connect()
+    assert ann.say("agent", client_id="c-agent")["ok"]
+
+    def offered() -> list[dict[str, Any]]:
+        desk = requests.get(
+            f"{live.url}/api/v1/agents/{agent['agent_id']}/desk",
+            headers=agent["headers"],
+            timeout=5,
+        ).json()
+        return [o for o in desk["offers"] if o["task_id"] == interaction_id]
+
+    assert eventually(offered)[0]["channel"] == "chat"
+    with runtime.db.session() as session:
+        types = {
+            e.type for e in session.query(InteractionEvent).filter_by(interaction_id=interaction_id)
+        }
+    assert {"bot_handover", "queued"} <= types

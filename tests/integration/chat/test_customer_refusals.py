@@ -12,6 +12,7 @@ import socketio
 from contactcentre.chat.tokens import ConversationTokens
 from contactcentre.store.models import ChatConversation
 from tests.integration.chat.conftest import SHOP
+from tests.integration.realtime.live import browser
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
@@ -226,8 +227,72 @@ def test_attachments_are_checked_by_size_and_by_their_bytes(
     mine = ann.http.get(f"{live.url}{attachment['url']}", headers=ann.auth_headers(), timeout=5)
     assert mine.status_code == 200 and mine.content == PNG
     assert mine.headers["Content-Disposition"].startswith("attachment")
+    assert mine.headers["X-Content-Type-Options"] == "nosniff"
+    assert "no-store" in mine.headers["Cache-Control"]
     bob = _started(make_site, customers)
     theirs = bob.http.get(f"{live.url}{attachment['url']}", headers=bob.auth_headers(), timeout=5)
     assert theirs.status_code == 403
     nobody = bob.http.get(f"{live.url}{attachment['url']}", timeout=5)
     assert nobody.status_code == 403
+
+
+def test_staff_open_attachments_only_when_they_may_see_the_chat(
+    live: Any, make_site: Any, customers: Any, make_user: Any
+) -> None:
+    """Signed in, a supervisor may open a chat's file; an agent not on the chat may not."""
+    ann = _started(make_site, customers)
+    sent = ann.http.post(
+        f"{live.url}/chat/api/conversations/{ann.conversation_id}/attachments",
+        headers=ann.auth_headers(),
+        files={"file": ("receipt.png", io.BytesIO(PNG), "image/png")},
+        timeout=10,
+    )
+    url = f"{live.url}{sent.json()['attachments'][0]['url']}"
+    supervisor, agent = make_user("supervisor"), make_user("agent")
+    boss = browser(live.url, supervisor["email"], supervisor["password"])
+    assert boss.get(url, timeout=5).status_code == 200
+    stranger = browser(live.url, agent["email"], agent["password"])
+    assert stranger.get(url, timeout=5).status_code == 403
+
+
+def test_another_sites_origin_cannot_open_this_sites_socket(
+    live: Any, make_site: Any, customers: Any
+) -> None:
+    """An origin the handshake admits for some other site is still refused for this one."""
+    make_site(allowed_origins=["https://other-shop.example.org"])
+    ann = _started(make_site, customers)
+    other = customers(origin="https://other-shop.example.org")
+    with pytest.raises(socketio.exceptions.ConnectionError):
+        other.connect(token=ann.token)
+    assert "origin_not_allowed" in str(other.refusal)
+    ann.connect()
+    assert ann.sio.connected
+
+
+def test_consoles_refuse_a_chat_sites_origin(live: Any, make_site: Any, make_user: Any) -> None:
+    """A chat site's origin gets the widget's socket, never a signed-in console's."""
+    make_site()
+    agent = make_user("agent")
+    http = browser(live.url, agent["email"], agent["password"])
+    cookie = "; ".join(f"{k}={v}" for k, v in http.cookies.items())
+    for namespace in ("/agent", "/supervisor"):
+        sio = socketio.Client(reconnection=False, websocket_extra_options={"origin": SHOP})
+        with pytest.raises(socketio.exceptions.ConnectionError):
+            sio.connect(
+                live.url,
+                headers={"Cookie": cookie},
+                namespaces=[namespace],
+                transports=["websocket"],
+                wait_timeout=10,
+            )
+        sio.disconnect()
+    own = socketio.Client(reconnection=False)
+    own.connect(
+        live.url,
+        headers={"Cookie": cookie},
+        namespaces=["/agent"],
+        transports=["websocket"],
+        wait_timeout=10,
+    )
+    assert own.connected
+    own.disconnect()
