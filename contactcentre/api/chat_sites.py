@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from contactcentre.api.common import ERRORS, SECURITY, get_or_404
 from contactcentre.auth.access import require_api_role
-from contactcentre.chat.sites import validate_hours
+from contactcentre.chat.sites import exact_origin, validate_hours
 from contactcentre.platform.audit import audit
 from contactcentre.platform.runtime import current_runtime
 from contactcentre.store.models import ChatSite, Queue, Role
@@ -42,23 +42,7 @@ class SiteIn(BaseModel):
     @field_validator("allowed_origins")
     @classmethod
     def _exact_origins(cls, origins: list[str]) -> list[str]:
-        from urllib.parse import urlsplit
-
-        cleaned = []
-        for origin in origins:
-            parts = urlsplit(origin.strip())
-            if (
-                parts.scheme not in ("http", "https")
-                or not parts.netloc
-                or parts.path not in ("", "/")
-            ):
-                raise ValueError(
-                    f"{origin!r} is not an origin; write it as https://shop.example.com"
-                )
-            if parts.query or parts.fragment or "*" in origin:
-                raise ValueError(f"{origin!r}: give exact origins, without wildcards or paths")
-            cleaned.append(f"{parts.scheme}://{parts.netloc}".lower())
-        return sorted(set(cleaned))
+        return sorted({exact_origin(origin) for origin in origins})
 
     @field_validator("business_hours")
     @classmethod
@@ -72,6 +56,9 @@ class SiteIn(BaseModel):
         unknown = set(theme) - THEME_KEYS
         if unknown:
             raise ValueError(f"unknown theme key(s) {sorted(unknown)}; use {sorted(THEME_KEYS)}")
+        for key, limit in (("title", 80), ("launcher", 40)):  # texts: the header, the button
+            if len(theme.get(key, "")) > limit:
+                raise ValueError(f"theme.{key} is limited to {limit} characters")
         for key in ("primary", "text"):
             value = theme.get(key)
             if value is not None and not _is_colour(value):

@@ -7,6 +7,7 @@ import threading
 import time
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -27,6 +28,29 @@ TOPICS = (
 )
 TOPIC_VALUES = frozenset(t["value"] for t in TOPICS)
 _CACHE_SECONDS = 5.0
+
+
+def exact_origin(value: str) -> str:
+    """`scheme://host[:port]` as browsers send it in `Origin` (lower case, IDN hosts in
+    punycode, no default port); ValueError with a readable reason for anything else."""
+    parts = urlsplit(value.strip())
+    if "*" in value:
+        raise ValueError(f"{value!r}: give exact origins, without wildcards")
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"{value!r} is not an origin; write it as https://shop.example.com")
+    if parts.path not in ("", "/") or parts.query or parts.fragment:
+        raise ValueError(f"{value!r}: an origin has no path; write it as https://shop.example.com")
+    if parts.username is not None or parts.password is not None:
+        raise ValueError(f"{value!r}: an origin has no user name or password")
+    try:
+        port = parts.port
+        host = parts.hostname.encode("idna").decode("ascii")
+    except (ValueError, UnicodeError):
+        raise ValueError(f"{value!r}: the host or port is not valid") from None
+    if ":" in host:  # IPv6 literal
+        host = f"[{host}]"
+    default = {"http": 80, "https": 443}[parts.scheme]
+    return f"{parts.scheme}://{host}" + ("" if port in (None, default) else f":{port}")
 
 
 def site_by_key(session: Session, widget_key: str) -> ChatSite | None:

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from contactcentre.store.models import AuditEntry
 
-def test_admin_creates_a_site_with_a_key_and_exact_origins(client: Any, admin: Any) -> None:
+
+def test_admin_creates_a_site_with_a_key_and_exact_origins(
+    app: Any, client: Any, admin: Any
+) -> None:
     """A new site gets a wk_ key, normalised origins and the embed snippet; it is audited."""
     response = client.post(
         "/api/v1/chat-sites",
         json={
             "name": "Shop",
-            "allowed_origins": ["https://Shop.Example.com/"],
+            "allowed_origins": ["https://Shop.Example.com/", "https://shop.example.com:443"],
             "theme": {"primary": "#123456"},
         },
         headers=admin["headers"],
@@ -21,11 +25,18 @@ def test_admin_creates_a_site_with_a_key_and_exact_origins(client: Any, admin: A
     assert site["widget_key"].startswith("wk_")
     assert site["allowed_origins"] == ["https://shop.example.com"]
     assert site["widget_key"] in site["embed"]
+    with app.extensions["contactcentre"].db.session() as session:
+        entry = session.query(AuditEntry).filter_by(action="chat_site.create").one()
+        assert entry.target_id == str(site["id"])
 
 
 def test_bad_sites_are_refused_naming_the_field(client: Any, admin: Any) -> None:
-    """Wildcards, paths, unknown theme keys and bad hours are 422s naming the field."""
+    """Wildcards, paths, credentials, bad ports, theme and hours errors are 422s naming it."""
     for body, field in (
+        ({"name": "x", "allowed_origins": ["https://ann@a.com"]}, "allowed_origins"),
+        ({"name": "x", "allowed_origins": ["https://a.com:99999"]}, "allowed_origins"),
+        ({"name": "x", "allowed_origins": ["null"]}, "allowed_origins"),
+        ({"name": "x", "allowed_origins": []}, "allowed_origins"),
         ({"name": "x", "allowed_origins": ["https://*.example.com"]}, "allowed_origins"),
         ({"name": "x", "allowed_origins": ["https://a.com/shop"]}, "allowed_origins"),
         ({"name": "x", "allowed_origins": ["https://a.com"], "theme": {"font": "x"}}, "theme"),
