@@ -297,6 +297,8 @@ class ChatService:
             agent = session.get(Agent, int(agent_id)) if agent_id else None
             agent_name = agent.display_name if agent else None
         offered = bool(self.runtime.redis.exists(LEAVE_MESSAGE + conversation.id))
+        site = session.get(ChatSite, conversation.site_id)
+        open_now = site is not None and site.active and is_open(site)
         return {
             "conversation_id": conversation.id,
             "interaction_id": conversation.interaction_id,
@@ -305,6 +307,9 @@ class ChatService:
             "estimated_wait_seconds": estimate["ewt_seconds"] if estimate else None,
             "agent": {"name": agent_name} if agent_name else None,
             "leave_message": offered and conversation.status in OPEN_STATUSES,
+            # Whether a hand-over now would reach someone (else "leave a message" is offered).
+            "open": open_now,
+            "agents_available": open_now and self.agents_online(),
         }
 
     def emit_status(self, session: Session, conversation: ChatConversation) -> dict[str, Any]:

@@ -4,6 +4,7 @@ resends, reconnects, routing hand-over and leaving."""
 from __future__ import annotations
 
 import threading
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -194,6 +195,7 @@ def test_no_agent_signed_in_offers_leave_a_message(
     ann.start(site.widget_key)
     assert ann.started["leave_message"] is True
     assert ann.started["status"] != "queued"
+    assert (ann.started["open"], ann.started["agents_available"]) == (True, False)
     assert any(m["author"]["kind"] == "system" for m in ann.started["messages"])
 
 
@@ -304,3 +306,20 @@ def test_the_bots_hand_over_routes_a_chat_task_to_an_agent(
             e.type for e in session.query(InteractionEvent).filter_by(interaction_id=interaction_id)
         }
     assert {"bot_handover", "queued"} <= types
+
+
+def test_outside_business_hours_the_widget_offers_a_message(
+    live: Any, make_site: Any, customers: Any
+) -> None:
+    """A site closed today (a holiday) says so in its configuration and never queues the chat."""
+    today = datetime.now(UTC).date()
+    every_day = {day: ["00:00-23:59"] for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
+    holidays = [str(today + timedelta(days=d)) for d in (-1, 0, 1)]
+    site = make_site(business_hours={"timezone": "UTC", "weekly": every_day, "holidays": holidays})
+    ann = customers()
+    config = ann.http.get(f"{live.url}/chat/api/sites/{site.widget_key}", timeout=5).json()
+    assert (config["open"], config["agents_available"]) == (False, False)
+    ann.start(site.widget_key)
+    assert ann.started["status"] == "bot"
+    assert ann.started["leave_message"] is True
+    assert ann.started["open"] is False
