@@ -11,8 +11,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from contactcentre.chat.attachments import storage_root
 from contactcentre.chat.bot import BotTurn, ChatBot
 from contactcentre.chat.messages import Author, deliver, history, post_message
 from contactcentre.chat.presence import seen
@@ -25,7 +27,13 @@ from contactcentre.platform.runtime import Runtime
 from contactcentre.realtime.emitter import emitter_for
 from contactcentre.realtime.rooms import chat_room, interaction_room
 from contactcentre.router.client import RoutingClient
-from contactcentre.store.models import Agent, ChatConversation, ChatSite, Interaction
+from contactcentre.store.models import (
+    Agent,
+    ChatAttachment,
+    ChatConversation,
+    ChatSite,
+    Interaction,
+)
 from contactcentre.voice.routing_tasks import submit_call
 
 log = logging.getLogger(__name__)
@@ -392,6 +400,36 @@ class ChatService:
                 ]
             )
             return data
+
+
+def erase_customer_chats(session: Session, runtime: Runtime, customer_id: int) -> int:
+    """For a customer's erasure, in the caller's transaction: revoke every token of their
+    conversations (a new nonce), blank the pre-chat name and email, and delete attachments
+    (rows and files). Message bodies are blanked by the customer erasure itself. Returns the
+    number of conversations touched."""
+    owned = select(Interaction.id).where(Interaction.customer_id == customer_id)
+    conversations = list(
+        session.scalars(
+            select(ChatConversation).where(
+                or_(
+                    ChatConversation.customer_id == customer_id,
+                    ChatConversation.interaction_id.in_(owned),
+                )
+            )
+        )
+    )
+    root = storage_root(runtime)
+    for conversation in conversations:
+        conversation.token_nonce = secrets.token_hex(16)
+        conversation.visitor_name = None
+        conversation.visitor_email = None
+        for attachment in session.scalars(
+            select(ChatAttachment).where(ChatAttachment.conversation_id == conversation.id)
+        ):
+            (root / attachment.storage_key).unlink(missing_ok=True)
+            session.delete(attachment)
+    session.flush()
+    return len(conversations)
 
 
 def _get(session: Session, conversation_id: str) -> ChatConversation:

@@ -9,8 +9,10 @@ from typing import Any
 import pytest
 import socketio
 
+from contactcentre.chat.attachments import storage_root
+from contactcentre.chat.conversations import erase_customer_chats
 from contactcentre.chat.tokens import ConversationTokens
-from contactcentre.store.models import ChatConversation
+from contactcentre.store.models import ChatConversation, Customer, CustomerEmail
 from tests.integration.chat.conftest import SHOP
 from tests.integration.realtime.live import browser
 
@@ -103,6 +105,42 @@ def test_a_rotated_nonce_revokes_every_token(
     )
     assert response.status_code == 401
     assert "invalid_token" in _refused(customers(), ann.token)
+
+
+def test_erasing_the_customer_revokes_their_chats_and_deletes_their_files(
+    app: Any, live: Any, make_site: Any, customers: Any
+) -> None:
+    """After erasure the customer's chat tokens open nothing and their files are gone."""
+    runtime = app.extensions["contactcentre"]
+    with runtime.db.session() as session:
+        customer = Customer(first_name="Ann", last_name="Visitor")
+        customer.emails = [CustomerEmail(address="ann@example.com", primary=True)]
+        session.add(customer)
+        session.commit()
+        customer_id = customer.id
+    ann = _started(make_site, customers)
+    sent = ann.http.post(
+        f"{live.url}/chat/api/conversations/{ann.conversation_id}/attachments",
+        headers=ann.auth_headers(),
+        files={"file": ("receipt.png", io.BytesIO(PNG), "image/png")},
+        timeout=10,
+    )
+    assert sent.status_code == 201
+    stored = storage_root(runtime) / ann.conversation_id
+    assert any(stored.iterdir())
+    with runtime.db.session() as session:
+        assert erase_customer_chats(session, runtime, customer_id) == 1
+        session.commit()
+        conversation = session.get(ChatConversation, ann.conversation_id)
+        assert conversation is not None
+        assert (conversation.visitor_name, conversation.visitor_email) == (None, None)
+    assert not any(stored.iterdir())
+    response = ann.http.get(
+        f"{live.url}/chat/api/conversations/{ann.conversation_id}/messages",
+        headers=ann.auth_headers(),
+        timeout=5,
+    )
+    assert response.status_code == 401
 
 
 def test_a_foreign_origin_is_refused_on_http_and_on_the_socket(
