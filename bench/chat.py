@@ -47,6 +47,16 @@ INTERVAL = float(os.environ.get("BENCH_INTERVAL", "20"))  # per customer: 1,000 
 CLIENT_PROCESSES = int(os.environ.get("BENCH_CLIENT_PROCESSES", "2"))
 
 
+def reset_schema(url: str) -> None:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
 def build_floor(env: dict[str, str]) -> dict[str, Any]:
     """A chat queue anyone may answer, agents who can hold many chats, one chat site."""
     from contactcentre.auth.users import hash_password, issue_api_token
@@ -330,7 +340,9 @@ def main() -> None:
     url = f"http://127.0.0.1:{port}"
     env = {
         **os.environ,
-        "CC_DATABASE_URL": f"sqlite:///{work / 'bench.sqlite3'}",
+        # BENCH_DATABASE_URL=postgresql://... runs it on PostgreSQL (its schema is reset).
+        "CC_DATABASE_URL": os.environ.get("BENCH_DATABASE_URL")
+        or f"sqlite:///{work / 'bench.sqlite3'}",
         "CC_REDIS_URL": redis_url,
         "CC_SECRET_KEY": "bench-secret-key",
         "CC_INSTANCE_PATH": str(work / "instance"),
@@ -344,6 +356,8 @@ def main() -> None:
         "BENCH_ORIGIN": "https://shop.bench.example",
         "PYTHONPATH": str(ROOT),
     }
+    if env["CC_DATABASE_URL"].startswith("postgresql"):
+        reset_schema(env["CC_DATABASE_URL"])
     floor = build_floor(env)
     cookies = session_cookies(env, [uid for _aid, uid in floor["agents"]])
     python = sys.executable
@@ -351,7 +365,8 @@ def main() -> None:
     web = subprocess.Popen(
         [
             python, "-m", "gunicorn", "--worker-class", "gthread", "--workers", "1",
-            "--threads", str(CUSTOMERS + AGENTS + 200), "--bind", f"127.0.0.1:{port}",
+            "--threads", str(CUSTOMERS + AGENTS + 200),
+            "--worker-connections", str(CUSTOMERS + AGENTS + 200), "--bind", f"127.0.0.1:{port}",
             "--log-level", "warning", "contactcentre:create_app()",
         ],
         env=env,

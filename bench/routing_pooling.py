@@ -53,6 +53,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from routing.config import PlanStep, Queue, RoutingConfig, RoutingPlan
+from routing.erlang import service_level
 from routing.simulation import (
     AgentGroup,
     ContactStream,
@@ -184,10 +185,16 @@ def main() -> None:
         f"{'policy':22s}{'SL chain (c)':>18s}{'SL full, same':>18s}"
         f"{'captured plain':>17s}{'like for like':>17s}"
     )
+    # The theoretical limit: full pooling as one M/M/66 FIFO queue (Erlang C), the benchmark of
+    # Wallace & Whitt; the simulated full pool above should agree within its CI.
+    agents = QUEUES * AGENTS_PER_QUEUE
+    sl_limit = service_level(agents, agents * LOAD, AHT, TARGET)
+    print(f"full, Erlang C limit  SL {sl_limit:.4f} (M/M/{agents} FIFO)")
     figures: dict[str, float | str | bool | None] = {
         "sl_separate": round(statistics.fmean(levels(a)), 4),
         "sl_separate_ours": round(statistics.fmean(levels(a_ours)), 4),
         "sl_full": round(statistics.fmean(levels(b)), 4),
+        "sl_full_erlang_c": round(sl_limit, 4),
     }
     for name, policy in POLICIES.items():
         chain = replicate(scenario(config(chained, policy)), SEEDS)
@@ -205,6 +212,10 @@ def main() -> None:
         figures[f"captured_plain_{key}_ci95"] = round(plain_half, 3)
         figures[f"captured_like_for_like_{key}"] = round(same, 3)
         figures[f"captured_like_for_like_{key}_ci95"] = round(same_half, 3)
+        sep = statistics.fmean(levels(a))
+        versus_limit = (statistics.fmean(levels(chain)) - sep) / (sl_limit - sep)
+        figures[f"captured_vs_erlang_c_{key}"] = round(versus_limit, 3)
+        print(f"{'':22s}against the Erlang C limit: {versus_limit:.3f}")
     ours_key = OURS.replace(" ", "_")
     best = figures[f"captured_like_for_like_{ours_key}"]
     assert isinstance(best, float)

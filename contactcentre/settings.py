@@ -36,6 +36,9 @@ class Settings(BaseSettings):
     database_url: str | None = Field(
         default=None, validation_alias=AliasChoices("CC_DATABASE_URL", "DATABASE_URL")
     )
+    # Per process; PostgreSQL's max_connections must cover every process's pool_size + overflow.
+    database_pool_size: int = Field(default=20, ge=1, le=500)
+    database_max_overflow: int = Field(default=30, ge=0, le=1000)
     redis_url: str | None = Field(
         default=None, validation_alias=AliasChoices("CC_REDIS_URL", "REDIS_URL")
     )

@@ -80,7 +80,22 @@ def _start_embedded(instance_path: Path) -> str:
 def build_runtime(settings: Settings) -> Runtime:
     settings.instance_path.mkdir(parents=True, exist_ok=True)
     url = resolve_redis_url(settings)
-    return Runtime(settings, Database(settings.effective_database_url), redis_client(url), url)
+    database = Database(
+        settings.effective_database_url,
+        **_pool_options(settings.effective_database_url, settings),
+    )
+    return Runtime(settings, database, redis_client(url), url)
+
+
+def _pool_options(url: str, settings: Settings) -> dict[str, int]:
+    """A threaded web process serves hundreds of threads, and a request may briefly hold two
+    connections (a hook after commit): a small pool can starve every request at once."""
+    if url.startswith("sqlite"):
+        return {}  # Database sizes SQLite's own pool (connections are cheap there)
+    return {
+        "pool_size": settings.database_pool_size,
+        "max_overflow": settings.database_max_overflow,
+    }
 
 
 def current_runtime() -> Runtime:
