@@ -4,6 +4,8 @@ conversation's room; messages, typing and read marks go through the chat service
 from __future__ import annotations
 
 import logging
+import threading
+import time
 from datetime import UTC, datetime
 from typing import Any
 
@@ -21,6 +23,7 @@ from contactcentre.realtime.rooms import AGENT_NS, CHAT_NS, chat_room, interacti
 from contactcentre.store.models import ChatConversation, ChatSite
 
 log = logging.getLogger(__name__)
+TYPING_REPEAT_SECONDS = 2.0
 
 
 def _runtime() -> Runtime:
@@ -48,6 +51,8 @@ class ChatNamespace(Namespace):  # type: ignore[misc]  # Flask-SocketIO is untyp
     def __init__(self, sockets: CustomerSockets) -> None:
         super().__init__(CHAT_NS)
         self._sockets = sockets
+        self._typing_lock = threading.Lock()
+        self._typing: dict[str, tuple[bool, float]] = {}  # sid -> (active, when relayed)
 
     # -- connection ----------------------------------------------------------------------
 
@@ -77,6 +82,8 @@ class ChatNamespace(Namespace):  # type: ignore[misc]  # Flask-SocketIO is untyp
     def on_disconnect(self, *_reason: Any) -> None:
         # The abandon clock starts now unless another socket of the conversation vouches.
         self._sockets.remove(_sid())
+        with self._typing_lock:
+            self._typing.pop(_sid(), None)
 
     def _visitor(self) -> Visitor | None:
         return self._sockets.get(_sid())
@@ -114,6 +121,8 @@ class ChatNamespace(Namespace):  # type: ignore[misc]  # Flask-SocketIO is untyp
         if visitor is None:
             return _error("not_connected", "reconnect with your conversation token")
         active = bool(data.get("active")) if isinstance(data, dict) else False
+        if not self._typing_changed(_sid(), active):
+            return {"ok": True}  # a repeat within the interval: the agents already know
         # Ephemeral: a plain emit through the message queue, not the numbered room log.
         emit(
             "chat_typing",
@@ -122,6 +131,17 @@ class ChatNamespace(Namespace):  # type: ignore[misc]  # Flask-SocketIO is untyp
             to=interaction_room(visitor.interaction_id),
         )
         return {"ok": True}
+
+    def _typing_changed(self, sid: str, active: bool) -> bool:
+        """Relay a change at once and a repeated "still typing" at most every few seconds, so a
+        chatty page cannot flood the message queue."""
+        now = time.monotonic()
+        with self._typing_lock:
+            last = self._typing.get(sid)
+            if last is not None and last[0] == active and now - last[1] < TYPING_REPEAT_SECONDS:
+                return False
+            self._typing[sid] = (active, now)
+            return True
 
     def on_read(self, data: Any) -> dict[str, Any]:
         visitor = self._visitor()

@@ -9,10 +9,12 @@ from typing import Any
 
 import pytest
 import requests
+import socketio
 
+from contactcentre.chat import namespace as chat_namespace
 from contactcentre.router.streams import TASK
 from contactcentre.store.models import ChatConversation, Interaction, InteractionEvent, Message
-from tests.integration.realtime.live import eventually
+from tests.integration.realtime.live import browser, eventually
 
 
 def _available(base: str, agent: dict[str, Any]) -> None:
@@ -323,3 +325,52 @@ def test_outside_business_hours_the_widget_offers_a_message(
     assert ann.started["status"] == "bot"
     assert ann.started["leave_message"] is True
     assert ann.started["open"] is False
+
+
+def test_customer_typing_and_read_marks_reach_the_interaction_room(
+    live: Any,
+    make_site: Any,
+    customers: Any,
+    make_user: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Typing changes are relayed at once (repeats are thinned) and read marks are numbered."""
+    monkeypatch.setattr(chat_namespace, "TYPING_REPEAT_SECONDS", 3600.0)  # no clock in the test
+    site = make_site(bot_enabled=True)
+    ann = customers()
+    ann.start(site.widget_key)
+    runtime = live.app.extensions["contactcentre"]
+    with runtime.db.session() as session:
+        conversation = session.get(ChatConversation, ann.conversation_id)
+        assert conversation is not None
+        room = f"interaction:{conversation.interaction_id}"
+    supervisor = make_user("supervisor")
+    http = browser(live.url, supervisor["email"], supervisor["password"])
+    seen: list[tuple[str, Any]] = []
+    watcher = socketio.Client(reconnection=False)
+    watcher.on("*", lambda event, data=None: seen.append((event, data)), namespace="/agent")
+    watcher.connect(
+        live.url,
+        headers={"Cookie": "; ".join(f"{k}={v}" for k, v in http.cookies.items())},
+        namespaces=["/agent"],
+        transports=["websocket"],
+        wait_timeout=10,
+    )
+    try:
+        assert watcher.call("join", {"room": room}, namespace="/agent", timeout=10)["ok"]
+        ann.connect()
+        for active in (True, True, True, False):
+            assert ann.sio.call("typing", {"active": active}, namespace="/chat", timeout=10)["ok"]
+        last = ann.messages()[-1]["seq"]
+        read = ann.sio.call("read", {"seq": last}, namespace="/chat", timeout=10)
+        assert read == {"ok": True, "seq": last}
+
+        def typing() -> list[bool]:
+            return [d["active"] for e, d in seen if e == "chat_typing"]
+
+        eventually(lambda: typing() == [True, False])
+        eventually(lambda: any(e == "chat_read" for e, _ in seen))
+        marks = [d["data"] for e, d in seen if e == "chat_read"]
+        assert marks == [{"who": "customer", "seq": last}]
+    finally:
+        watcher.disconnect()
