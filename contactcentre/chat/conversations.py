@@ -144,15 +144,20 @@ class ChatService:
         # No socket yet: a visitor who never connects is swept like one who left.
         seen(self.runtime.redis, [conversation.id], time.time())
         if site.bot_enabled:
-            turn = self.bot.start(
-                conversation.id,
-                language=language,
-                visitor_name=name,
-                visitor_email=email,
-                customer_id=customer_id,
-                topic=topic,
-            )
-            self._apply_bot_turn(conversation.id, turn)
+            try:
+                turn = self.bot.start(
+                    conversation.id,
+                    language=language,
+                    visitor_name=name,
+                    visitor_email=email,
+                    customer_id=customer_id,
+                    topic=topic,
+                )
+            except Exception:
+                log.exception("chat bot failed to start %s; handing over", conversation.id)
+                self._hand_over(conversation.id, {})
+            else:
+                self._apply_bot_turn(conversation.id, turn)
         else:
             self._hand_over(conversation.id, {})
         with db.session() as session:
@@ -195,7 +200,14 @@ class ChatService:
                 and site.bot_enabled
             )
         if with_bot:
-            self._apply_bot_turn(conversation_id, self.bot.reply(conversation_id, body))
+            try:
+                turn = self.bot.reply(conversation_id, body)
+            except Exception:
+                # A broken bot must not strand the customer: a person takes over.
+                log.exception("chat bot failed on %s; handing over", conversation_id)
+                self._hand_over(conversation_id, {})
+            else:
+                self._apply_bot_turn(conversation_id, turn)
         return posted.payload
 
     def _apply_bot_turn(self, conversation_id: str, turn: BotTurn) -> None:

@@ -12,6 +12,7 @@ import requests
 import socketio
 
 from contactcentre.chat import namespace as chat_namespace
+from contactcentre.chat.conversations import chat_service
 from contactcentre.router.streams import TASK
 from contactcentre.store.models import ChatConversation, Interaction, InteractionEvent, Message
 from tests.integration.realtime.live import browser, eventually
@@ -374,3 +375,28 @@ def test_customer_typing_and_read_marks_reach_the_interaction_room(
         assert marks == [{"who": "customer", "seq": last}]
     finally:
         watcher.disconnect()
+
+
+def test_a_failing_bot_hands_the_customer_to_a_person(
+    live: Any, make_site: Any, customers: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """If the bot breaks on the first or a later turn, the chat goes to the ACD path instead."""
+    runtime = live.app.extensions["contactcentre"]
+    bot = chat_service(runtime).bot
+
+    def broken(*_args: Any, **_kwargs: Any) -> Any:
+        raise RuntimeError("flow bug")
+
+    site = make_site(bot_enabled=True)
+    monkeypatch.setattr(bot, "start", broken)
+    ann = customers()
+    assert ann.start(site.widget_key).status_code == 201
+    assert ann.started["leave_message"] is True  # nobody signed in: the form, not a dead end
+    monkeypatch.undo()
+    monkeypatch.setattr(bot, "reply", broken)
+    bob = customers()
+    bob.start(site.widget_key)
+    assert bob.started["status"] == "bot" and not bob.started["leave_message"]
+    bob.connect()
+    assert bob.say("hello")["ok"]
+    eventually(lambda: any(s.get("leave_message") for s in bob.of("status")))
