@@ -6,7 +6,7 @@ Deterministic (seeded) so screenshots, docs and tests see the same people every 
 from __future__ import annotations
 
 import random
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 from urllib.parse import urlsplit
@@ -27,6 +27,7 @@ from contactcentre.store.models import (
     CustomerNote,
     CustomerPhone,
     Disposition,
+    Order,
     Queue,
     RoutingPlan,
     Skill,
@@ -189,8 +190,12 @@ def seed(database: Database, settings: Settings, *, force: bool = False) -> dict
             session.add(agent)
         for queue in queues:
             session.add(_plan_for(queue))
+        # Orders draw from their own generator so the customers stay as they always were.
+        order_rng = random.Random(20261124)  # noqa: S311 - demo data, not security
         for n in range(1, 201):
-            session.add(_customer(n, rng, settings))
+            customer = _customer(n, rng, settings)
+            session.add(customer)
+            session.add_all(_orders(n, customer, order_rng))
         session.add(_chat_site(settings, queues))
         audit(session, "demo.seed", "platform", "demo", {"customers": 200}, actor="system")
     return {
@@ -201,6 +206,51 @@ def seed(database: Database, settings: Settings, *, force: bool = False) -> dict
         "customers": 200,
         "dispositions": len(DISPOSITIONS),
     }
+
+
+DEMO_TODAY = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
+
+
+def demo_order_number(n: int, k: int) -> str:
+    """Customer n's k-th order (k from 1, oldest first): 7 digits, e.g. 4000011."""
+    return f"{4000000 + n * 10 + k}"
+
+
+def _orders(n: int, customer: Customer, rng: random.Random) -> list[Order]:
+    """Two to four orders; the latest has the customer's last order status, in the shop's words."""
+    count = rng.randint(2, 4)
+    ages = sorted(rng.sample(range(2, 120), count), reverse=True)
+    orders = []
+    for k, age in enumerate(ages, start=1):
+        placed = DEMO_TODAY - timedelta(days=age)
+        if k == count:
+            status = _status_text(customer.last_order_status or "processing", placed)
+            customer.last_order_status = status
+        else:
+            status = rng.choice([f"delivered on {_day(placed + timedelta(days=3))}", "returned"])
+        orders.append(
+            Order(
+                order_number=demo_order_number(n, k),
+                customer=customer,
+                status=status,
+                placed_at=placed,
+                total=Decimal(rng.randint(900, 40000)) / 100,
+            )
+        )
+    return orders
+
+
+def _day(moment: datetime) -> str:
+    return f"{moment.day} {moment:%b}"  # "20 Nov"
+
+
+def _status_text(summary: str, placed: datetime) -> str:
+    shipped, arriving = placed + timedelta(days=1), placed + timedelta(days=4)
+    return {
+        "shipped": f"shipped on {_day(shipped)}, arriving {arriving:%A}",
+        "delivered": f"delivered on {_day(arriving)}",
+        "returned": "returned, refund issued",
+    }.get(summary, summary)
 
 
 def _chat_site(settings: Settings, queues: list[Queue]) -> ChatSite:

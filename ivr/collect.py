@@ -1,5 +1,5 @@
-"""Collecting digits such as an account number: length, pattern and, through the customer
-directory, a check that the number belongs to the caller; the path shows it masked."""
+"""Collecting digits such as an account number (length, pattern and, through the customer
+directory, a check that it belongs to the caller) or a typed email; the path shows them masked."""
 
 from __future__ import annotations
 
@@ -33,6 +33,8 @@ def enter_collect(turn: Turn, node: CollectNode) -> Transition:
 
 def answer_collect(turn: Turn, node: CollectNode, answer: CallerInput) -> Transition:
     gather = collect_gather(turn, node)
+    if node.format == "email":
+        return _answer_email(turn, node, answer, gather)
     digits = _digits_of(answer, node.finish_on_key, turn.flow.min_confidence)
     if digits == "":
         return retry_or_give_up(
@@ -54,6 +56,33 @@ def answer_collect(turn: Turn, node: CollectNode, answer: CallerInput) -> Transi
     session.visit(node.id, heard, f"accepted -> {node.next}")
     session.attempts = 0
     return Transition(goto=node.next)
+
+
+# Deliberately loose: one @, a dot in the domain, no spaces. The record decides the rest.
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
+def _answer_email(turn: Turn, node: CollectNode, answer: CallerInput, gather: Gather) -> Transition:
+    typed = answer.text.strip().lower() if isinstance(answer, Speech) else None
+    if isinstance(answer, NoInput) or typed == "":
+        return retry_or_give_up(
+            turn, node.id, node.retry, failure="no_input", heard="no-input", gather=gather
+        )
+    if typed is None or len(typed) > node.max_length or not _EMAIL.fullmatch(typed):
+        return retry_or_give_up(
+            turn, node.id, node.retry, failure="invalid", heard="not an email", gather=gather
+        )
+    session = turn.session
+    session.attributes[node.attribute] = typed
+    session.visit(node.id, f"email:{mask_email(typed)}", f"accepted -> {node.next}")
+    session.attempts = 0
+    return Transition(goto=node.next)
+
+
+def mask_email(address: str) -> str:
+    """ "grace@example.com" shows as "g***@example.com" in the path agents and events see."""
+    local, _, domain = address.partition("@")
+    return f"{local[:1]}***@{domain}"
 
 
 def _digits_of(answer: CallerInput, finish_on_key: str, min_confidence: float) -> str | None:

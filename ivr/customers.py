@@ -43,6 +43,10 @@ class CustomerDirectory(Protocol):
 
     def find_by_account(self, account_number: str) -> CustomerSummary | None: ...
 
+    def has_email(self, customer_id: str, address: str) -> bool:
+        """Whether `address` is one of the customer's email addresses (any case)."""
+        ...
+
 
 def identify(directory: CustomerDirectory, number: str) -> dict[str, Scalar] | None:
     """Attributes of the customer calling from `number`, or None if the number is unknown."""

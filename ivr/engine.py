@@ -25,6 +25,7 @@ from ivr.endings import run_callback, run_enqueue, run_hangup, run_transfer, run
 from ivr.errors import FlowRuntimeError, SessionStateError
 from ivr.inputs import CallerHangup, CallerInput, SessionInputs
 from ivr.menus import answer_menu, enter_menu
+from ivr.orders import run_order_status
 from ivr.session import CallSession, JsonDict, PathEntry
 from ivr.turn import Ports, Transition, Turn
 
@@ -41,6 +42,7 @@ _ENTER: dict[type[Any], Callable[[Turn, Any], Transition]] = {
     n.BranchNode: run_branch,
     n.SetNode: run_set,
     n.SelfServiceNode: run_self_service,
+    n.OrderStatusNode: run_order_status,
     n.BookCallbackNode: enter_booking,
     n.EnqueueNode: run_enqueue,
     n.VoicemailNode: run_voicemail,

@@ -69,7 +69,8 @@ class MenuNode:
 
 @dataclass(frozen=True)
 class CollectNode:
-    """Collect digits into `attribute`; `validate: customer_account` checks the customer record."""
+    """Collect digits (or, with `format: email`, a typed email address) into `attribute`;
+    `validate: customer_account` checks the customer record."""
 
     id: str
     prompt: LocalizedText
@@ -82,6 +83,7 @@ class CollectNode:
     validate: str | None = None
     finish_on_key: str = "#"
     input: GatherKind = "dtmf"
+    format: str = "digits"
 
     def targets(self) -> dict[str, str]:
         return {"next": self.next, "no_input": self.retry.no_input, "invalid": self.retry.invalid}
@@ -151,6 +153,24 @@ class SelfServiceNode:
 
     def targets(self) -> dict[str, str]:
         return {"next": self.next, "unavailable": self.unavailable}
+
+
+@dataclass(frozen=True)
+class OrderStatusNode:
+    """Read out the order whose number is in `number_attribute`, if this contact may see it
+    (ivr/orders.py); `unavailable` otherwise, `exhausted` at the `max_failures`th miss."""
+
+    id: str
+    prompt: LocalizedText
+    next: str
+    unavailable: str
+    exhausted: str
+    number_attribute: str = "order_number"
+    email_attribute: str = "order_email"
+    max_failures: int = 3
+
+    def targets(self) -> dict[str, str]:
+        return {"next": self.next, "unavailable": self.unavailable, "exhausted": self.exhausted}
 
 
 @dataclass(frozen=True)
@@ -238,6 +258,7 @@ Node = (
     | BranchNode
     | SetNode
     | SelfServiceNode
+    | OrderStatusNode
     | BookCallbackNode
     | EnqueueNode
     | VoicemailNode

@@ -11,8 +11,10 @@ from ivr import nodes as n
 from ivr.calendar import parse_calendar
 from ivr.conditions import parse_condition
 from ivr.fields import NodeFields
+from ivr.prompts import LocalizedText
 
 VALIDATIONS = ("customer_account",)
+FORMATS = ("digits", "email")
 
 
 def _retry(f: NodeFields) -> n.Retry:
@@ -108,6 +110,9 @@ def _menu(f: NodeFields, node_id: str) -> n.Node:
 def _collect(f: NodeFields, node_id: str) -> n.Node:
     prompt = f.prompt("prompt")
     assert prompt is not None
+    value_format = f.choice("format", "digits", FORMATS)
+    if value_format == "email":
+        return _collect_email(f, node_id, prompt)
     min_length = f.integer("min_length", 1, 1, 32)
     max_length = f.integer("max_length", max(min_length, 20), 1, 32)
     if max_length < min_length:
@@ -135,6 +140,29 @@ def _collect(f: NodeFields, node_id: str) -> n.Node:
         validate=validate,
         finish_on_key=f.choice("finish_on_key", "#", ("#", "*", "")),
         input=f.gather_kind("dtmf"),
+    )
+
+
+def _collect_email(f: NodeFields, node_id: str, prompt: LocalizedText) -> n.Node:
+    """An email address can only be typed (chat) or said; keys and digit rules do not apply."""
+    for name in ("min_length", "max_length", "pattern", "validate", "finish_on_key"):
+        if f.has(name):
+            f.value(name)
+            f.problem(f"'{name}' does not apply to 'format: email'; remove it")
+    kind = f.gather_kind("speech")
+    if kind == "dtmf":
+        f.problem("'format: email' needs 'input: speech' (typed in chat); keys cannot spell one")
+    return n.CollectNode(
+        node_id,
+        prompt,
+        f.identifier("attribute"),
+        f.ref("next"),
+        _retry(f),
+        min_length=3,
+        max_length=254,
+        finish_on_key="",
+        input=kind,
+        format="email",
     )
 
 
@@ -204,6 +232,23 @@ def _self_service(kind: str) -> Callable[[NodeFields, str], n.Node]:
     return build
 
 
+def _order_status(f: NodeFields, node_id: str) -> n.Node:
+    prompt = f.prompt("prompt")
+    assert prompt is not None
+    number = f.identifier("number_attribute") if f.has("number_attribute") else "order_number"
+    email = f.identifier("email_attribute") if f.has("email_attribute") else "order_email"
+    return n.OrderStatusNode(
+        node_id,
+        prompt,
+        f.ref("next"),
+        f.ref("unavailable"),
+        f.ref("exhausted"),
+        number_attribute=number,
+        email_attribute=email,
+        max_failures=f.integer("max_failures", 3, 1, 10),
+    )
+
+
 def _book_callback(f: NodeFields, node_id: str) -> n.Node:
     intro, slot_prompt, confirm = f.prompt("intro"), f.prompt("slot_prompt"), f.prompt("confirm")
     assert intro is not None and slot_prompt is not None and confirm is not None
@@ -260,6 +305,7 @@ BUILDERS: dict[str, Callable[[NodeFields, str], n.Node]] = {
     "set": _set,
     "balance": _self_service("balance"),
     "last_order": _self_service("last_order"),
+    "order_status": _order_status,
     "book_callback": _book_callback,
     "enqueue": _enqueue,
     "voicemail": _voicemail,

@@ -1,4 +1,4 @@
-"""Self-service without an agent: account balance, last order status and callback booking.
+"""Self-service without an agent: account balance, order status and callback booking.
 The ports reach the back office; this module turns their answers into words per language."""
 
 from __future__ import annotations
@@ -26,9 +26,12 @@ class Balance:
 
 @dataclass(frozen=True)
 class OrderStatus:
+    """An order as the IVR may read it out; `customer_id` is its owner (checked before reading)."""
+
     order_id: str
     status: str
     placed_on: date | None = None
+    customer_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,10 @@ class AccountService(Protocol):
     def balance(self, customer_id: str) -> Balance | None: ...
 
     def last_order(self, customer_id: str) -> OrderStatus | None: ...
+
+    def order(self, order_number: str) -> OrderStatus | None:
+        """The order with this number, whoever owns it (the caller checks ownership)."""
+        ...
 
 
 class CallbackScheduler(Protocol):

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from contactcentre.customers.lookup import find_by_phone
-from contactcentre.store.models import Customer, CustomerNote
+from contactcentre.store.models import Customer, CustomerEmail, CustomerNote, Order
 from ivr import Balance, CallbackSlot, CustomerSummary, OrderStatus, Ports
 
 SLOT_KEY = "cc:voice:callback-slot:"
@@ -49,6 +49,26 @@ class SqlCustomerDirectory:
         ).first()
         return None if customer is None else _summary(self._session, customer)
 
+    def has_email(self, customer_id: str, address: str) -> bool:
+        if not customer_id.isdigit() or not address.strip():
+            return False
+        found = self._session.scalar(
+            select(CustomerEmail.id)
+            .join(Customer)
+            .where(
+                CustomerEmail.customer_id == int(customer_id),
+                CustomerEmail.address == address.strip().lower(),
+                Customer.erased_at.is_(None),
+            )
+        )
+        return found is not None
+
+
+def _order_status(order: Order) -> OrderStatus:
+    return OrderStatus(
+        order.order_number, order.status, order.placed_at.date(), str(order.customer_id)
+    )
+
 
 class SqlAccountService:
     def __init__(self, session: Session, currency: str = "USD") -> None:
@@ -65,9 +85,27 @@ class SqlAccountService:
 
     def last_order(self, customer_id: str) -> OrderStatus | None:
         customer = self._customer(customer_id)
-        if customer is None or not customer.last_order_status:
+        if customer is None or customer.erased_at is not None:
             return None
+        latest = self._session.scalars(
+            select(Order)
+            .where(Order.customer_id == customer.id)
+            .order_by(Order.placed_at.desc(), Order.id.desc())
+        ).first()
+        if latest is not None:
+            return _order_status(latest)
+        if not customer.last_order_status:
+            return None
+        # Customers from before the orders table: only the status summary is known.
         return OrderStatus(customer.account_number or str(customer.id), customer.last_order_status)
+
+    def order(self, order_number: str) -> OrderStatus | None:
+        found = self._session.scalars(
+            select(Order)
+            .join(Customer)
+            .where(Order.order_number == order_number.strip(), Customer.erased_at.is_(None))
+        ).first()
+        return None if found is None else _order_status(found)
 
 
 class RedisCallbackScheduler:

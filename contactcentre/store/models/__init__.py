@@ -24,6 +24,7 @@ from contactcentre.store.models.interactions import (
     InteractionEvent,
     Message,
 )
+from contactcentre.store.models.orders import Order
 from contactcentre.store.models.routing import Queue, RoutingPlan, RoutingPolicy
 from contactcentre.store.models.users import ApiToken, Role, User
 from contactcentre.store.models.workforce import Agent, AgentSkill, Skill
@@ -47,6 +48,7 @@ __all__ = [
     "Interaction",
     "InteractionEvent",
     "Message",
+    "Order",
     "Queue",
     "Role",
     "RoutingPlan",

@@ -42,6 +42,7 @@ UNKNOWN_CALLER = "+15559999999"
 class FakeDirectory:
     by_phone: dict[str, CustomerSummary] = field(default_factory=dict)
     by_account: dict[str, CustomerSummary] = field(default_factory=dict)
+    emails: dict[str, set[str]] = field(default_factory=dict)  # customer id -> addresses
 
     def find_by_phone(self, number: str) -> CustomerSummary | None:
         return self.by_phone.get(number)
@@ -49,17 +50,24 @@ class FakeDirectory:
     def find_by_account(self, account_number: str) -> CustomerSummary | None:
         return self.by_account.get(account_number)
 
+    def has_email(self, customer_id: str, address: str) -> bool:
+        return address.strip().lower() in self.emails.get(customer_id, set())
+
 
 @dataclass
 class FakeAccounts:
     balances: dict[str, Balance] = field(default_factory=dict)
-    orders: dict[str, OrderStatus] = field(default_factory=dict)
+    orders: dict[str, OrderStatus] = field(default_factory=dict)  # last order by customer id
+    by_number: dict[str, OrderStatus] = field(default_factory=dict)
 
     def balance(self, customer_id: str) -> Balance | None:
         return self.balances.get(customer_id)
 
     def last_order(self, customer_id: str) -> OrderStatus | None:
         return self.orders.get(customer_id)
+
+    def order(self, order_number: str) -> OrderStatus | None:
+        return self.by_number.get(order_number)
 
 
 @dataclass
@@ -94,10 +102,15 @@ def make_ports() -> tuple[Ports, FakeDirectory, FakeAccounts, FakeScheduler]:
     directory = FakeDirectory(
         by_phone={GOLD_CALLER: gold(), STANDARD_CALLER: standard()},
         by_account={"12345678": gold(), "87654321": standard()},
+        emails={"C1": {"ana@example.com"}, "C2": {"bob@example.com"}},
     )
     accounts = FakeAccounts(
         balances={"C1": Balance(Decimal("1234.5"), "USD")},
         orders={"C1": OrderStatus("A-77", "shipped", date(2025, 3, 3))},
+        by_number={
+            "4000012": OrderStatus("4000012", "shipped, arriving Tuesday", date(2025, 3, 3), "C1"),
+            "4000021": OrderStatus("4000021", "delivered", date(2025, 2, 1), "C2"),
+        },
     )
     start = OPEN_TIME.replace(hour=14)
     scheduler = FakeScheduler(

@@ -96,3 +96,41 @@ def test_path_shows_collected_digits_masked() -> None:
     step = engine.advance(step.state, Digits("12345678"), OPEN_TIME)
     assert step.path[-2].input == "digits:****5678"
     assert mask("1234") == "****"
+
+
+EMAIL_NODES = {
+    "ask": {
+        "type": "collect",
+        "format": "email",
+        "prompt": "Your email?",
+        "attribute": "order_email",
+        "max_attempts": 2,
+        "next": "ok",
+        "default": "failed",
+    },
+    "ok": {"type": "hangup", "prompt": "ok {order_email}"},
+    "failed": {"type": "hangup", "prompt": "failed"},
+}
+
+
+def test_an_email_collect_takes_typed_text_lower_cased_and_masks_it_in_the_path() -> None:
+    """`format: email` stores a typed address in lower case; the path shows it masked."""
+    engine = inline_engine(EMAIL_NODES)
+    step = engine.start(call())
+    assert step.gather is not None and step.gather.kind == "speech"
+    step = engine.advance(step.state, Speech(" Ana@Example.COM "), OPEN_TIME)
+    assert says(step) == ["ok ana@example.com"]
+    assert step.path[0].input == "email:a***@example.com"
+
+
+def test_an_email_collect_refuses_what_is_not_an_address() -> None:
+    """Digits or text without an @ and a domain are invalid answers to an email collect."""
+    engine = inline_engine(EMAIL_NODES)
+    step = engine.start(call())
+    step = engine.advance(step.state, Digits("4000012"), OPEN_TIME)
+    assert step.gather is not None and says(step) == [
+        "Sorry, that is not a valid option.",
+        "Your email?",
+    ]
+    step = engine.advance(step.state, Speech("ana at example"), OPEN_TIME)
+    assert says(step) == ["failed"]
