@@ -72,7 +72,7 @@ def test_an_unknown_visitor_must_give_a_valid_account_number(
     eve = customers()
     eve.start(site.widget_key, name="Eve", email="eve@example.com")
     eve.connect()
-    eve.say("1")
+    eve.say("2")
     eventually(lambda: any("account number" in b for b in _bodies(eve)))
     eve.say("99999999")
     eventually(lambda: any("does not match" in b for b in _bodies(eve)))
