@@ -181,15 +181,15 @@ def main() -> None:
     a_ours = replicate(scenario(config(separate, POLICIES[OURS])), SEEDS)
     print(f"separate (a)          SL {sl(a)}   with {OURS}: {sl(a_ours)}")
     print(f"full (b)              SL {sl(b)}")
-    print(
-        f"{'policy':22s}{'SL chain (c)':>18s}{'SL full, same':>18s}"
-        f"{'captured plain':>17s}{'like for like':>17s}"
-    )
     # The theoretical limit: full pooling as one M/M/66 FIFO queue (Erlang C), the benchmark of
     # Wallace & Whitt; the simulated full pool above should agree within its CI.
     agents = QUEUES * AGENTS_PER_QUEUE
     sl_limit = service_level(agents, agents * LOAD, AHT, TARGET)
     print(f"full, Erlang C limit  SL {sl_limit:.4f} (M/M/{agents} FIFO)")
+    print(
+        f"{'policy':22s}{'SL chain (c)':>18s}{'SL full, same':>18s}"
+        f"{'captured plain':>17s}{'like for like':>17s}"
+    )
     figures: dict[str, float | str | bool | None] = {
         "sl_separate": round(statistics.fmean(levels(a)), 4),
         "sl_separate_ours": round(statistics.fmean(levels(a_ours)), 4),
