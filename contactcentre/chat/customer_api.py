@@ -58,8 +58,9 @@ def _text(body: dict[str, Any], field: str, *, required: bool, limit: int) -> st
 @bp.after_request
 def cors(response: Response) -> Response:
     """CORS for the widget: a preflight is answered for any origin some active site lists; a
-    real answer echoes the origin only when the request's own site allowed it (the handlers
-    have already refused other origins, so this only decides what a browser may read)."""
+    real answer echoes the origin only when the request's own site allowed it, an error answer
+    when some site lists it (the handlers have already refused other origins, so this only
+    decides what a browser may read)."""
     from contactcentre.realtime.server import site_origins
 
     origin = request.headers.get("Origin")
@@ -70,7 +71,12 @@ def cors(response: Response) -> Response:
             response.headers["Access-Control-Allow-Headers"] = "Authorization, Content-Type"
             response.headers["Access-Control-Max-Age"] = "600"
             response.headers["Vary"] = "Origin"
-    elif origin and getattr(request, "_chat_origin_ok", False):
+    elif origin and (
+        getattr(request, "_chat_origin_ok", False)
+        # Refusals (an expired token, a bad field) hold nothing private; a site's widget must
+        # read them to start over or point at the field.
+        or (response.status_code >= 400 and origin in site_origins(current_runtime()))
+    ):
         response.headers["Access-Control-Allow-Origin"] = origin
         response.headers["Vary"] = "Origin"
         response.headers["Access-Control-Expose-Headers"] = "Retry-After"
@@ -114,6 +120,11 @@ def start_conversation() -> Any:
     settings = runtime.settings
     body = _json_body()
     widget_key = _text(body, "widget_key", required=True, limit=40) or ""
+    # The site and its origin first: from then on errors carry CORS headers, so the widget can
+    # read which field was wrong.
+    with runtime.db.session() as session:
+        site = _site_for(session, widget_key)
+        session.expunge(site)
     name = _text(body, "name", required=True, limit=120) or ""
     email = _text(body, "email", required=False, limit=254)
     if email is not None and not EMAIL.match(email):
@@ -129,9 +140,6 @@ def start_conversation() -> Any:
     if language not in LANGUAGES:
         language = "en"
     visitor_id = _text(body, "visitor_id", required=False, limit=64) or secrets.token_urlsafe(16)
-    with runtime.db.session() as session:
-        site = _site_for(session, widget_key)
-        session.expunge(site)
     limiter = RateLimiter(runtime.redis)
     for bucket in (f"start:v:{visitor_id}", f"start:ip:{request.remote_addr}"):
         verdict = limiter.hit(

@@ -49,6 +49,7 @@ def test_an_altered_or_forged_token_opens_nothing(
         )
         assert response.status_code == 401
         assert response.json()["error"]["code"] == "invalid_token"
+        assert response.headers["Access-Control-Allow-Origin"] == SHOP  # the widget reads it
         assert "invalid_token" in _refused(customers(), bad)
 
 
@@ -227,6 +228,8 @@ def test_pre_chat_form_errors_name_the_field(live: Any, make_site: Any, customer
         response = ann.start(site.widget_key, **form)
         assert response.status_code in (404, 422), (form, response.text)
         assert response.json()["error"]["field"] == field
+        if response.status_code == 422:  # the widget on the shop's page can read the reason
+            assert response.headers["Access-Control-Allow-Origin"] == SHOP
 
 
 def test_attachments_are_checked_by_size_and_by_their_bytes(
