@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from contactcentre.api.common import ERRORS, SECURITY, Page, paginate
 from contactcentre.auth.access import api_user, require_api_role
+from contactcentre.chat.conversations import erase_customer_chats
 from contactcentre.cti.cache import refresh_customer_pops
 from contactcentre.customers.importer import import_csv
 from contactcentre.customers.lookup import find_by_email, find_by_phone, get_customer, search
@@ -252,4 +253,6 @@ def erase(path: CustomerPath, body: EraseIn) -> Any:
             )
         except LookupError:
             raise not_found("customer", path.customer_id) from None
+        # Their chats too: tokens revoked, pre-chat name and email blanked, files deleted.
+        erase_customer_chats(session, current_runtime(), path.customer_id)
         return "", 204
