@@ -1,187 +1,306 @@
-/* Chat in the agent console: one conversation view per chat (kept, so typing survives other
+/* Chat in the agent console: one conversation view per chat (kept, so a draft survives other
    updates), live messages deduplicated by their seq, composer with canned responses, typing
-   both ways, read marks while the agent is looking. console.js mounts it in the centre pane. */
+   both ways, read marks while the agent is looking. console.js mounts it in the centre pane;
+   the board's monitor reuses renderMessage. */
 (function () {
   "use strict";
   const { h, api, dateTime } = window.UI;
-  const chats = new Map(); // task_id -> {el, log, messages: Map(seq -> message), unread, loaded, ...}
+  const LIMIT = 2000; // CC_CHAT_MAX_MESSAGE_CHARS; the server checks it again
+  const chats = new Map(); // task_id -> {el, log, messages: Map(seq -> message), unread, ...}
   let socket = null; // the console's SequencedSocket (for typing)
   let onChange = () => {};
 
   function chat(taskId) {
     let c = chats.get(taskId);
     if (!c) {
-      c = { taskId, messages: new Map(), unread: 0, loaded: false, readSeq: 0, status: null, typingTimer: null };
+      c = { taskId, messages: new Map(), unread: 0, loaded: false, readSeq: 0, customerReadSeq: 0, status: null, summary: {} };
       chats.set(taskId, c);
     }
     return c;
   }
 
-  function clientId() { return "a-" + Date.now().toString(36) + "-" + Math.random().toString(36).slice(2, 8); }
+  function newClientId() { return "a-" + Date.now().toString(36) + "-" + Math.random().toString(36).slice(2, 10); }
+
+  function chatPath(taskId, rest) { return "/api/v1/chats/" + encodeURIComponent(taskId) + (rest || ""); }
+
+  function csrf() { const el = document.querySelector("[data-csrf]"); return el ? el.dataset.csrf : ""; }
+
+  function ended(status) { return status === "closed" || status === "left_message"; }
 
   function visible(c) {
-    return c.el && c.el.isConnected && document.visibilityState === "visible" && document.hasFocus();
+    return !!(c.el && c.el.isConnected && document.visibilityState === "visible" && document.hasFocus());
   }
 
-  async function load(c) {
-    const data = await api("GET", "/api/v1/chats/" + encodeURIComponent(c.taskId));
-    c.loaded = true;
-    c.summary = data;
-    c.status = data.status;
-    data.messages.forEach((m) => add(c, m, false));
-    markRead(c);
-    render(c);
+  // ---- one message, as the agent (viewer "agent") or a supervisor (viewer "supervisor") sees it ----
+  function authorLabel(m, opts) {
+    const kind = m.author.kind;
+    if (kind === "customer") return m.author.name || opts.customerName || "Customer";
+    if (kind === "bot") return (m.author.name || "Assistant") + " (bot)";
+    if (kind === "supervisor") return (m.author.name || "Supervisor") + " (supervisor)";
+    if (kind === "agent" && opts.viewer === "agent" && opts.me && m.author.name === opts.me) return "You";
+    return m.author.name || kind;
+  }
+
+  function renderMessage(m, opts) {
+    opts = opts || {};
+    const kind = m.author.kind;
+    const whisper = m.visibility === "agents";
+    const cls = "chat-msg " + kind + (whisper ? " whisper" : "");
+    const note = whisper
+      ? h("span", { class: "chat-private", text: opts.viewer === "supervisor" ? "Private note to the agent · the customer can't see this" : "Private note from " + (m.author.name || "a supervisor") + " · Only you can see this" })
+      : null;
+    return h("li", { class: cls, dataset: { seq: String(m.seq), kind: kind } }, [
+      note,
+      kind === "system" ? null : h("span", { class: "chat-who", text: authorLabel(m, opts) }),
+      m.body ? h("span", { class: "chat-text", text: m.body }) : null,
+      ...(m.attachments || []).filter((a) => a.id && a.url).map((a) => h("a", {
+        class: "chat-file", href: a.url, download: a.filename, rel: "noopener",
+        text: "Attachment: " + a.filename + " (" + Math.max(1, Math.ceil((a.size || 0) / 1024)) + " KB)",
+      })),
+      (m.quick_replies || []).length
+        ? h("span", { class: "chat-quick muted", text: "Offered: " + m.quick_replies.map((q) => q.label).join(" · ") })
+        : null,
+      h("time", { class: "chat-when", datetime: m.created_at, text: dateTime(Date.parse(m.created_at) / 1000) }),
+    ]);
+  }
+
+  /* Insert in seq order and keep the log scrolled to the newest message. */
+  function placeInLog(log, li) {
+    const seq = Number(li.dataset.seq);
+    let before = null;
+    for (let node = log.lastElementChild; node; node = node.previousElementSibling) {
+      if (Number(node.dataset.seq) < seq) break;
+      before = node;
+    }
+    log.insertBefore(li, before);
+    log.scrollTop = log.scrollHeight;
+  }
+
+  function opts(c) {
+    return { viewer: "agent", customerName: c.summary.visitor_name, me: document.getElementById("console") && document.getElementById("console").dataset.agentName };
   }
 
   function add(c, m, live) {
     if (!m || typeof m.seq !== "number" || c.messages.has(m.seq)) return false;
     c.messages.set(m.seq, m);
     if (live && m.author.kind === "customer" && !visible(c)) c.unread += 1;
-    if (c.log) c.log.appendChild(item(m)), sortLog(c);
+    if (m.author.kind === "customer") c.customerTyping = false;
+    if (c.log) { placeInLog(c.log, renderMessage(m, opts(c))); showSeen(c); render(c); }
     return true;
   }
 
-  function sortLog(c) {
-    const items = Array.from(c.log.children);
-    if (items.every((li, i) => i === 0 || Number(items[i - 1].dataset.seq) < Number(li.dataset.seq))) {
+  async function load(c) {
+    const data = await api("GET", chatPath(c.taskId));
+    c.loaded = true;
+    c.summary = data;
+    // The answer may be older than a chat_status event already applied: never undo an end.
+    if (!ended(c.status)) c.status = data.status;
+    c.customerReadSeq = Math.max(c.customerReadSeq, data.customer_read_seq || 0);
+    c.readSeq = Math.max(c.readSeq, data.agent_read_seq || 0);
+    data.messages.forEach((m) => add(c, m, false));
+    if (c.log) {
+      // Names known now: the customer's messages added live before the history was loaded.
+      c.log.replaceChildren(...Array.from(c.messages.values()).sort((a, b) => a.seq - b.seq).map((m) => renderMessage(m, opts(c))));
       c.log.scrollTop = c.log.scrollHeight;
-      return;
     }
-    items.sort((a, b) => Number(a.dataset.seq) - Number(b.dataset.seq)).forEach((li) => c.log.appendChild(li));
-    c.log.scrollTop = c.log.scrollHeight;
+    markRead(c);
+    showSeen(c);
+    render(c);
   }
 
-  function item(m) {
-    const kind = m.author.kind;
-    const whisper = m.visibility === "agents";
-    const who = kind === "customer" ? "Customer" : (m.author.name || kind);
-    const cls = "chat-msg " + kind + (whisper ? " whisper" : "");
-    return h("li", { class: cls, dataset: { seq: String(m.seq) } }, [
-      kind === "system" ? null : h("span", { class: "chat-who", text: who + (whisper ? " · private note, only you can see this" : "") }),
-      m.body ? h("span", { class: "chat-text", text: m.body }) : null,
-      ...(m.attachments || []).filter((a) => a.id).map((a) => h("a", { href: a.url, target: "_blank", rel: "noopener", text: "📎 " + a.filename + " (" + Math.ceil(a.size / 1024) + " KB)" })),
-      h("time", { class: "chat-when", datetime: m.created_at, text: dateTime(Date.parse(m.created_at) / 1000) }),
-    ]);
+  /* "Seen" under the last of our messages the customer has read. */
+  function showSeen(c) {
+    if (!c.log) return;
+    c.log.querySelectorAll(".chat-seen").forEach((el) => el.remove());
+    const ours = Array.from(c.log.children).filter((li) => (li.dataset.kind === "agent" || li.dataset.kind === "supervisor") && !li.classList.contains("whisper") && Number(li.dataset.seq) <= c.customerReadSeq);
+    const last = ours[ours.length - 1];
+    if (last) last.appendChild(h("span", { class: "chat-seen", text: "✓ Seen by the customer" }));
   }
 
   function markRead(c) {
-    if (!visible(c) || c.status !== "active") return;
+    // Not "status === active": the history may predate the router's "joined" (still "queued").
+    if (!visible(c) || !c.loaded || ended(c.status)) return;
     const last = Math.max(0, ...Array.from(c.messages.keys()));
-    c.unread = 0;
+    if (c.unread) { c.unread = 0; onChange(); }
     if (last > c.readSeq) {
       c.readSeq = last;
-      api("POST", "/api/v1/chats/" + encodeURIComponent(c.taskId) + "/read", { seq: last }).catch(() => {});
+      api("POST", chatPath(c.taskId, "/read"), { seq: last }).catch(() => { c.readSeq = 0; });
     }
   }
 
   function render(c) {
     if (!c.el) return;
-    const typing = c.el.querySelector(".chat-typing");
-    typing.textContent = c.customerTyping ? "Customer is typing…" : "";
-    const closed = c.status === "closed" || c.status === "left_message";
+    const name = c.summary.visitor_name || "The customer";
+    c.el.querySelector(".chat-typing").textContent = c.customerTyping ? name + " is typing…" : "";
+    const closed = ended(c.status);
     c.el.querySelector(".chat-composer").hidden = closed;
     c.el.querySelector(".chat-closed").hidden = !closed;
+    const head = c.el.querySelector(".chat-head");
+    head.textContent = [c.summary.visitor_name, c.summary.visitor_email, c.summary.topic && "topic " + c.summary.topic].filter(Boolean).join(" · ");
   }
 
-  async function send(c, text, id) {
+  function showError(c, content) {
     const error = c.el.querySelector(".chat-error");
-    error.hidden = true;
+    if (!content) { error.hidden = true; error.replaceChildren(); return; }
+    error.replaceChildren(...[].concat(content));
+    error.hidden = false;
+  }
+
+  async function send(c, text, id, input) {
+    showError(c, null);
     try {
-      const message = await api("POST", "/api/v1/chats/" + encodeURIComponent(c.taskId) + "/messages", { body: text, client_id: id });
+      const message = await api("POST", chatPath(c.taskId, "/messages"), { body: text, client_id: id });
       add(c, message, false);
-      c.pending = null;
     } catch (e) {
-      c.pending = { text, id }; // "Retry" resends with the same client id: never a duplicate
-      error.replaceChildren(e.message + " ", h("button", { type: "button", class: "link", text: "Retry", onclick: () => send(c, text, id) }));
-      error.hidden = false;
+      if (e.status && e.status < 500) {
+        // Refused (too long, chat ended…): the text goes back in the box to be edited.
+        if (!input.value) input.value = text;
+        showError(c, (e.field && e.field !== "interaction_id" ? e.field + ": " : "") + e.message);
+        return;
+      }
+      // Not sent (network, server error): Retry resends with the same client id, never twice.
+      showError(c, [
+        "Not sent: " + (e.status ? e.message : "no connection") + " · “" + (text.length > 40 ? text.slice(0, 40) + "…" : text) + "” ",
+        h("button", { type: "button", class: "link", text: "Retry", onclick: () => send(c, text, id, input) }),
+      ]);
     }
   }
 
   async function canned(c, input) {
     const picker = c.el.querySelector(".canned");
-    if (!picker.hidden) { picker.hidden = true; return; }
-    const data = await api("GET", "/api/v1/canned-responses?interaction_id=" + encodeURIComponent(c.taskId));
+    if (!picker.hidden) { picker.hidden = true; input.focus(); return; }
+    let data;
+    try {
+      data = await api("GET", "/api/v1/canned-responses?interaction_id=" + encodeURIComponent(c.taskId));
+    } catch (e) { showError(c, "Could not load canned responses: " + e.message); return; }
+    const close = () => { picker.hidden = true; input.focus(); };
     picker.replaceChildren(
-      h("p", { class: "muted", text: data.items.length ? "Pick a response (it goes into the message box):" : "No canned responses yet; an administrator adds them." }),
+      h("p", { class: "muted", text: data.items.length ? "Pick a response; it goes into the message box (Esc closes):" : "No canned responses yet; an administrator adds them." }),
       ...data.items.map((r) => h("button", { type: "button", class: "canned-item", title: r.text, onclick: () => {
-        input.value = r.text; picker.hidden = true; input.focus();
-      } }, [h("strong", { text: r.title }), " ", h("span", { class: "muted", text: r.text.slice(0, 80) })])),
+        input.value = r.text; close(); input.setSelectionRange(r.text.length, r.text.length);
+      } }, [h("strong", { text: r.title }), " ", h("span", { class: "muted", text: r.text.length > 90 ? r.text.slice(0, 90) + "…" : r.text })])),
     );
+    picker.onkeydown = (e) => {
+      const items = Array.from(picker.querySelectorAll("button"));
+      const at = items.indexOf(document.activeElement);
+      if (e.key === "Escape") { e.preventDefault(); e.stopPropagation(); close(); }
+      else if (e.key === "ArrowDown" && items.length) { e.preventDefault(); items[(at + 1) % items.length].focus(); }
+      else if (e.key === "ArrowUp" && items.length) { e.preventDefault(); items[(at - 1 + items.length) % items.length].focus(); }
+    };
     picker.hidden = false;
     const first = picker.querySelector("button");
     if (first) first.focus();
   }
 
+  /* Typing, throttled: "active" when typing starts and again at most every 3 s while it goes
+     on; "inactive" after 3 s without a key or when the message is sent. */
   function typing(c, active) {
     if (!socket) return;
-    if (active && c.typingTimer) return;
+    const now = Date.now();
+    clearTimeout(c.typingIdle);
+    if (active) {
+      c.typingIdle = setTimeout(() => typing(c, false), 3000);
+      if (c.typingSent && now - c.typingSent < 3000) return;
+      c.typingSent = now;
+    } else {
+      if (!c.typingSent) return;
+      c.typingSent = 0;
+    }
     socket.socket.emit("chat_typing", { interaction_id: c.taskId, active: !!active });
-    clearTimeout(c.typingTimer);
-    c.typingTimer = active ? setTimeout(() => { c.typingTimer = null; typing(c, false); }, 3000) : null;
+  }
+
+  async function upload(c, file) {
+    const form = new FormData();
+    form.append("file", file);
+    form.append("client_id", newClientId());
+    showError(c, null);
+    try {
+      const response = await fetch(chatPath(c.taskId, "/attachments"), {
+        method: "POST", body: form, headers: { "X-CSRFToken": csrf(), Accept: "application/json" }, credentials: "same-origin",
+      });
+      let data = null;
+      try { data = await response.json(); } catch (e) { data = null; }
+      if (!response.ok) throw new Error((data && data.error && data.error.message) || "upload failed (HTTP " + response.status + ")");
+      add(c, data, false);
+    } catch (e) { showError(c, file.name + ": " + e.message); }
   }
 
   function build(c) {
-    const limit = 2000;
-    c.log = h("ol", { class: "chat-log", "aria-live": "polite", "aria-label": "Conversation" });
-    const input = h("textarea", { rows: "3", "aria-label": "Reply to the customer", placeholder: "Type a reply… (Enter sends, Shift+Enter new line, / for canned responses)" });
+    c.log = h("ol", { class: "chat-log", "aria-live": "polite", "aria-label": "Conversation", tabindex: "0" });
+    const input = h("textarea", { rows: "3", id: "chat-input-" + c.taskId, "aria-label": "Reply to the customer", "aria-describedby": "chat-error-" + c.taskId, placeholder: "Type a reply… Enter sends, Shift+Enter new line, / for canned responses" });
     const file = h("input", { type: "file", id: "chat-file-" + c.taskId, class: "visually-hidden" });
+    const counter = h("span", { class: "chat-count muted", "aria-live": "polite" });
     const submit = () => {
       const text = input.value.trim();
       if (!text) return;
-      const error = c.el.querySelector(".chat-error");
-      if (text.length > limit) { error.textContent = "Messages are limited to " + limit + " characters; this one has " + text.length + "."; error.hidden = false; return; }
+      if (text.length > LIMIT) {
+        showError(c, "Messages are limited to " + LIMIT + " characters; this one has " + text.length + ".");
+        input.focus();
+        return;
+      }
       input.value = "";
+      counter.textContent = "";
       typing(c, false);
-      send(c, text, clientId());
+      send(c, text, newClientId(), input);
     };
     input.addEventListener("keydown", (e) => {
-      if (e.key === "Enter" && !e.shiftKey) { e.preventDefault(); submit(); }
+      if (e.key === "Enter" && !e.shiftKey && !e.isComposing) { e.preventDefault(); submit(); }
       else if (e.key === "/" && !input.value) { e.preventDefault(); canned(c, input); }
     });
-    input.addEventListener("input", () => typing(c, true));
-    input.addEventListener("focus", () => { markRead(c); onChange(); });
-    file.addEventListener("change", async () => {
-      if (!file.files[0]) return;
-      const form = new FormData();
-      form.append("file", file.files[0]);
-      file.value = "";
-      const error = c.el.querySelector(".chat-error");
-      try {
-        const response = await fetch("/api/v1/chats/" + encodeURIComponent(c.taskId) + "/attachments", {
-          method: "POST", body: form, headers: { "X-CSRFToken": document.getElementById("console").dataset.csrf }, credentials: "same-origin",
-        });
-        const data = await response.json();
-        if (!response.ok) throw new Error(data.error ? data.error.message : "upload failed");
-        add(c, data, false);
-      } catch (e) { error.textContent = e.message; error.hidden = false; }
+    input.addEventListener("input", () => {
+      typing(c, input.value.length > 0);
+      const n = input.value.trim().length;
+      counter.textContent = n > LIMIT * 0.9 ? n + " / " + LIMIT : "";
+      if (n <= LIMIT) showError(c, null);
     });
-    c.el = h("section", { class: "chat", "aria-label": "Chat" }, [
+    input.addEventListener("focus", () => markRead(c));
+    c.log.addEventListener("click", () => markRead(c));
+    file.addEventListener("change", () => {
+      const chosen = file.files[0];
+      file.value = "";
+      if (chosen) upload(c, chosen);
+    });
+    c.el = h("section", { class: "chat", "aria-label": "Chat", dataset: { task: c.taskId } }, [
+      h("p", { class: "chat-head muted" }),
       c.log,
       h("p", { class: "chat-typing muted", "aria-live": "polite" }),
       h("div", { class: "chat-composer" }, [
+        h("label", { for: "chat-input-" + c.taskId, class: "visually-hidden", text: "Reply to the customer" }),
         input,
         h("div", { class: "chat-actions" }, [
           h("button", { type: "button", class: "primary", text: "Send", onclick: submit }),
-          h("button", { type: "button", text: "Canned responses", "aria-keyshortcuts": "/", onclick: () => canned(c, input) }),
-          h("label", { for: "chat-file-" + c.taskId, class: "button-like", text: "Attach a file" }), file,
+          h("button", { type: "button", text: "Canned responses", "aria-keyshortcuts": "/", title: "or type / in the empty message box", onclick: () => canned(c, input) }),
+          h("label", { for: "chat-file-" + c.taskId, class: "button-like", tabindex: "0", onkeydown: (e) => { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); file.click(); } }, text: "Attach a file" }), file,
+          counter,
         ]),
         h("div", { class: "canned", hidden: true, role: "group", "aria-label": "Canned responses" }),
-        h("p", { class: "field-error chat-error", role: "alert", hidden: true }),
+        h("p", { class: "field-error chat-error", id: "chat-error-" + c.taskId, role: "alert", hidden: true }),
       ]),
       h("p", { class: "chat-closed muted", hidden: true, text: "The chat has ended. Choose a disposition to finish." }),
     ]);
-    Array.from(c.messages.values()).sort((a, b) => a.seq - b.seq).forEach((m) => c.log.appendChild(item(m)));
+    Array.from(c.messages.values()).sort((a, b) => a.seq - b.seq).forEach((m) => c.log.appendChild(renderMessage(m, opts(c))));
+  }
+
+  function taskOf(data, envelope) {
+    if (data && data.interaction_id) return data.interaction_id;
+    const room = envelope && envelope.room;
+    return room && room.startsWith("interaction:") ? room.slice("interaction:".length) : "";
   }
 
   window.ChatTab = {
+    renderMessage,
+    placeInLog,
     attach(consoleSocket, changed) {
       socket = consoleSocket;
       onChange = changed;
       // Typing is ephemeral: it arrives bare, outside the numbered room events.
       socket.socket.on("chat_typing", (d) => {
-        const c = chats.get(d.interaction_id);
-        if (!c) return;
+        const c = d && chats.get(d.interaction_id);
+        if (!c || d.who === "agent") return;
         c.customerTyping = !!d.active;
+        clearTimeout(c.typingShown);
+        // A lost "stopped typing" must not leave the line up for ever.
+        if (c.customerTyping) c.typingShown = setTimeout(() => { c.customerTyping = false; render(c); }, 8000);
         render(c);
       });
       document.addEventListener("visibilitychange", () => chats.forEach(markRead));
@@ -190,8 +309,8 @@
     view(taskId) {
       const c = chat(taskId);
       if (!c.el) build(c);
-      if (!c.loaded) load(c).then(onChange).catch(() => {});
-      setTimeout(() => { markRead(c); render(c); sortLog(c); }, 0);
+      if (!c.loaded) load(c).then(onChange).catch((e) => showError(c, "Could not load the conversation: " + e.message));
+      setTimeout(() => { markRead(c); render(c); c.log.scrollTop = c.log.scrollHeight; }, 0);
       return c.el;
     },
     mounted(taskId) {
@@ -199,17 +318,22 @@
       return !!(c && c.el && c.el.isConnected);
     },
     unread(taskId) { const c = chats.get(taskId); return c ? c.unread : 0; },
-    onEvent(event, data) {
-      const c = chat(data.interaction_id || "");
+    onEvent(event, data, envelope) {
+      const c = chat(taskOf(data, envelope));
       if (event === "chat_message") {
         if (add(c, data, true)) { markRead(c); onChange(); }
       } else if (event === "chat_status") {
         c.status = data.status;
         render(c);
+      } else if (event === "chat_read") {
+        c.customerReadSeq = Math.max(c.customerReadSeq, data.seq || 0);
+        showSeen(c);
       }
     },
+    /* After a reconnect whose replay was incomplete: fetch the history again (deduplicated). */
+    reload() { chats.forEach((c) => { if (c.loaded) load(c).catch(() => {}); }); },
     async close(taskId) {
-      await api("POST", "/api/v1/chats/" + encodeURIComponent(taskId) + "/close");
+      await api("POST", chatPath(taskId, "/close"));
       const c = chat(taskId);
       c.status = "closed";
       render(c);

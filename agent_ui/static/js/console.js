@@ -86,11 +86,16 @@
   }
 
   // ---- live events ---------------------------------------------------------------------------
-  function onEvent(event, data) {
+  function onEvent(event, data, envelope) {
     if (event.startsWith("chat_")) {
-      window.ChatTab.onEvent(event, data);
+      const taskId = data.interaction_id || (envelope && envelope.room ? envelope.room.replace(/^interaction:/, "") : "");
+      const offered = Array.from(model.offers.values()).some((o) => o.task_id === taskId);
+      if (model.tasks.has(taskId) || offered) window.ChatTab.onEvent(event, data, envelope);
       return;
     }
+    // The interaction room also carries another agent's share of a contact (after a transfer).
+    if (data && data.agent_id !== undefined && data.agent_id !== null && String(data.agent_id) !== String(agentId)
+      && (event === "task_assigned" || event === "wrap_up_started" || event === "wrap_up_done")) return;
     if (event === "agent_state_changed") {
       model.state = { state: data.state, reason: data.reason, since: data.since };
       renderState();
@@ -98,6 +103,8 @@
       model.offers.set(data.reservation_id, data);
       if (data.pop) model.pops.set(data.task_id, data.pop);
       model.customerView = { kind: "pop", taskId: data.task_id };
+      // A chat's messages flow from the start: follow its room while it rings.
+      if (data.channel === "chat" && socket) socket.join("interaction:" + data.task_id);
       renderOffers(); renderCentre(); renderCustomer();
       const accept = document.querySelector(".offer .accept");
       if (accept && !isTyping()) accept.focus();
@@ -129,6 +136,7 @@
       renderAll();
     } else if (event === "wrap_up_done") {
       model.tasks.delete(data.task_id);
+      window.ChatTab.forget(data.task_id);
       if (model.selected === data.task_id) model.selected = model.tasks.size ? Array.from(model.tasks.keys()).pop() : null;
       renderAll();
       loadStats();
@@ -266,7 +274,7 @@
         h("span", { class: "who", text: name }),
         h("span", { class: "status-tag", dataset: { status: task.status }, text: status }),
         task.channel === "chat" && window.ChatTab.unread(task.task_id)
-          ? h("span", { class: "unread", title: "unread messages", text: String(window.ChatTab.unread(task.task_id)) })
+          ? h("span", { class: "unread", title: window.ChatTab.unread(task.task_id) + " unread messages", text: window.ChatTab.unread(task.task_id) + " new" })
           : null,
         h("span", { class: "elapsed", dataset: { since: task.since }, title: "time since the contact started" }),
       ]));
@@ -368,13 +376,14 @@
     const options = [h("option", { value: "", text: "Choose…" })];
     directory.queues.forEach((q) => options.push(h("option", { value: "queue:" + q.id, text: "Queue: " + q.name })));
     directory.agents.filter((a) => a.id !== agentId).forEach((a) => options.push(h("option", { value: "agent:" + a.id, text: "Agent: " + a.name })));
-    options.push(h("option", { value: "number", text: "External number…" }));
+    const isChat = task.channel === "chat";
+    if (!isChat) options.push(h("option", { value: "number", text: "External number…" }));
     const form = h("form", { id: "transfer-form", class: "transfer", hidden: true, "aria-label": "Transfer", novalidate: true }, [
       h("label", { for: "transfer-target", text: "Transfer to" }),
       h("select", { id: "transfer-target", required: true }, options),
-      h("label", { for: "transfer-number", text: "Number (external)" }),
-      h("input", { id: "transfer-number", type: "tel", placeholder: "+1 202 555 0100" }),
-      h("fieldset", {}, [
+      isChat ? null : h("label", { for: "transfer-number", text: "Number (external)" }),
+      isChat ? null : h("input", { id: "transfer-number", type: "tel", placeholder: "+1 202 555 0100" }),
+      isChat ? null : h("fieldset", {}, [
         h("legend", { text: "Mode" }),
         h("label", {}, [h("input", { type: "radio", name: "transfer-mode", value: "cold", checked: true }), " Cold (hand over now)"]),
         h("label", {}, [h("input", { type: "radio", name: "transfer-mode", value: "warm" }), " Warm (talk first)"]),
@@ -386,13 +395,15 @@
       e.preventDefault();
       showError("transfer-error", "");
       const target = form.querySelector("#transfer-target").value;
-      const mode = form.querySelector("input[name=transfer-mode]:checked").value;
+      const mode = isChat ? "cold" : form.querySelector("input[name=transfer-mode]:checked").value;
       const body = { mode: mode };
       if (target.startsWith("queue:")) body.queue_id = Number(target.slice(6));
       else if (target.startsWith("agent:")) body.agent_id = Number(target.slice(6));
       else if (target === "number") body.number = form.querySelector("#transfer-number").value;
       else { showError("transfer-error", "Choose where to transfer the contact."); return; }
       try {
+        // A chat has no call leg: the routing task itself moves, with its conversation.
+        if (isChat) throw Object.assign(new Error("no call leg"), { status: 404 });
         const state = await api("POST", "/api/v1/calls/" + encodeURIComponent(task.task_id) + "/transfer", body);
         model.call.set(task.task_id, state);
         form.hidden = true;
@@ -835,11 +846,12 @@
     socket = new window.SequencedSocket("/agent", rooms, {
       event: onEvent,
       status: (value) => { connection = value; renderConnection(); },
-      stale: () => loadDesk(),
+      stale: () => { loadDesk(); window.ChatTab.reload(); },
     });
     window.consoleSocket = socket;
     window.ChatTab.attach(socket, renderWork);
     model.tasks.forEach((t) => socket.join("interaction:" + t.task_id));
+    model.offers.forEach((o) => { if (o.channel === "chat") socket.join("interaction:" + o.task_id); });
   }).catch((e) => {
     connection = "signed-out";
     renderConnection();
