@@ -129,11 +129,22 @@
       h("option", { value: "offline", text: "Offline" }),
     ]);
     const traces = agent.current.map((t) => h("button", { type: "button", onclick: () => openTrace(t.task_id) }, ["Routing trace: " + (t.customer_name || t.task_id.slice(0, 8))]));
+    // Chat supervision: monitor (read-only transcript), whisper to the agent, barge in.
+    const chats = agent.current.filter((t) => t.channel === "chat" && t.status === "active").map((t) => {
+      const who = t.customer_name || "";
+      const go = (focus) => (e) => window.ChatMonitor.open(t, agent.name, focus, e.currentTarget);
+      return h("span", { class: "chat-actions-group", role: "group", "aria-label": "Chat" + (who ? " with " + who : "") }, [
+        h("button", { type: "button", title: "Read the conversation live; nobody is told", onclick: go(null) }, ["Monitor chat" + (who ? " with " + who : "")]),
+        h("button", { type: "button", title: "A private note only " + agent.name + " sees", onclick: go("whisper") }, ["Whisper…"]),
+        h("button", { type: "button", title: "Join the conversation; the customer is told", onclick: go("barge") }, ["Barge in"]),
+      ]);
+    });
     panel.replaceChildren(
       h("h2", { id: "h-actions", text: agent.name }),
       h("label", { for: "action-state", text: "Change state to" }),
       stateSelect,
       h("button", { type: "button", class: "btn", onclick: () => changeState(agent, stateSelect.value) }, ["Apply"]),
+      ...chats,
       ...traces,
       h("label", { for: "trace-task", text: "or trace any task id" }),
       h("input", { id: "trace-task", size: "20", autocomplete: "off" }),
