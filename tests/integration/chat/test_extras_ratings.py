@@ -1,0 +1,270 @@
+"""The rating box at close: stored once as CSAT with its agent, a survey event without the
+comment, the customer's satisfaction updated; and the CSAT figure (4-5 / all ratings).
+
+Conversations are inserted as rows (site, chat interaction, conversation, signed token), so
+these tests need neither the pre-chat endpoint nor a router. Other test_extras_* modules
+import the builders from here."""
+
+from __future__ import annotations
+
+import json
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from contactcentre.chat.ratings import csat
+from contactcentre.chat.tokens import ConversationTokens
+from contactcentre.router.streams import COMMANDS, TASK
+from contactcentre.store.models import (
+    ChatConversation,
+    ChatSite,
+    CsatRating,
+    Customer,
+    Interaction,
+    InteractionEvent,
+    Queue,
+)
+
+
+@dataclass(frozen=True)
+class ChatRows:
+    conversation_id: str
+    interaction_id: str
+    token: str
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+    def url(self, action: str) -> str:
+        return f"/chat/api/conversations/{self.conversation_id}/{action}"
+
+
+def make_chat(
+    app: Any,
+    *,
+    status: str = "active",
+    agent_id: int | None = None,
+    email: str | None = "ann@example.com",
+    customer_id: int | None = None,
+    timezone: str | None = None,
+) -> ChatRows:
+    """A chat site, a chat interaction and its conversation as the pre-chat form leaves them."""
+    runtime = app.extensions["contactcentre"]
+    with runtime.db.session() as session:
+        site = ChatSite(
+            name="Shop",
+            widget_key=f"wk_{uuid.uuid4().hex[:20]}",
+            allowed_origins=["https://shop.example.com"],
+            bot_enabled=False,
+            business_hours={"timezone": timezone} if timezone else {},
+        )
+        session.add(site)
+        session.flush()
+        conversation_id = str(uuid.uuid4())
+        interaction = Interaction(
+            id=str(uuid.uuid4()),
+            channel="chat",
+            status="assigned" if agent_id else "created",
+            external_id=conversation_id,
+            customer_id=customer_id,
+            agent_id=agent_id,
+            intent="billing",
+            from_address=email,
+            subject="Chat with Ann Visitor",
+            attributes={"intent": "billing", "conversation_id": conversation_id},
+        )
+        session.add(interaction)
+        session.flush()
+        nonce = secrets.token_hex(16)
+        session.add(
+            ChatConversation(
+                id=conversation_id,
+                site_id=site.id,
+                interaction_id=interaction.id,
+                customer_id=customer_id,
+                visitor_id="v-1",
+                visitor_name="Ann Visitor",
+                visitor_email=email,
+                topic="billing",
+                language="en",
+                status=status,
+                token_nonce=nonce,
+            )
+        )
+        session.commit()
+        interaction_id = interaction.id
+    settings = runtime.settings
+    tokens = ConversationTokens(settings.effective_secret_key, settings.chat_token_ttl_seconds)
+    return ChatRows(conversation_id, interaction_id, tokens.issue(conversation_id, nonce))
+
+
+def submitted_tasks(redis_client: Any) -> list[dict[str, Any]]:
+    """The TaskSubmitted commands web processes appended for the router."""
+    commands = [json.loads(fields["event"]) for _, fields in redis_client.xrange(COMMANDS)]
+    return [c for c in commands if c["kind"] == "task_submitted"]
+
+
+def test_a_rating_is_stored_as_csat_with_its_agent(app: Any, client: Any, make_user: Any) -> None:
+    """A 1-5 rating is stored with the chat's agent and sets the customer's satisfaction."""
+    agent = make_user("agent")
+    with app.extensions["contactcentre"].db.session() as session:
+        customer = Customer(first_name="Ann", last_name="Visitor")
+        session.add(customer)
+        session.commit()
+        customer_id = customer.id
+    chat = make_chat(app, agent_id=agent["agent_id"], customer_id=customer_id)
+    answer = client.post(
+        chat.url("rating"), json={"score": 5, "comment": "Quick and kind"}, headers=chat.headers
+    )
+    assert answer.status_code == 201, answer.get_json()
+    with app.extensions["contactcentre"].db.session() as session:
+        rating = session.query(CsatRating).filter_by(interaction_id=chat.interaction_id).one()
+        assert (rating.score, rating.comment, rating.channel) == (5, "Quick and kind", "chat")
+        assert rating.agent_id == agent["agent_id"]
+        customer = session.get(Customer, customer_id)
+        assert customer is not None and customer.satisfaction == 5
+
+
+def test_the_survey_event_holds_ids_and_score_but_never_the_comment(
+    app: Any, client: Any, make_user: Any
+) -> None:
+    """The interaction's survey event carries the score and agent, not the comment's text."""
+    agent = make_user("agent")
+    chat = make_chat(app, agent_id=agent["agent_id"])
+    client.post(
+        chat.url("rating"), json={"score": 2, "comment": "my card 4111"}, headers=chat.headers
+    )
+    with app.extensions["contactcentre"].db.session() as session:
+        survey = (
+            session.query(InteractionEvent)
+            .filter_by(interaction_id=chat.interaction_id, type="survey")
+            .one()
+        )
+        assert survey.data == {"score": 2, "scale": 5, "agent_id": agent["agent_id"]}
+        assert "4111" not in json.dumps(survey.data)
+
+
+def test_a_chat_is_rated_only_once(app: Any, client: Any, make_user: Any) -> None:
+    """A second rating of the same chat is refused with 409 already_rated; the first stays."""
+    chat = make_chat(app, status="closed", agent_id=make_user("agent")["agent_id"])
+    assert (
+        client.post(chat.url("rating"), json={"score": 4}, headers=chat.headers).status_code == 201
+    )
+    again = client.post(chat.url("rating"), json={"score": 1}, headers=chat.headers)
+    assert again.status_code == 409
+    assert again.get_json()["error"]["code"] == "already_rated"
+    with app.extensions["contactcentre"].db.session() as session:
+        assert [r.score for r in session.query(CsatRating)] == [4]
+
+
+def test_scores_outside_one_to_five_are_refused_naming_score(
+    app: Any, client: Any, make_user: Any
+) -> None:
+    """0, 6, 4.5, "5", true and a missing score are 422 naming `score`; nothing is stored."""
+    chat = make_chat(app, agent_id=make_user("agent")["agent_id"])
+    for score in (0, 6, 4.5, "5", True, None):
+        answer = client.post(chat.url("rating"), json={"score": score}, headers=chat.headers)
+        assert answer.status_code == 422, score
+        assert answer.get_json()["error"]["field"] == "score"
+    with app.extensions["contactcentre"].db.session() as session:
+        assert session.query(CsatRating).count() == 0
+
+
+def test_a_comment_over_2000_characters_is_refused(app: Any, client: Any, make_user: Any) -> None:
+    """The comment is limited to 2000 characters: 422 naming `comment`."""
+    chat = make_chat(app, agent_id=make_user("agent")["agent_id"])
+    answer = client.post(
+        chat.url("rating"), json={"score": 3, "comment": "x" * 2001}, headers=chat.headers
+    )
+    assert answer.status_code == 422
+    assert answer.get_json()["error"]["field"] == "comment"
+
+
+def test_a_chat_no_agent_joined_has_nothing_to_rate(app: Any, client: Any) -> None:
+    """A bot-only chat is refused with 409 nothing_to_rate (the bot is not an agent to rate)."""
+    chat = make_chat(app, status="closed", agent_id=None)
+    answer = client.post(chat.url("rating"), json={"score": 5}, headers=chat.headers)
+    assert answer.status_code == 409
+    assert answer.get_json()["error"]["code"] == "nothing_to_rate"
+
+
+def test_a_rating_needs_the_conversations_own_token(app: Any, client: Any, make_user: Any) -> None:
+    """No token or a forged one is 401; another conversation's token is 403."""
+    agent_id = make_user("agent")["agent_id"]
+    chat = make_chat(app, agent_id=agent_id)
+    other = make_chat(app, agent_id=agent_id)
+    missing = client.post(chat.url("rating"), json={"score": 5})
+    assert missing.status_code == 401
+    forged = client.post(
+        chat.url("rating"),
+        json={"score": 5},
+        headers={"Authorization": f"Bearer {chat.token[:-4]}AAAA"},
+    )
+    assert forged.status_code == 401
+    assert forged.get_json()["error"]["code"] == "invalid_token"
+    wrong = client.post(chat.url("rating"), json={"score": 5}, headers=other.headers)
+    assert wrong.status_code == 403
+    with app.extensions["contactcentre"].db.session() as session:
+        assert session.query(CsatRating).count() == 0
+
+
+def test_csat_is_ratings_of_four_or_five_over_all_ratings_in_the_period(
+    app: Any, make_user: Any
+) -> None:
+    """CSAT counts 4-5 over all ratings given in [start, end), per agent or queue on request."""
+    alex, sam = make_user("agent")["agent_id"], make_user("agent")["agent_id"]
+    start = datetime(2026, 11, 1, tzinfo=UTC)
+    runtime = app.extensions["contactcentre"]
+    with runtime.db.session() as session:
+        sales = Queue(name="Sales", expression="true")
+        session.add(sales)
+        session.flush()
+        given = [
+            (alex, 5, sales.id, start),
+            (alex, 4, sales.id, start + timedelta(days=1)),
+            (alex, 2, None, start + timedelta(days=2)),
+            (sam, 3, sales.id, start + timedelta(days=3)),
+            (sam, 5, None, start - timedelta(seconds=1)),  # before the period
+            (alex, 5, None, start + timedelta(days=30)),  # at the end: excluded
+        ]
+        for agent_id, score, queue_id, at in given:
+            interaction = Interaction(id=str(uuid.uuid4()), channel="chat", queue_id=queue_id)
+            session.add(interaction)
+            session.flush()
+            session.add(
+                CsatRating(
+                    interaction_id=interaction.id,
+                    channel="chat",
+                    agent_id=agent_id,
+                    score=score,
+                    created_at=at,
+                )
+            )
+        session.commit()
+        end = start + timedelta(days=30)
+        everyone = csat(session, start, end)
+        assert (everyone.satisfied, everyone.rated) == (2, 4)
+        assert everyone.ratio == 0.5
+        assert everyone.label() == "CSAT 50% (ratings 4-5 / all ratings on a 1-5 scale, 2 of 4)"
+        per_agent = csat(session, start, end, agent_id=alex)
+        assert (per_agent.satisfied, per_agent.rated) == (2, 3)
+        per_queue = csat(session, start, end, queue_id=sales.id)
+        assert (per_queue.satisfied, per_queue.rated) == (2, 3)
+        nothing = csat(session, end, end + timedelta(days=1), agent_id=sam)
+        assert nothing.ratio is None and nothing.rated == 0
+
+
+def test_before_the_sql_write_back_the_agent_comes_from_routing(
+    app: Any, client: Any, make_user: Any, redis_client: Any
+) -> None:
+    """Rated just after the agent joined (routing ahead of SQL): stored with that agent."""
+    agent_id = make_user("agent")["agent_id"]
+    chat = make_chat(app, agent_id=None)
+    redis_client.hset(TASK + chat.interaction_id, "agent_id", str(agent_id))
+    answer = client.post(chat.url("rating"), json={"score": 4}, headers=chat.headers)
+    assert answer.status_code == 201, answer.get_json()
+    with app.extensions["contactcentre"].db.session() as session:
+        assert session.query(CsatRating).one().agent_id == agent_id
