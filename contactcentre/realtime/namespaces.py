@@ -19,7 +19,6 @@ from contactcentre.realtime.access import may_join
 from contactcentre.realtime.presence import Presence
 from contactcentre.realtime.rooms import AGENT_NS, SUPERVISORS, agent_room
 from contactcentre.realtime.sequence import SequencedLog
-from contactcentre.router.streams import TASK
 from contactcentre.store.models import Role, User
 
 MAX_RESUME_ROOMS = 20
@@ -145,34 +144,22 @@ class AgentNamespace(_Rooms):
         self._registry.remove(_sid())
 
     def on_chat_typing(self, data: Any) -> dict[str, Any]:
-        """The agent is typing in a chat: shown to the customer, never stored."""
+        """Staff typing in a chat (its agent, or a supervisor who barged in): relayed to the
+        customer, never stored."""
         from flask_socketio import emit
 
-        from contactcentre.realtime.rooms import CHAT_NS, chat_room
-        from contactcentre.store.models import ChatConversation
+        from contactcentre.chat.agent_side import ChatRefused, typing_room
+        from contactcentre.realtime.rooms import CHAT_NS
 
         interaction_id = data.get("interaction_id") if isinstance(data, dict) else None
-        user = _user()
-        runtime = _runtime()
-        if not isinstance(interaction_id, str) or user.agent is None:
+        if not isinstance(interaction_id, str) or not interaction_id:
             return {"ok": False, "error": "interaction_id required"}
-        if runtime.redis.hget(TASK + interaction_id, "agent_id") != str(user.agent.id):
-            return {"ok": False, "error": "forbidden"}
-        with runtime.db.session() as session:
-            conversation = (
-                session.query(ChatConversation)
-                .filter_by(interaction_id=interaction_id)
-                .one_or_none()
-            )
-            if conversation is None:
-                return {"ok": False, "error": "not a chat"}
-            room = chat_room(conversation.id)
-        emit(
-            "typing",
-            {"who": "agent", "name": user.agent.display_name, "active": bool(data.get("active"))},
-            namespace=CHAT_NS,
-            to=room,
-        )
+        try:
+            room, name = typing_room(_runtime(), _user(), interaction_id)
+        except ChatRefused as exc:
+            return {"ok": False, "error": exc.code}
+        active = bool(data.get("active"))
+        emit("typing", {"who": "agent", "name": name, "active": active}, namespace=CHAT_NS, to=room)
         return {"ok": True}
 
 

@@ -268,3 +268,138 @@ def test_an_agent_whose_console_is_gone_loses_the_chat_to_the_queue_with_its_his
     ).json()["messages"]
     assert any(m["body"] == "my router is broken" for m in history)
     other_console.close()
+
+
+@pytest.mark.usefixtures("live_router")
+def test_barge_is_audited_and_announced_once_and_a_supervisor_never_moves_read_marks(
+    live: Any, chat_floor: Any, make_site: Any, customers: Any, make_user: Any
+) -> None:
+    """Each barge is audited; the customer is told once; even a barged supervisor may not move
+    the agent's read mark (403 naming seq)."""
+    ann, interaction_id = _accepted_chat(live, chat_floor, make_site, customers)
+    boss = make_user("supervisor")
+    url = f"{live.url}/api/v1/chats/{interaction_id}"
+    first = requests.post(f"{url}/barge", headers=boss["headers"], timeout=5).json()
+    second = requests.post(f"{url}/barge", headers=boss["headers"], timeout=5).json()
+    assert first["message"]["seq"] == second["message"]["seq"]
+    read = requests.post(f"{url}/read", json={"seq": 99}, headers=boss["headers"], timeout=5)
+    assert read.status_code == 403 and read.json()["error"]["field"] == "seq"
+    eventually(lambda: any("(supervisor) joined" in m["body"] for m in ann.messages()))
+    assert sum("(supervisor) joined" in m["body"] for m in ann.messages()) == 1
+    with live.app.extensions["contactcentre"].db.session() as session:
+        barges = session.query(AuditEntry).filter_by(target_id=interaction_id, action="chat.barge")
+        assert barges.count() == 2
+    view = requests.get(url, headers=chat_floor["agent"]["headers"], timeout=5).json()
+    assert view["agent_read_seq"] == 0
+
+
+@pytest.mark.usefixtures("live_router")
+def test_the_agent_sends_a_file_and_bad_input_is_refused_naming_the_field(
+    live: Any, chat_floor: Any, make_site: Any, customers: Any
+) -> None:
+    """An agent's attachment reaches the customer as a message; NUL characters, empty bodies and
+    a missing file are refused with the field named."""
+    ann, interaction_id = _accepted_chat(live, chat_floor, make_site, customers)
+    headers = chat_floor["agent"]["headers"]
+    url = f"{live.url}/api/v1/chats/{interaction_id}"
+    sent = requests.post(
+        f"{url}/attachments",
+        files={"file": ("steps.txt", b"1. unplug it\n2. plug it back\n", "text/plain")},
+        data={"client_id": "f-1"},
+        headers=headers,
+        timeout=5,
+    )
+    assert sent.status_code == 201, sent.text
+    assert sent.json()["attachments"][0]["filename"] == "steps.txt"
+    eventually(lambda: any(m.get("attachments") for m in ann.messages()))
+    nul = requests.post(f"{url}/messages", json={"body": "a\x00b"}, headers=headers, timeout=5)
+    assert nul.status_code == 400 and nul.json()["error"]["field"] == "body"
+    empty = requests.post(f"{url}/messages", json={"body": ""}, headers=headers, timeout=5)
+    assert empty.status_code == 422 and empty.json()["error"]["field"] == "body"
+    nofile = requests.post(f"{url}/attachments", data={"x": "1"}, headers=headers, timeout=5)
+    assert nofile.status_code == 422 and nofile.json()["error"]["field"] == "file"
+    unknown = requests.get(f"{live.url}/api/v1/chats/nope", headers=headers, timeout=5)
+    assert unknown.status_code == 404
+
+
+@pytest.mark.usefixtures("live_router")
+def test_a_closed_chat_takes_no_more_staff_messages_whispers_or_barges(
+    live: Any, chat_floor: Any, make_site: Any, customers: Any, make_user: Any
+) -> None:
+    """After the agent ends the chat, replies, whispers and barges answer 409 and the history
+    ends with "<agent> ended the chat."."""
+    _ann, interaction_id = _accepted_chat(live, chat_floor, make_site, customers)
+    agent = chat_floor["agent"]["headers"]
+    boss = make_user("supervisor")["headers"]
+    url = f"{live.url}/api/v1/chats/{interaction_id}"
+    assert requests.post(f"{url}/close", headers=agent, timeout=5).status_code == 200
+    for path, body, who in (
+        ("messages", {"body": "one more thing"}, agent),
+        ("whisper", {"body": "too late"}, boss),
+        ("barge", None, boss),
+        ("close", None, agent),
+    ):
+        answer = requests.post(f"{url}/{path}", json=body, headers=who, timeout=5)
+        assert answer.status_code == 409, (path, answer.text)
+    view = requests.get(url, headers=agent, timeout=5).json()
+    assert view["status"] == "closed"
+    assert view["messages"][-1]["body"].endswith("ended the chat.")
+
+
+@pytest.mark.usefixtures("live_router")
+def test_canned_responses_are_kept_by_administrators_and_scoped_to_a_queue(
+    live: Any, chat_floor: Any, make_site: Any, customers: Any, make_user: Any
+) -> None:
+    """Administrators create, change and delete canned responses (agents may not); a response
+    for another queue is not offered in this chat; a stranger's chat answers 403."""
+    _ann, interaction_id = _accepted_chat(live, chat_floor, make_site, customers)
+    admin = chat_floor["admin"]["headers"]
+    agent = chat_floor["agent"]["headers"]
+    client = live.app.test_client()
+    other_queue = client.post(
+        "/api/v1/queues",
+        json={"name": "Elsewhere", "expression": "skills.chat >= 9", "strategy": "longest_idle"},
+        headers=admin,
+    ).get_json()
+    made = client.post(
+        "/api/v1/canned-responses",
+        json={"title": "Bye", "body": "Bye {customer_name}"},
+        headers=admin,
+    ).get_json()
+    client.post(
+        "/api/v1/canned-responses",
+        json={"title": "Other", "body": "Not here", "queue_id": other_queue["id"]},
+        headers=admin,
+    )
+    refused = client.post(
+        "/api/v1/canned-responses", json={"title": "x", "body": "y"}, headers=agent
+    )
+    assert refused.status_code == 403
+    changed = client.put(
+        f"/api/v1/canned-responses/{made['id']}",
+        json={"title": "Goodbye", "body": "Goodbye {customer_name}, from {agent_name}"},
+        headers=admin,
+    )
+    assert changed.status_code == 200
+    listed = requests.get(
+        f"{live.url}/api/v1/canned-responses",
+        params={"interaction_id": interaction_id},
+        headers=agent,
+        timeout=5,
+    ).json()["items"]
+    assert [i["title"] for i in listed] == ["Goodbye"]
+    assert listed[0]["text"].startswith("Goodbye Ann Visitor, from ")
+    stranger = make_user("agent")["headers"]
+    foreign = requests.get(
+        f"{live.url}/api/v1/canned-responses",
+        params={"interaction_id": interaction_id},
+        headers=stranger,
+        timeout=5,
+    )
+    assert foreign.status_code == 403
+    assert client.delete(f"/api/v1/canned-responses/{made['id']}", headers=admin).status_code == 204
+    with live.app.extensions["contactcentre"].db.session() as session:
+        actions = [e.action for e in session.query(AuditEntry).filter_by(target_id=str(made["id"]))]
+    assert {"canned_response.create", "canned_response.update", "canned_response.delete"} <= set(
+        actions
+    )
