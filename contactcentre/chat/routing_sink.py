@@ -22,6 +22,7 @@ from contactcentre.store.models import Agent, ChatConversation
 log = logging.getLogger(__name__)
 CHAT_GROUP = "chat"  # consumer group on the router's outbox
 AGENT_CHATS = "cc:chat:agent:"  # + agent id -> set of interaction ids of chats they hold
+HOLDER = "cc:chat:holder"  # hash: interaction id -> the agent holding it (the sets' inverse)
 ROUTED = ("task_queued", "task_assigned", "task_exited", "task_ended")
 
 
@@ -45,6 +46,7 @@ class ChatSink:
             if conversation_id is None:
                 continue  # not a chat
             if kind == "task_queued":
+                self._release(effect["task_id"])  # requeued or transferred: with nobody now
                 self._queued(conversation_id)
             elif kind == "task_assigned":
                 self._assigned(conversation_id, effect)
@@ -74,7 +76,7 @@ class ChatSink:
 
     def _assigned(self, conversation_id: str, effect: dict[str, Any]) -> None:
         agent_id = str(effect["agent_id"])
-        self._runtime.redis.sadd(AGENT_CHATS + agent_id, effect["task_id"])
+        self._hold(effect["task_id"], agent_id)
         service = chat_service(self._runtime)
         with self._runtime.db.session() as session:
             conversation = session.get(ChatConversation, conversation_id)
@@ -105,8 +107,7 @@ class ChatSink:
         service.offer_leave_message(conversation_id, notice_id=f"exit:{effect['task_id']}")
 
     def _ended(self, conversation_id: str, effect: dict[str, Any]) -> None:
-        for key in self._runtime.redis.scan_iter(match=AGENT_CHATS + "*", count=500):
-            self._runtime.redis.srem(key, effect["task_id"])
+        self._release(effect["task_id"])
         if effect["outcome"] == "transferred_out":
             return
         with self._runtime.db.session() as session:
@@ -119,8 +120,34 @@ class ChatSink:
             # Ended by the agent's "complete" or a supervisor's cancel, not by the customer.
             chat_service(self._runtime).close(conversation_id, by="agent")
 
+    def _hold(self, task_id: str, agent_id: str) -> None:
+        """Record who holds the chat now (a transfer to an agent moves it from the last one)."""
+        client = self._runtime.redis
+        before: Any = client.hget(HOLDER, task_id)
+        pipe = client.pipeline()
+        if before is not None and before != agent_id:
+            pipe.srem(AGENT_CHATS + before, task_id)
+        pipe.hset(HOLDER, task_id, agent_id)
+        pipe.sadd(AGENT_CHATS + agent_id, task_id)
+        pipe.execute()
+
+    def _release(self, task_id: str) -> None:
+        client = self._runtime.redis
+        before: Any = client.hget(HOLDER, task_id)
+        if before is not None:
+            pipe = client.pipeline()
+            pipe.srem(AGENT_CHATS + before, task_id)
+            pipe.hdel(HOLDER, task_id)
+            pipe.execute()
+
     def _agent_gone(self, decision_id: str, agent_id: str) -> None:
-        """An agent whose console is gone: their chats go back to the queue, history kept."""
+        """An agent signed out (or their console gone past the grace period) while holding chats:
+        the engine leaves assigned contacts with the agent, so each chat is requeued here with
+        its conversation and history kept, and the customer is told.
+
+        Redelivery-safe: the notice's client id comes from the decision, and a chat is released
+        from the agent only after its requeue was sent.
+        """
         client = self._runtime.redis
         held: Any = client.smembers(AGENT_CHATS + agent_id)
         if not held:
@@ -135,8 +162,8 @@ class ChatSink:
                         ChatConversation.interaction_id == interaction_id
                     )
                 ).first()
-                client.srem(AGENT_CHATS + agent_id, interaction_id)
-                if conversation is None or conversation.status != "active":
+                if conversation is None or conversation.status not in ("active", "queued"):
+                    self._release(interaction_id)
                     continue
                 conversation.status = "queued"
                 posted = post_message(
@@ -150,4 +177,5 @@ class ChatSink:
                 session.commit()
                 deliver(service.emitter, conversation, posted)
                 self._routing.requeue(interaction_id, "agent_disconnected")
+                self._release(interaction_id)
                 service.emit_status(session, conversation)
