@@ -16,6 +16,7 @@ from sqlalchemy import select
 from contactcentre.chat.conversations import OPEN_STATUSES, chat_service
 from contactcentre.chat.messages import Author, deliver, post_message
 from contactcentre.platform.runtime import Runtime
+from contactcentre.realtime.rooms import chat_room, interaction_room
 from contactcentre.router.client import RoutingClient
 from contactcentre.store.models import Agent, ChatConversation
 
@@ -47,7 +48,7 @@ class ChatSink:
                 continue  # not a chat
             if kind == "task_queued":
                 self._release(effect["task_id"])  # requeued or transferred: with nobody now
-                self._queued(conversation_id)
+                self._queued(conversation_id, effect)
             elif kind == "task_assigned":
                 self._assigned(conversation_id, effect)
             elif kind == "task_exited":
@@ -64,7 +65,7 @@ class ChatSink:
             )
             return {interaction_id: conversation_id for interaction_id, conversation_id in rows}
 
-    def _queued(self, conversation_id: str) -> None:
+    def _queued(self, conversation_id: str, effect: dict[str, Any]) -> None:
         service = chat_service(self._runtime)
         with self._runtime.db.session() as session:
             conversation = session.get(ChatConversation, conversation_id)
@@ -72,7 +73,17 @@ class ChatSink:
                 return
             conversation.status = "queued"
             session.commit()
-            service.emit_status(session, conversation)
+            data = service.status(session, conversation)
+            if data["position"] is None:
+                # The router refreshes positions and waits every second; until then, the
+                # decision's own position (1-based) rather than none.
+                data["position"] = effect["position"]
+            service.emitter.emit_batch(
+                [
+                    (chat_room(conversation.id), "status", data),
+                    (interaction_room(conversation.interaction_id), "chat_status", data),
+                ]
+            )
 
     def _assigned(self, conversation_id: str, effect: dict[str, Any]) -> None:
         agent_id = str(effect["agent_id"])

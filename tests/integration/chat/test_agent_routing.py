@@ -16,10 +16,12 @@ import requests
 from contactcentre.router.client import RoutingClient
 from contactcentre.store.models import ChatConversation, Interaction
 from tests.integration.chat.test_customer_conversation import _available
-from tests.integration.realtime.live import eventually
+from tests.integration.realtime.live import Listener, browser, eventually
 
 
-def _chat(app: Any, site_id: int, queue_id: int, name: str = "Ann") -> str:
+def _chat(
+    app: Any, site_id: int, queue_id: int, name: str = "Ann", interaction_id: str | None = None
+) -> str:
     """A chat waiting for an agent (the customer never connects); returns its interaction id."""
     runtime = app.extensions["contactcentre"]
     with runtime.db.session() as session:
@@ -27,6 +29,7 @@ def _chat(app: Any, site_id: int, queue_id: int, name: str = "Ann") -> str:
             session,
             channel="chat",
             attributes={"intent": "general", "queue_id": str(queue_id)},
+            interaction_id=interaction_id,
         )
         session.add(
             ChatConversation(
@@ -91,9 +94,10 @@ def _close(live: Any, agent: dict[str, Any], task_id: str) -> None:
 
 @pytest.mark.usefixtures("live_router")
 def test_an_agent_holds_three_chats_at_once_but_not_a_fourth(
-    app: Any, live: Any, chat_floor: Any, make_site: Any
+    app: Any, live: Any, chat_floor: Any, make_site: Any, make_user: Any
 ) -> None:
-    """The default capacity profile admits three chats; the fourth waits until one ends."""
+    """The default capacity profile admits three chats; the fourth waits (its room is told
+    "queued", first in line) until one ends."""
     site = make_site(queue_id=chat_floor["queue"]["id"])
     agent = chat_floor["agent"]
     _available(live.url, agent)
@@ -102,9 +106,22 @@ def test_an_agent_holds_three_chats_at_once_but_not_a_fourth(
         _accept(live, agent, task_id)
     assert len(_desk(live, agent)["tasks"]) == 3
 
-    fourth = _chat(app, site.id, chat_floor["queue"]["id"], "Visitor 4")
-    assert _routed(app, fourth) == "queued"
-    assert _offer_of(live, agent, fourth) is None
+    fourth = str(uuid.uuid4())
+    boss = make_user("supervisor")
+    watching = Listener()
+    watching.connect(live.url, browser(live.url, boss["email"], boss["password"]), "/agent")
+    try:
+        joined = watching.client.call(
+            "join", {"room": f"interaction:{fourth}"}, namespace="/agent", timeout=10
+        )
+        assert joined["ok"] is True
+        _chat(app, site.id, chat_floor["queue"]["id"], "Visitor 4", interaction_id=fourth)
+        assert _routed(app, fourth) == "queued"
+        assert _offer_of(live, agent, fourth) is None
+        status = eventually(lambda: watching.of("chat_status"))[0]["data"]
+        assert (status["status"], status["position"]) == ("queued", 1)
+    finally:
+        watching.close()
 
     _close(live, agent, chats[0])  # the queue's wrap-up is 0 s: the capacity frees at once
     _accept(live, agent, fourth)
