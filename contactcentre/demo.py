@@ -21,6 +21,7 @@ from contactcentre.store.db import Database
 from contactcentre.store.models import (
     Agent,
     AgentSkill,
+    CannedResponse,
     ChatSite,
     Customer,
     CustomerEmail,
@@ -32,6 +33,15 @@ from contactcentre.store.models import (
     RoutingPlan,
     Skill,
     User,
+)
+
+# Chat replies an agent picks in one click; {customer_name}, {agent_name} and {order_number}
+# are filled from the chat (contactcentre.chat.canned).
+CANNED_RESPONSES = (
+    ("Greeting", "Hi {customer_name}, I'm {agent_name}. How can I help you today?"),
+    ("Order check", "Let me look at order {order_number} for you, {customer_name}."),
+    ("One moment", "Thanks for waiting, {customer_name}; I'm checking that now."),
+    ("Goodbye", "Is there anything else I can help with? Have a lovely day, {customer_name}!"),
 )
 
 DEMO_WIDGET_KEY = "wk_demo_shop"  # public by design: the allowed origins protect it
@@ -197,6 +207,7 @@ def seed(database: Database, settings: Settings, *, force: bool = False) -> dict
             session.add(customer)
             session.add_all(_orders(n, customer, order_rng))
         session.add(_chat_site(settings, queues))
+        session.add_all(CannedResponse(title=t, body=b) for t, b in CANNED_RESPONSES)
         audit(session, "demo.seed", "platform", "demo", {"customers": 200}, actor="system")
     return {
         "seeded": True,
