@@ -127,6 +127,10 @@ class AgentNamespace(_Rooms):
     def __init__(self, registry: SocketRegistry) -> None:
         super().__init__(AGENT_NS)
         self._registry = registry
+        self._typing_lock = threading.Lock()
+        # (sid, interaction id) -> (active, when relayed): a repeated "still typing" is relayed
+        # at most every TYPING_REPEAT_SECONDS, as on the customer's side.
+        self._typing: dict[tuple[str, str], tuple[bool, float]] = {}
 
     def on_connect(self, auth: Any = None) -> None:
         from flask_socketio import ConnectionRefusedError as Refused
@@ -141,7 +145,11 @@ class AgentNamespace(_Rooms):
         self._registry.add(_sid(), str(user.agent.id))
 
     def on_disconnect(self, *_reason: Any) -> None:
-        self._registry.remove(_sid())
+        sid = _sid()
+        self._registry.remove(sid)
+        with self._typing_lock:
+            for key in [key for key in self._typing if key[0] == sid]:
+                del self._typing[key]
 
     def on_chat_typing(self, data: Any) -> dict[str, Any]:
         """Staff typing in a chat (its agent, or a supervisor who barged in): relayed to the
@@ -149,17 +157,25 @@ class AgentNamespace(_Rooms):
         from flask_socketio import emit
 
         from contactcentre.chat.agent_side import ChatRefused, typing_room
+        from contactcentre.chat.namespace import TYPING_REPEAT_SECONDS
         from contactcentre.realtime.rooms import CHAT_NS
 
         interaction_id = data.get("interaction_id") if isinstance(data, dict) else None
         if not isinstance(interaction_id, str) or not interaction_id:
             return {"ok": False, "error": "interaction_id required"}
+        active = bool(data.get("active"))
+        key, now = (_sid(), interaction_id), time.monotonic()
+        with self._typing_lock:
+            last = self._typing.get(key)
+        if last is not None and last[0] == active and now - last[1] < TYPING_REPEAT_SECONDS:
+            return {"ok": True}  # relayed a moment ago (by this socket, after the checks)
         try:
             room, name = typing_room(_runtime(), _user(), interaction_id)
         except ChatRefused as exc:
             return {"ok": False, "error": exc.code}
-        active = bool(data.get("active"))
         emit("typing", {"who": "agent", "name": name, "active": active}, namespace=CHAT_NS, to=room)
+        with self._typing_lock:
+            self._typing[key] = (active, now)
         return {"ok": True}
 
 

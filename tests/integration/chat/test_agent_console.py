@@ -28,7 +28,7 @@ def test_only_the_chats_agent_joins_its_room_and_types_to_the_customer(
     live: Any, chat_floor: Any, make_site: Any, customers: Any, make_user: Any
 ) -> None:
     """Another agent may not join the chat's interaction room nor type in it; the chat's agent
-    does both, and the customer sees "<agent> is typing"."""
+    does both, and the customer sees "<agent> is typing" start and stop."""
     ann, interaction_id = _accepted_chat(live, chat_floor, make_site, customers)
     room = f"interaction:{interaction_id}"
     stranger = _console(live, make_user("agent"))
@@ -43,6 +43,9 @@ def test_only_the_chats_agent_joins_its_room_and_types_to_the_customer(
         typing = eventually(lambda: ann.of("typing"))[-1]
         assert typing["who"] == "agent" and typing["active"] is True and typing["name"]
         assert len(ann.of("typing")) == 1  # the stranger's attempt never reached the customer
+        stopped = {"interaction_id": interaction_id, "active": False}
+        assert _call(mine, "chat_typing", stopped) == {"ok": True}
+        eventually(lambda: ann.of("typing")[-1]["active"] is False)  # a change goes at once
     finally:
         stranger.close()
         mine.close()
