@@ -126,8 +126,10 @@ def end_chat(
     )
     session.commit()
     deliver(service.emitter, conversation, posted)
+    # Closed before the router hears of it, so the sink's task_ended finds nothing to close.
+    closed = service.close(conversation.id, by="agent")
     service.routing.complete(conversation.interaction_id)
-    return service.close(conversation.id, by="agent")
+    return closed
 
 
 def typing_room(runtime: Runtime, user: User, interaction_id: str) -> tuple[str, str]:
