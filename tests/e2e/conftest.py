@@ -1,4 +1,5 @@
-"""Fixtures for browser tests: the demo floor served for real, a live router, Debian's Chromium.
+"""Fixtures for browser tests: the demo floor served for real, a live router, Debian's Chromium,
+and for calls the Twilio emulator pointed at the app (and the app at it).
 
 Tests skip with a clear reason when /usr/bin/chromium is absent; Playwright never downloads one.
 """
@@ -7,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +19,9 @@ from contactcentre.app import create_app
 from contactcentre.demo import seed
 from contactcentre.settings import Settings
 from contactcentre.store.models import Queue
+from contactcentre.telephony.emulator import Emulator
 from tests.integration.realtime.live import LiveRouter, LiveServer
+from tests.integration.voice.conftest import ACCOUNT_SID, AUTH_TOKEN, NUMBER, OPEN_HOURS
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -33,8 +37,7 @@ CHROMIUM_ARGS = [
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
-@pytest.fixture
-def demo_app(settings: Settings, redis_client: Any) -> Iterator[Any]:
+def _demo(settings: Settings) -> Any:
     """The app with the demo data; offers ring for 90 s so a slow CI machine never misses one."""
     settings = settings.model_copy(
         update={"socketio_channel": f"cc-e2e-{uuid.uuid4().hex[:8]}", "realtime_grace_seconds": 30}
@@ -44,8 +47,15 @@ def demo_app(settings: Settings, redis_client: Any) -> Iterator[Any]:
     seed(runtime.db, settings)
     with runtime.db.session() as session:
         session.execute(update(Queue).values(offer_timeout_seconds=90, wrap_up_seconds=60))
+    return app
+
+
+@pytest.fixture
+def demo_app(settings: Settings, redis_client: Any) -> Iterator[Any]:
+    """The demo app (not served; see demo_floor)."""
+    app = _demo(settings)
     yield app
-    runtime.close()
+    app.extensions["contactcentre"].close()
 
 
 @pytest.fixture
@@ -56,6 +66,53 @@ def demo_floor(demo_app: Any) -> Iterator[LiveServer]:
     yield server
     server.stop()
     router.stop()
+
+
+@dataclass(frozen=True)
+class VoiceFloor:
+    """The demo app served on `url`, with the emulator carrying its calls to `number`."""
+
+    app: Any
+    url: str
+    emulator: Emulator
+    number: str = NUMBER
+
+
+@pytest.fixture
+def voice_floor(settings: Settings, redis_client: Any) -> Iterator[VoiceFloor]:
+    """The demo floor taking phone calls: the emulator (emulated time 10x real) calls the app's
+    webhooks, the app's Twilio client and the router's telephony publisher call the emulator's
+    REST API. Business hours are pinned open so the IVR offers the main menu."""
+    holder: dict[str, Any] = {}
+
+    def wsgi(environ: Any, start: Any) -> Any:
+        return holder["app"](environ, start)
+
+    # The app must know its public URL (Twilio signs the URL it requested) before it exists.
+    server = LiveServer(wsgi)
+    with Emulator(ACCOUNT_SID, AUTH_TOKEN, time_scale=10) as emulator:
+        app = _demo(
+            settings.model_copy(
+                update={
+                    "twilio_account_sid": ACCOUNT_SID,
+                    "twilio_auth_token": AUTH_TOKEN,
+                    "twilio_api_base_url": emulator.base_url,
+                    "public_base_url": server.url,
+                    "ivr_fixed_time": OPEN_HOURS,
+                }
+            )
+        )
+        holder["app"] = app
+        runtime = app.extensions["contactcentre"]
+        router = LiveRouter(runtime, voice=app.extensions["voice"])
+        emulator.configure_number(
+            NUMBER, server.url + "/twilio/voice", status_callback=server.url + "/twilio/status"
+        )
+        yield VoiceFloor(app, server.url, emulator)
+        emulator.carrier.shutdown()
+        server.stop()
+        router.stop()
+        runtime.close()
 
 
 @pytest.fixture

@@ -23,6 +23,7 @@ from contactcentre.router.publisher import Publisher
 from contactcentre.router.router import Router
 from contactcentre.router.sinks import EventLogSink, RedisProjection
 from contactcentre.router.streams import EVENT_LOG_GROUP, NOTIFY_GROUP
+from contactcentre.voice.routing_sink import TELEPHONY_GROUP, TelephonySink
 from routing.config import RoutingConfig
 
 
@@ -42,9 +43,12 @@ class LiveServer:
 
 
 class LiveRouter:
-    """The router process's threads: router, notify publisher (with the notifier), event log."""
+    """The router process's threads: router, notify publisher (with the notifier), event log,
+    and with `voice` (the app's voice context) the telephony publisher that dials agents' legs."""
 
-    def __init__(self, runtime: Any, *, sweeper_grace: float | None = None) -> None:
+    def __init__(
+        self, runtime: Any, *, sweeper_grace: float | None = None, voice: Any | None = None
+    ) -> None:
         def config() -> RoutingConfig:
             with runtime.db.session() as session:
                 return load_routing_config(session)
@@ -64,6 +68,9 @@ class LiveRouter:
             record.run,
             chat.run,
         ]
+        if voice is not None:
+            telephony = Publisher(runtime.redis, [TelephonySink(voice)], group=TELEPHONY_GROUP)
+            targets.append(telephony.run)
         if sweeper_grace is not None:
             sweeper = DisconnectSweeper(runtime.redis, sweeper_grace, interval=0.2)
             targets.append(sweeper.run)
