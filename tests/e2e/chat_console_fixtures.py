@@ -44,7 +44,7 @@ def open_chat_site(app: Any, base: str, *, canned: bool = False) -> None:
         site.allowed_origins = [*site.allowed_origins, base]
         if canned:
             greeting = "Hi {customer_name}, I'm {agent_name}."
-            session.add(CannedResponse(title="Greeting", body=greeting))
+            session.add(CannedResponse(title="Short greeting", body=greeting))
         session.commit()
 
 

@@ -55,7 +55,7 @@ def test_agent_handles_a_chat_in_the_console(demo_app: Any, demo_floor: Any, chr
         expect(chat.locator(".chat-typing")).to_have_text("")
 
         reply.press("/")  # "/" in the empty box opens the canned responses
-        chat.get_by_role("button", name="Greeting").click()
+        chat.get_by_role("button", name="Short greeting").click()
         expect(reply).to_have_value("Hi Walt, I'm Grace Kim.")
         reply.press("Enter")
         eventually(lambda: "Hi Walt, I'm Grace Kim." in _bodies(walt))
