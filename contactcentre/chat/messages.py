@@ -89,6 +89,10 @@ def post_message(
             "body",
             f"messages are limited to {max_chars} characters; this one has {len(body)}",
         )
+    # The one write path, so sockets are covered too: PostgreSQL text cannot hold NUL.
+    if "\x00" in body or (client_id is not None and "\x00" in client_id):
+        field = "body" if "\x00" in body else "client_id"
+        raise MessageError("nul_character", field, "text may not contain NUL (\\0) characters")
     if client_id is not None and (not client_id or len(client_id) > 64):
         raise MessageError("invalid_client_id", "client_id", "client_id must be 1-64 characters")
     # Take the conversation's write lock before reading its counter: an UPDATE locks the row on

@@ -337,3 +337,17 @@ def test_consoles_refuse_a_chat_sites_origin(live: Any, make_site: Any, make_use
     )
     assert own.connected
     own.disconnect()
+
+
+def test_a_nul_character_over_the_socket_is_refused_naming_the_field(
+    live: Any, make_site: Any, customers: Any
+) -> None:
+    """A message or client id holding NUL is refused on the socket, not stored."""
+    ann = _started(make_site, customers)
+    ann.connect()
+    reply = ann.say("bad\x00body")
+    assert reply["ok"] is False
+    assert reply["error"]["code"] == "nul_character" and reply["error"]["field"] == "body"
+    reply = ann.say("fine", client_id="c\x001")
+    assert reply["error"]["field"] == "client_id"
+    assert ann.say("fine", client_id="c-2")["ok"] is True
