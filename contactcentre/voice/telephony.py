@@ -57,8 +57,11 @@ class Telephony(Protocol):
         status_callback: str,
         events: ConferenceEvents,
         end_conference_on_exit: bool = False,
+        muted: bool = False,
+        coach: str | None = None,
     ) -> Leg:
-        """Dial `to` into the conference (created if it does not exist yet)."""
+        """Dial `to` into the conference (created if it does not exist yet); `muted` joins
+        without being heard, `coach` (a call sid in the room) is the only one who hears it."""
         ...
 
     def update_participant(
@@ -69,7 +72,10 @@ class Telephony(Protocol):
         hold: bool | None = None,
         muted: bool | None = None,
         hold_url: str | None = None,
-    ) -> None: ...
+        coach: str | None = None,
+    ) -> None:
+        """Change a participant; `coach` = a call sid starts coaching it, "" stops coaching."""
+        ...
 
     def remove_participant(self, conference: str, call_sid: str) -> None: ...
 

@@ -91,7 +91,10 @@ class TwilioTelephony:
         status_callback: str,
         events: ConferenceEvents,
         end_conference_on_exit: bool = False,
+        muted: bool = False,
+        coach: str | None = None,
     ) -> Leg:
+        coaching: dict[str, Any] = {"coaching": True, "call_sid_to_coach": coach} if coach else {}
         try:
             participant = self._client.conferences(conference).participants.create(
                 from_=from_,
@@ -100,10 +103,12 @@ class TwilioTelephony:
                 beep="false",
                 start_conference_on_enter=True,
                 end_conference_on_exit=end_conference_on_exit,
+                muted=muted,
                 status_callback=status_callback,
                 status_callback_event=["initiated", "answered", "completed"],
                 conference_status_callback=events.url,
                 conference_status_callback_event=list(events.events),
+                **coaching,
             )
         except TwilioException as exc:
             raise TelephonyError(str(exc)) from exc
@@ -117,6 +122,7 @@ class TwilioTelephony:
         hold: bool | None = None,
         muted: bool | None = None,
         hold_url: str | None = None,
+        coach: str | None = None,
     ) -> None:
         changes: dict[str, Any] = {}
         if hold is not None:
@@ -125,6 +131,8 @@ class TwilioTelephony:
                 changes.update(hold_url=hold_url, hold_method="POST")
         if muted is not None:
             changes["muted"] = muted
+        if coach is not None:
+            changes.update(coaching=bool(coach), **({"call_sid_to_coach": coach} if coach else {}))
         try:
             self._client.conferences(conference).participants(call_sid).update(**changes)
         except TwilioException as exc:
