@@ -1,5 +1,6 @@
 """/api/v1/calls: call control for the agent console (click-to-dial, hold, mute, hang up,
-transfers, recording, the Voice SDK token and the live call state). Rules live in the services."""
+transfers, recording, the Voice SDK token and the live call state) and supervision of live calls
+for the supervisor's board (monitor, whisper, barge, leave). Rules live in the services."""
 
 from __future__ import annotations
 
@@ -11,10 +12,11 @@ from flask_openapi3 import APIBlueprint, Tag
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from contactcentre.api.common import ERRORS, SECURITY
+from contactcentre.api.customer_access import refuse_unseen_customer
 from contactcentre.auth.access import api_user, require_api_role
 from contactcentre.errors import ApiError, not_found
 from contactcentre.store.models import Agent, Interaction, Queue, Role
-from contactcentre.voice import controls, recording, transfers
+from contactcentre.voice import controls, recording, supervision, transfers
 from contactcentre.voice.call_state import LiveCall
 from contactcentre.voice.click_to_dial import DialError, place_call
 from contactcentre.voice.context import VoiceContext
@@ -70,6 +72,28 @@ class TransferIn(BaseModel):
         if sum(v is not None for v in (self.queue_id, self.agent_id, self.number)) != 1:
             raise ValueError("give exactly one of queue_id, agent_id or number")
         return self
+
+
+class SupervisionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    mode: Literal["monitor", "whisper", "barge"] = Field(
+        description="monitor: muted, nobody hears you; whisper: only the agent hears you; "
+        "barge: everyone hears you"
+    )
+    device: str | None = Field(
+        None,
+        min_length=3,
+        max_length=32,
+        description="a phone number to ring instead of your softphone (client:supervisor_<user "
+        "id>); used when you join, ignored when you switch modes",
+    )
+
+
+class SupervisionOut(BaseModel):
+    interaction_id: str
+    mode: str | None = Field(description="null when you are not on the call")
+    call_sid: str | None = Field(description="your participant's call leg")
+    device: str | None = Field(description="softphone or phone")
 
 
 class ParticipantOut(BaseModel):
@@ -157,6 +181,8 @@ def _state(interaction_id: str) -> dict[str, Any]:
 @require_api_role(Role.AGENT)
 def dial(body: DialIn) -> Any:
     agent = _own_agent()
+    if body.customer_id is not None:
+        refuse_unseen_customer(body.customer_id)  # an agent dials only customers they may see
     try:
         placed = place_call(_voice(), agent, body.customer_id, body.number)
     except DialError as exc:
@@ -243,3 +269,57 @@ def transfer_complete(path: CallPath) -> Any:
 def transfer_cancel(path: CallPath) -> Any:
     actor = _actor()
     return _act(path.interaction_id, lambda c, call: transfers.cancel(c, call, actor))
+
+
+def _supervision_body(interaction_id: str, found: supervision.Supervision | None) -> dict[str, Any]:
+    if found is None:
+        return {"interaction_id": interaction_id, "mode": None, "call_sid": None, "device": None}
+    return {"interaction_id": interaction_id, **found.to_dict()}
+
+
+def _supervise(interaction_id: str, action: Callable[[VoiceContext, LiveCall], Any]) -> Any:
+    call = _live_call(interaction_id)
+    try:
+        return action(_voice(), call)
+    except supervision.SupervisionConflict as exc:
+        raise ApiError(409, "call_state", str(exc), "interaction_id") from None
+    except TelephonyError as exc:
+        raise ApiError(409, "telephony", f"the phone network refused: {exc}") from None
+
+
+@api.get("/calls/<interaction_id>/supervision", responses={200: SupervisionOut, **ERRORS})
+@require_api_role(Role.SUPERVISOR)
+def supervision_state(path: CallPath) -> Any:
+    """Whether you are on this call, and in which mode."""
+    _handled_call(path.interaction_id)
+    found = supervision.current(_voice(), path.interaction_id, api_user().id)
+    return _supervision_body(path.interaction_id, found)
+
+
+@api.post("/calls/<interaction_id>/supervision", responses={200: SupervisionOut, **ERRORS})
+@require_api_role(Role.SUPERVISOR)
+def supervise(path: CallPath, body: SupervisionIn) -> Any:
+    """Join a call connected to an agent (monitor, whisper or barge), or switch mode; audited."""
+    phone = None
+    if body.device is not None:
+        from contactcentre.voice.click_to_dial import dialable_number
+
+        try:
+            phone = dialable_number(body.device, _voice().settings.default_phone_region)
+        except DialError as exc:
+            raise ApiError(422, "validation_error", str(exc), "device") from None
+    user_id = api_user().id
+    found = _supervise(
+        path.interaction_id,
+        lambda ctx, call: supervision.supervise(ctx, call, user_id, body.mode, phone),
+    )
+    return _supervision_body(path.interaction_id, found)
+
+
+@api.delete("/calls/<interaction_id>/supervision", responses={204: None, **ERRORS})
+@require_api_role(Role.SUPERVISOR)
+def leave_supervision(path: CallPath) -> Any:
+    """Leave the call; the caller and the agent go on. Audited."""
+    user_id = api_user().id
+    _supervise(path.interaction_id, lambda ctx, call: supervision.leave(ctx, call, user_id))
+    return "", 204

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from contactcentre.store.models import Interaction
 from contactcentre.voice import call_state as cs
+from contactcentre.voice import supervision
 from contactcentre.voice.context import VoiceContext
 from contactcentre.voice.events import log_call_event
 from contactcentre.voice.telephony import TelephonyError
@@ -34,6 +35,8 @@ def leg_ended(ctx: VoiceContext, call_sid: str, status: str) -> None:
         from contactcentre.voice.transfers import consult_ended
 
         consult_ended(ctx, call)
+    elif role == supervision.ROLE:
+        supervision.leg_ended(ctx, interaction_id, call_sid)
     elif role == "external":
         # The outside party the caller was handed to hung up (or never answered): the
         # contact centre is out of the call, so nobody is left to talk to.
@@ -64,6 +67,7 @@ def customer_left(ctx: VoiceContext, call: cs.LiveCall, status: str) -> None:
         _complete(ctx, call, now, status)
         _hang_up(ctx, call.agent_sid)
         _hang_up(ctx, call.consult_sid)
+        supervision.end_all(ctx, iid)
         _end_recording(ctx, call)
 
 
@@ -81,6 +85,7 @@ def agent_left(ctx: VoiceContext, call: cs.LiveCall, status: str) -> None:
         ctx.calls.update(iid, phase=cs.ENDED)
         _complete(ctx, call, ctx.clock(), status)
         _hang_up(ctx, call.customer_sid)
+        supervision.end_all(ctx, iid)
         _end_recording(ctx, call)
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from contactcentre.store.models import Agent
 from contactcentre.voice import call_state as cs
+from contactcentre.voice import supervision
 from contactcentre.voice.agent_legs import agent_address
 from contactcentre.voice.context import VoiceContext
 from contactcentre.voice.events import log_call_event
@@ -61,6 +62,7 @@ def cold(ctx: VoiceContext, call: cs.LiveCall, target: TransferTarget, actor: st
         ctx.calls.link_leg(leg.call_sid, iid, EXTERNAL)
         ctx.calls.update(iid, phase=cs.ENDED, agent_sid="")
         ctx.telephony.remove_participant(call.conference_ref, call.agent_sid)
+        supervision.end_all(ctx, iid)  # supervisors do not stay on with the outside party
         ctx.routing.transfer(iid, queue_id=None, agent_id=None, reason="cold transfer to number")
         return
     # Back to waiting: the caller leaves the conference (ending it) for the queue experience;
@@ -84,6 +86,7 @@ def cold(ctx: VoiceContext, call: cs.LiveCall, target: TransferTarget, actor: st
     )
     ctx.telephony.redirect(call.customer_sid, ctx.urls.queue_wait(iid))
     _hang_up(ctx, call.agent_sid)
+    supervision.end_all(ctx, iid)  # the room is over; the next agent's call is a new one
 
 
 def warm(ctx: VoiceContext, call: cs.LiveCall, target: TransferTarget, actor: str) -> None:
@@ -150,9 +153,11 @@ def complete(ctx: VoiceContext, call: cs.LiveCall, actor: str) -> None:
         ctx.routing.transfer(
             iid, queue_id=None, agent_id=call.consult_agent_id, reason="warm transfer"
         )
+        supervision.agent_replaced(ctx, call, call.consult_sid)
     else:
         ctx.calls.link_leg(call.consult_sid, iid, EXTERNAL)
         ctx.calls.update(iid, phase=cs.ENDED, on_hold=0, agent_sid="", consult_sid="")
+        supervision.end_all(ctx, iid)
         ctx.routing.transfer(iid, queue_id=None, agent_id=None, reason="warm transfer to number")
     try:
         ctx.telephony.remove_participant(call.conference_ref, leaving)
