@@ -272,3 +272,53 @@ def test_unknown_calls_and_calls_without_an_agent_are_refused(
         "field": "interaction_id",
     }
     assert not [c for c in emulator.calls() if c.to.startswith("client:supervisor_")]
+
+
+def test_a_whisper_follows_the_call_to_the_next_agent_after_a_warm_transfer(
+    voice_app: Any, voice_client: Any, emulator: Any, floor: Any, people: Any
+) -> None:
+    """When a warm transfer completes, a whispering supervisor coaches the new agent's leg:
+    the new agent hears them, the caller still does not."""
+    from tests.integration.voice.conftest import sign_in
+
+    call, iid = _connected(voice_app, voice_client, emulator, floor, _support_caller())
+    first, second = floor["agents"]
+    emulator.register_party(f"client:agent_{second['agent_id']}", AgentScript(answer_after=1))
+    sign_in(voice_client, second)
+    boss = _supervisor(people, emulator)
+    sid = _supervise(voice_client, iid, boss, "whisper").get_json()["call_sid"]
+    conference = _joined(emulator, iid, sid)
+    url = f"/api/v1/calls/{iid}/transfer"
+    started = voice_client.post(
+        url, json={"mode": "warm", "agent_id": second["agent_id"]}, headers=first["headers"]
+    )
+    assert started.status_code == 200, started.get_json()
+    consult = eventually(lambda: _agent_leg(emulator, second), timeout=10)
+    eventually(lambda: consult in conference.audible_to(_agent_leg(emulator, first)), timeout=10)
+
+    done = voice_client.post(url + "/complete", headers=first["headers"])
+    assert done.status_code == 200, done.get_json()
+    assert conference.participants[sid].call_sid_to_coach == consult
+    assert sid in conference.audible_to(consult) and sid not in conference.audible_to(call.sid)
+    assert _supervise(voice_client, iid, boss, "monitor").status_code == 200
+
+
+def test_a_cold_transfer_ends_the_supervisor_leg(
+    voice_app: Any, voice_client: Any, emulator: Any, floor: Any, people: Any
+) -> None:
+    """A cold transfer back to the queue ends the conference the supervisor was in: their leg
+    ends and they are no longer on the call, which waits for its next agent."""
+    _, iid = _connected(voice_app, voice_client, emulator, floor, _support_caller())
+    boss = _supervisor(people, emulator)
+    sid = _supervise(voice_client, iid, boss, "barge").get_json()["call_sid"]
+    _joined(emulator, iid, sid)
+    moved = voice_client.post(
+        f"/api/v1/calls/{iid}/transfer",
+        json={"mode": "cold", "queue_id": floor["queue"]["id"]},
+        headers=floor["agents"][0]["headers"],
+    )
+    assert moved.status_code == 200, moved.get_json()
+    emulator.call(sid).wait_until_over(timeout=10)
+    mine = voice_client.get(f"/api/v1/calls/{iid}/supervision", headers=boss["headers"])
+    assert mine.get_json()["mode"] is None
+    assert _supervise(voice_client, iid, boss, "monitor").status_code == 409
