@@ -142,6 +142,22 @@ def test_call_through_the_emulator_pops_accepts_wraps_up_and_shows_on_the_board(
     assert "this is Ana García" in ana.locator(".script").inner_text()
     ana.screenshot(path=str(SCREENSHOTS / "console-call.png"))
 
+    # The supervisor listens in from the board, whispers to Ana, leaves; the call goes on.
+    board.locator("#agent-rows tr", has_text="Ana García").click()
+    on_call = board.locator(".call-actions-group")
+    on_call.get_by_role("button", name="Listen").click()
+    expect(on_call.locator(".call-mode")).to_have_text("Listening (muted)", timeout=WAIT_MS)
+    boss_leg = next(p for p in conference.participants.values() if p.label.startswith("superv"))
+    assert boss_leg.muted and boss_leg.call_sid not in conference.audible_to(call.sid)
+    on_call.get_by_role("button", name="Whisper").click()
+    expect(on_call.get_by_role("button", name="Whisper")).to_have_attribute("aria-pressed", "true")
+    eventually(lambda: boss_leg.call_sid in conference.audible_to(agent_leg), timeout=WAIT_S)
+    assert boss_leg.call_sid not in conference.audible_to(call.sid)
+    on_call.get_by_role("button", name="Leave").click()
+    expect(on_call.locator(".call-mode")).to_have_text("Not on the call", timeout=WAIT_MS)
+    assert call.sid in conference.audible_to(agent_leg)
+    board.locator("#agent-rows tr", has_text="Ana García").click()  # close the actions
+
     ana.get_by_role("button", name="Hang up").click()
     call.wait_until_over(timeout=WAIT_S)
     ana.locator(".wrap-up").wait_for()

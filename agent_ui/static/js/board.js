@@ -11,6 +11,9 @@
   let selected = null;
   let refreshTimer = null;
   let connection = "connecting";
+  // Call supervision: one conference participant per supervisor, switched between modes.
+  const CALL_MODE = { monitor: "Listening (muted)", whisper: "Whispering to the agent", barge: "Barged in: everyone hears you" };
+  const callModes = new Map(); // task_id -> {mode, call_sid, device} | {loading: true}
 
   async function refresh() {
     try {
@@ -113,6 +116,7 @@
 
   function select(agentId) {
     selected = selected === agentId ? null : agentId;
+    callModes.clear(); // read each call's mode afresh when an agent is picked
     renderGrid();
     renderActions();
     if (selected) document.getElementById("action-state").focus();
@@ -139,12 +143,21 @@
         h("button", { type: "button", title: "Join the conversation; the customer is told", onclick: go("barge") }, ["Barge in"]),
       ]);
     });
+    const calls = agent.current.filter((t) => (t.channel === "voice" || t.channel === "outbound") && t.status === "active").map((t) => callGroup(agent, t));
+    const device = document.getElementById("call-device");
+    const ring = calls.length ? [
+      h("label", { for: "call-device", text: "Ring" }),
+      h("input", { id: "call-device", size: "14", autocomplete: "tel", placeholder: "my softphone", title: "A phone number to ring when you join a call; blank rings your softphone", value: device ? device.value : null }),
+    ] : [];
+    const focused = panel.contains(document.activeElement) ? document.activeElement.dataset.key : null;
     panel.replaceChildren(
       h("h2", { id: "h-actions", text: agent.name }),
       h("label", { for: "action-state", text: "Change state to" }),
       stateSelect,
       h("button", { type: "button", class: "btn", onclick: () => changeState(agent, stateSelect.value) }, ["Apply"]),
       ...chats,
+      ...calls,
+      ...ring,
       ...traces,
       h("label", { for: "trace-task", text: "or trace any task id" }),
       h("input", { id: "trace-task", size: "20", autocomplete: "off" }),
@@ -153,6 +166,73 @@
       h("p", { class: "field-error", id: "action-error", role: "alert", hidden: true }),
       h("div", { id: "trace-holder", style: "width:100%" }),
     );
+    // Re-rendering replaces the buttons: keep the keyboard where it was.
+    const again = focused && panel.querySelector('[data-key="' + focused + '"]');
+    if (again) again.focus();
+  }
+
+  function callGroup(agent, t) {
+    const who = t.customer_name || "the caller";
+    const state = callModes.get(t.task_id);
+    if (state === undefined) loadCallMode(t.task_id);
+    const mode = state && state.mode;
+    const modeButton = (value, label, title) => h("button", {
+      type: "button", "aria-pressed": String(mode === value), title: title,
+      dataset: { key: "call-" + value + "-" + t.task_id }, onclick: () => superviseCall(t, value),
+    }, [label]);
+    return h("span", { class: "chat-actions-group call-actions-group", role: "group", "aria-label": "Call with " + who, dataset: { task: t.task_id } }, [
+      h("span", { class: "call-mode status-tag", dataset: { mode: mode || "none" }, text: state && state.loading ? "…" : mode ? CALL_MODE[mode] : "Not on the call" }),
+      modeButton("monitor", "Listen", "Join muted: you hear " + who + " and " + agent.name + "; nobody hears you"),
+      modeButton("whisper", "Whisper", "Only " + agent.name + " hears you; " + who + " does not"),
+      modeButton("barge", "Barge in", who + " and " + agent.name + " both hear you"),
+      h("button", { type: "button", disabled: !mode, title: "Leave the call; it goes on without you", dataset: { key: "call-leave-" + t.task_id }, onclick: () => leaveCall(t) }, ["Leave"]),
+    ]);
+  }
+
+  function callPath(taskId) { return "/api/v1/calls/" + encodeURIComponent(taskId) + "/supervision"; }
+
+  async function loadCallMode(taskId) {
+    callModes.set(taskId, { loading: true });
+    try {
+      callModes.set(taskId, await api("GET", callPath(taskId)));
+    } catch (e) {
+      callModes.set(taskId, { mode: null }); // no live call leg (yet): nothing to show
+    }
+    renderActions();
+  }
+
+  function done(text) {
+    const el = document.getElementById("action-error");
+    el.hidden = false; el.textContent = text;
+    el.classList.remove("field-error"); el.classList.add("muted");
+  }
+
+  async function superviseCall(t, mode) {
+    showError("action-error", "");
+    const device = (document.getElementById("call-device") || {}).value;
+    const body = { mode: mode };
+    if (device && device.trim() && !(callModes.get(t.task_id) || {}).mode) body.device = device.trim();
+    try {
+      callModes.set(t.task_id, await api("POST", callPath(t.task_id), body));
+      renderActions();
+      done(CALL_MODE[mode] + " on the call with " + (t.customer_name || "the caller") + " (recorded in the audit log).");
+    } catch (e) {
+      showError("action-error", (e.field ? e.field + ": " : "") + e.message);
+    }
+  }
+
+  async function leaveCall(t) {
+    showError("action-error", "");
+    try {
+      await api("DELETE", callPath(t.task_id));
+      callModes.set(t.task_id, { mode: null });
+      renderActions();
+      const listen = document.querySelector('[data-key="call-monitor-' + t.task_id + '"]');
+      if (listen) listen.focus(); // Leave is disabled now
+      done("You left the call; it goes on (recorded in the audit log).");
+    } catch (e) {
+      showError("action-error", (e.field ? e.field + ": " : "") + e.message);
+    }
   }
 
   async function changeState(agent, value) {
