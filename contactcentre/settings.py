@@ -91,6 +91,10 @@ class Settings(BaseSettings):
     cti_webhook_secret: str | None = None  # signs webhook bodies (X-CC-Signature, HMAC-SHA256)
     cti_lookup_url: str | None = None  # external CRM look-up that enriches the pop
     cti_lookup_timeout_seconds: float = Field(default=1.5, gt=0, le=10)
+    # Who sees which customer (docs/console.md): what an agent's search found opens for a shift;
+    # a customer an agent served may be reopened (e.g. for a callback) for this many days.
+    customer_search_grant_seconds: int = Field(default=8 * 3600, ge=1, le=7 * 86400)
+    customer_reopen_days: int = Field(default=30, ge=0, le=3650)
 
     # Web chat: see docs/chat.md.
     chat_token_ttl_seconds: int = Field(default=7 * 86400, ge=300)  # a reload resumes within this

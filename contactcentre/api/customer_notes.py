@@ -1,6 +1,7 @@
 """/api/v1/customers/<id>/notes: an agent or supervisor adds a note to a customer's record.
 
-The same access as reading and editing the record; the author is the signed-in user.
+The same access as reading and editing the record (api.customer_access); the author is the
+signed-in user.
 """
 
 from __future__ import annotations
@@ -11,11 +12,10 @@ from flask_openapi3 import APIBlueprint, Tag
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from contactcentre.api.common import ERRORS, SECURITY
+from contactcentre.api.customer_access import visible_customer
 from contactcentre.auth.access import api_user, require_api_role
 from contactcentre.cti.cache import refresh_customer_pops
-from contactcentre.customers.lookup import get_customer
 from contactcentre.customers.notes import NOTE_MAX_CHARS, add_note, note_out
-from contactcentre.errors import not_found
 from contactcentre.platform.audit import audit
 from contactcentre.platform.runtime import current_runtime
 from contactcentre.store.models import Role
@@ -64,9 +64,7 @@ def create_note(path: NotePath, body: NoteIn) -> Any:
     runtime = current_runtime()
     user = api_user()
     with runtime.db.session() as session:
-        customer = get_customer(session, path.customer_id)
-        if customer is None or customer.erased_at is not None:
-            raise not_found("customer", path.customer_id)
+        customer = visible_customer(session, path.customer_id)
         note = add_note(session, customer.id, user, body.body)
         audit(session, "customer.note", "customer", customer.id, {"note_id": note.id})
         out = note_out(note, user)

@@ -1,6 +1,7 @@
 """/api/v1/customers: look-up in any format, CRUD, CSV import, GDPR export and erasure.
 
-Agents find customers by search; listing everyone is for supervisors. Erasure is audited.
+Agents find customers by search (a short list, masked) and open only those they serve, served
+or found (api.customer_access); listing everyone is for supervisors. Erasure is audited.
 """
 
 from __future__ import annotations
@@ -12,11 +13,13 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
 from contactcentre.api.common import ERRORS, SECURITY, Page, paginate
+from contactcentre.api.customer_access import remember_found, visible_customer
 from contactcentre.auth.access import api_user, require_api_role
 from contactcentre.chat.conversations import erase_customer_chats
 from contactcentre.cti.cache import refresh_customer_pops
 from contactcentre.customers.importer import import_csv
-from contactcentre.customers.lookup import find_by_email, find_by_phone, get_customer, search
+from contactcentre.customers.lookup import find_by_email, find_by_phone, search
+from contactcentre.customers.matches import CustomerMatch
 from contactcentre.customers.privacy import erase_customer, export_customer
 from contactcentre.customers.records import (
     CustomerFieldError,
@@ -52,7 +55,9 @@ class CreateQuery(BaseModel):
 
 
 class CustomerList(BaseModel):
-    items: list[CustomerOut]
+    items: list[CustomerOut | CustomerMatch] = Field(
+        description="full records for supervisors; for agents, masked matches to open one by one"
+    )
     total: int
 
 
@@ -99,13 +104,6 @@ def _field_error(exc: CustomerFieldError) -> ApiError:
     return ApiError(422, "validation_error", exc.message, exc.field)
 
 
-def _live(session: Any, customer_id: int) -> Customer:
-    customer = get_customer(session, customer_id)
-    if customer is None or customer.erased_at is not None:
-        raise not_found("customer", customer_id)
-    return customer
-
-
 @api.get("", responses={200: CustomerList, **ERRORS})
 @require_api_role(Role.AGENT)
 def list_customers(query: CustomerQuery) -> Any:
@@ -126,7 +124,12 @@ def list_customers(query: CustomerQuery) -> Any:
                 400, "search_required", "agents look customers up by q, phone or email", "q"
             )
         page = found[query.offset : query.offset + query.limit]
-        return {"items": [_out(c) for c in page], "total": len(found)}
+        if api_user().has_role(Role.SUPERVISOR):
+            return {"items": [_out(c) for c in page], "total": len(found)}
+        # What the agent was shown, they may open (for the search grant's time).
+        remember_found(c.id for c in page)
+        matches = [CustomerMatch.from_model(c).model_dump(mode="json") for c in page]
+        return {"items": matches, "total": len(found)}
 
 
 @api.post("", responses={201: CustomerOut, **ERRORS})
@@ -141,22 +144,26 @@ def create(body: CustomerIn, query: CreateQuery) -> Any:
         except CustomerFieldError as exc:
             raise _field_error(exc) from None
         audit(session, "customer.create", "customer", customer.id)
-        return _out(customer), 201
+        out = _out(customer)
+    remember_found([out["id"]])  # e.g. to link the new customer to the call in hand
+    return out, 201
 
 
 @api.get("/<int:customer_id>", responses={200: CustomerOut, **ERRORS})
 @require_api_role(Role.AGENT)
 def get_one(path: CustomerPath) -> Any:
+    """The full record: supervisors any; agents one they serve, served or found (else 403)."""
     with current_runtime().db.session() as session:
-        return _out(_live(session, path.customer_id))
+        return _out(visible_customer(session, path.customer_id))
 
 
 @api.patch("/<int:customer_id>", responses={200: CustomerOut, **ERRORS})
 @require_api_role(Role.AGENT)
 def update(path: CustomerPath, body: CustomerPatch) -> Any:
+    """Change the record; who may is who may see it (GET)."""
     runtime = current_runtime()
     with runtime.db.session() as session:
-        customer = _live(session, path.customer_id)
+        customer = visible_customer(session, path.customer_id)
         try:
             update_customer(session, customer, body, runtime.settings)
         except CustomerFieldError as exc:

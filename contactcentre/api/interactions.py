@@ -1,6 +1,7 @@
 """/api/v1/interactions: one contact with its screen pop, its wrap-up, and a customer's history.
 
-Agents see in full only contacts offered or assigned to them; supervisors see every contact.
+Agents see in full only contacts offered or assigned to them, and the history of customers they
+may see (api.customer_access); supervisors see every contact.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
 from contactcentre.api.common import ERRORS, SECURITY
+from contactcentre.api.customer_access import require_visible, visible_customer
 from contactcentre.auth.access import api_user, require_api_role
 from contactcentre.cti.access import may_see_interaction
 from contactcentre.cti.cache import PopProvider
@@ -173,6 +175,8 @@ def link_customer(path: InteractionPath, body: LinkIn) -> Any:
             raise ApiError(
                 422, "validation_error", f"no customer with id {body.customer_id}", "customer_id"
             )
+        # Linking shows the record in the pop: only a customer the agent may already see.
+        require_visible(session, body.customer_id)
         interaction.customer_id = body.customer_id
     pops = _pops()
     pops.forget(path.interaction_id)
@@ -185,8 +189,7 @@ def customer_history(path: CustomerPath) -> Any:
     """The customer's whole contact history, newest first (date, channel, outcome, agent), and
     open notes."""
     with current_runtime().db.session() as session:
-        if get_customer(session, path.customer_id) is None:
-            raise not_found("customer", path.customer_id, "customer_id")
+        visible_customer(session, path.customer_id)
         rows = session.execute(
             select(Interaction, Disposition.label, Agent.display_name)
             .outerjoin(Disposition, Interaction.disposition_id == Disposition.id)

@@ -141,6 +141,7 @@
       renderAll();
       loadStats();
     } else if (event === "pop_updated") {
+      if (!data.pop) return; // withheld from a replay: the contact is no longer this agent's
       model.pops.set(data.task_id, data.pop);
       const offer = model.offers.get(data.reservation_id);
       if (offer) offer.pop = data.pop;
@@ -796,7 +797,8 @@
       results.replaceChildren(found.items.length
         ? h("ul", { class: "results", "aria-label": "Search results" }, found.items.map((c) => h("li", {}, [
           h("button", { type: "button", class: "link", onclick: () => { results.replaceChildren(); openRecord(c.id); } }, [[c.first_name, c.last_name].filter(Boolean).join(" ") || "Customer #" + c.id]),
-          h("span", { class: "muted", text: " " + ((c.phones || [])[0] ? (c.phones[0].e164 || "") : "") + " · " + c.segment }),
+          // Agents get masked matches (phone "•••0143"); supervisors full records.
+          h("span", { class: "muted", text: " " + (c.phone || ((c.phones || [])[0] || {}).e164 || "") + " · " + c.segment }),
           h("button", { type: "button", class: "small", "aria-label": "Call " + (c.first_name || "customer"), onclick: () => dial({ customer_id: c.id }) }, ["☎"]),
         ])))
         : h("p", { class: "empty", text: "Nobody matches “" + q + "”. Try the last six digits of the number, or the email." }));

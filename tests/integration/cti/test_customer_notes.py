@@ -18,9 +18,12 @@ def _cached_pop(runtime: Any, interaction_id: str) -> dict[str, Any]:
     return dict(json.loads(raw))
 
 
-def test_agent_adds_a_note_as_author(client: Any, make_user: Any, customer: int) -> None:
-    """An agent's note is kept open, trimmed, with the agent as its author."""
+def test_agent_adds_a_note_as_author(
+    client: Any, make_user: Any, customer: int, make_contact: Callable[..., str]
+) -> None:
+    """An agent's note on the customer they are serving is kept open, trimmed, authored by them."""
     agent = make_user("agent")
+    make_contact(agent_id=agent["agent_id"], customer_id=customer)
     response = client.post(
         NOTES.format(customer), json={"body": "  Call back after 5pm.  "}, headers=agent["headers"]
     )
@@ -33,9 +36,12 @@ def test_agent_adds_a_note_as_author(client: Any, make_user: Any, customer: int)
     assert "Call back after 5pm." in [n["body"] for n in history.get_json()["notes"]]
 
 
-def test_note_body_limits(client: Any, make_user: Any, customer: int) -> None:
+def test_note_body_limits(
+    client: Any, make_user: Any, customer: int, make_contact: Callable[..., str]
+) -> None:
     """Blank, empty, over-2,000-character and unknown fields are refused with the field named."""
     agent = make_user("agent")
+    make_contact(agent_id=agent["agent_id"], customer_id=customer)
     for body in ({"body": ""}, {"body": "   "}, {"body": "x" * 2001}, {}, {"body": "ok", "x": 1}):
         response = client.post(NOTES.format(customer), json=body, headers=agent["headers"])
         assert response.status_code == 422, body

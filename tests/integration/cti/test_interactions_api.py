@@ -142,11 +142,14 @@ def test_only_the_contacts_agent_wraps_it_up(
 def test_customer_history_lists_every_contact(
     client: Any, make_user: Any, customer: int, make_contact: Any
 ) -> None:
-    """The record view's history holds all of the customer's contacts and open notes."""
-    first = make_contact(customer_id=customer, status="completed", desk_status=None)
+    """The record view's history holds all of the customer's contacts (anyone's) and open notes."""
+    agent = make_user("agent")
+    first = make_contact(
+        agent_id=agent["agent_id"], customer_id=customer, status="completed", desk_status=None
+    )
     second = make_contact(customer_id=customer, status="completed", desk_status=None)
     body = client.get(
-        f"/api/v1/customers/{customer}/interactions", headers=make_user("agent")["headers"]
+        f"/api/v1/customers/{customer}/interactions", headers=agent["headers"]
     ).get_json()
     assert {row["interaction_id"] for row in body["items"]} == {first, second}
     assert [n["body"] for n in body["notes"]] == ["Prefers email follow-ups."]

@@ -181,6 +181,8 @@ def test_click_to_dial_rings_the_agent_then_the_customer(
             voice_app.extensions["contactcentre"].settings,
         )
         customer_id = customer.id
+    # An agent dials a customer they may see (docs/console.md, "Who sees what"): found by search.
+    voice_client.get("/api/v1/customers?q=Ada", headers=agent["headers"])
     response = voice_client.post(
         "/api/v1/calls", json={"customer_id": customer_id}, headers=agent["headers"]
     )
