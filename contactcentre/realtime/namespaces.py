@@ -15,7 +15,7 @@ from flask_login import current_user
 from flask_socketio import Namespace, join_room
 
 from contactcentre.platform.runtime import Runtime
-from contactcentre.realtime.access import may_join
+from contactcentre.realtime.access import may_join, visible_replay
 from contactcentre.realtime.presence import Presence
 from contactcentre.realtime.rooms import AGENT_NS, SUPERVISORS, agent_room
 from contactcentre.realtime.sequence import SequencedLog
@@ -116,6 +116,7 @@ class _Rooms(Namespace):  # type: ignore[misc]  # Flask-SocketIO is untyped
                 continue
             join_room(room)
             events, complete = log.since(room, last)
+            events = visible_replay(runtime, user, events)
             rooms[room] = {"events": events, "complete": complete, "seq": log.current(room)}
         return {"rooms": rooms, "refused": refused}
 
