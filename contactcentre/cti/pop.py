@@ -60,7 +60,7 @@ def build_pop(
         else {"phone": number or "", "language": language or "en", **(visitor or {})},
         "language": language,
         "ivr": {
-            "path": list(attributes.get("ivr_path") or []),
+            "path": _ivr_path(attributes),
             "intent": intent,
             "verified": attributes.get("verified"),
         },
@@ -75,6 +75,15 @@ def build_pop(
         "script": scripts.render(script, values) if script else None,
         "crm": {"status": "off"},
     }
+
+
+def _ivr_path(attributes: dict[str, Any]) -> list[str]:
+    """The caller's path in words (cti.ivr_path, written by the voice channel as the IVR ran);
+    a path given with a task from elsewhere (the tasks API) is shown as it was given."""
+    steps = attributes.get("ivr_steps")
+    if isinstance(steps, list):
+        return [str(step) for step in steps]
+    return [str(step) for step in attributes.get("ivr_path") or []]
 
 
 def place_in_queue(pop: dict[str, Any], queue_id: int, queue_name: str | None) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from twilio.twiml.voice_response import VoiceResponse
 
+from contactcentre.cti.ivr_path import describe_path
 from contactcentre.customers.phones import CallerId, classify_caller_id
 from contactcentre.store.models import Interaction
 from contactcentre.voice import call_state as cs
@@ -23,6 +24,7 @@ from contactcentre.voice.routing_tasks import submit_call
 from ivr import (
     CallerHangup,
     Enqueue,
+    Flow,
     FlowEngine,
     RequestCallback,
     SessionInputs,
@@ -156,7 +158,8 @@ def caller_hung_up_in_ivr(ctx: VoiceContext, call_sid: str) -> None:
             step = None
         if interaction is not None and step is not None:
             _log_path(session, interaction, ivr, step, ctx.clock())
-            _project_attributes(interaction, step, dict(step.state.get("attributes", {})))
+            attributes = dict(step.state.get("attributes", {}))
+            _project_attributes(interaction, step, attributes, ctx.answering_flow())
     ctx.ivr_sessions.delete(call_sid)
 
 
@@ -167,7 +170,7 @@ def apply_step(
     now = ctx.clock()
     _log_path(session, interaction, ivr, step, now)
     state_attributes: dict[str, Any] = dict(step.state.get("attributes", {}))
-    _project_attributes(interaction, step, state_attributes)
+    _project_attributes(interaction, step, state_attributes, ctx.answering_flow())
     ctx.calls.update(interaction.id, language=str(state_attributes.get("language", "en")))
     for action in step.actions:
         if isinstance(action, Enqueue):
@@ -218,7 +221,7 @@ def _log_path(
 
 
 def _project_attributes(
-    interaction: Interaction, step: Step, state_attributes: dict[str, Any]
+    interaction: Interaction, step: Step, state_attributes: dict[str, Any], flow: Flow
 ) -> None:
     """What the screen pop reads: the IVR path, intent, language, who is calling."""
     attributes = dict(interaction.attributes)
@@ -226,6 +229,7 @@ def _project_attributes(
         {k: v for k, v in state_attributes.items() if k not in ("caller", "caller_kind")}
     )
     attributes["ivr_path"] = [str(entry) for entry in step.path]
+    attributes["ivr_steps"] = describe_path(step.path, flow)  # what the pop shows the agent
     attributes.setdefault("intent", None)
     interaction.attributes = attributes
     interaction.intent = attributes.get("intent")

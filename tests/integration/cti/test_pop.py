@@ -61,3 +61,13 @@ def test_unknown_caller_gets_a_prefilled_new_customer_form(runtime: Any, make_co
     assert pop["customer"] is None
     assert pop["new_customer"] == {"phone": "+14155550999", "language": "es"}
     assert pop["retention"] is None
+
+
+def test_ivr_path_shows_the_steps_in_words(runtime: Any, customer: int, make_contact: Any) -> None:
+    """The pop shows the IVR path the voice channel described in words, never the raw trace."""
+    raw = ["main_menu [digits:1] -> option 1 -> collect_account"]
+    steps = ["Main menu", "Billing", "Verified by account number"]
+    contact = make_contact(
+        customer_id=customer, attributes={"ivr_path": raw, "ivr_steps": steps, "verified": True}
+    )
+    assert _pop(runtime, contact)["ivr"]["path"] == steps

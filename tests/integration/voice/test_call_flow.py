@@ -59,6 +59,8 @@ def test_call_reaches_an_agent_through_ivr_and_queue(
     assert attributes["caller"] == CUSTOMER
     assert attributes["caller_kind"] == "number"
     assert any(step.startswith("main_menu") for step in attributes["ivr_path"])
+    # What the screen pop shows: the path in words (cti.ivr_path).
+    assert attributes["ivr_steps"][-2:] == ["Main menu", "Support"]
     kinds = event_types(voice_app, iid)
     assert kinds[0] == "created"
     assert kinds.index("ivr_step") < kinds.index("queued") < kinds.index("offered")
