@@ -126,7 +126,9 @@ def test_call_through_the_emulator_pops_accepts_wraps_up_and_shows_on_the_board(
     pop.get_by_role("heading", name=customer.display_name).wait_for()
     why = pop.get_by_role("region", name="Why they called")
     expect(why).to_contain_text("Intentbilling", timeout=WAIT_MS)
-    expect(why).to_contain_text("collect account [digits:****0042]")  # keys masked in the path
+    # The IVR path in words (cti.ivr_path), never the engine's trace or the keys pressed.
+    expect(why).to_contain_text("Main menu → Billing → Verified by account number")
+    assert "0042" not in why.inner_text()
     assert dev.locator(".offer").count() == 0
     assert boss.get(f"{base}/api/v1/agents/{dev_id}/desk").json()["offers"] == []
     _expect_state(board, "Ana García", "On contact")
