@@ -20,7 +20,7 @@ STRATEGIES: Final = (
     "least_needed",
 )
 EXITS: Final = ("callback", "voicemail", "message")
-AGENT_CHOICES: Final = ("best_ranked", "longest_queue")
+AGENT_CHOICES: Final = ("best_ranked", "longest_queue", "least_covered")
 
 
 class ConfigError(ValueError):
@@ -238,7 +238,11 @@ class RoutingConfig:
     queue's skill is worth to that agent (0 = the best-ranked task wins regardless of skill;
     with levels 10 and 5, 2.0 means "primary queue first unless the other task has waited 10 s
     longer"). agent_choice "longest_queue" makes the agent serve the pool with the most waiting
-    tasks first (ties by that adjusted rank). Neither changes the order within a queue.
+    tasks first (ties by that adjusted rank). agent_choice "least_covered" moves a queue's
+    first task earlier by cover_pressure_seconds for each task waiting in the other queues of
+    that queue's other agents (weighted by the share of its agents they hold), so the queue
+    whose other agents are drawn away elsewhere is served first; with full cross-training it
+    changes nothing. None of these changes the order within a queue.
     """
 
     queues: list[Queue] = field(default_factory=list)
@@ -248,6 +252,7 @@ class RoutingConfig:
     default_plan_id: str | None = None
     skill_preference_seconds: float = 0.0
     agent_choice: str = "best_ranked"
+    cover_pressure_seconds: float = 120.0
 
     def __post_init__(self) -> None:
         queue_ids = [queue.id for queue in self.queues]
@@ -270,6 +275,10 @@ class RoutingConfig:
         if not 0 <= self.skill_preference_seconds < float("inf"):
             raise ConfigError(
                 "skill_preference_seconds", "must be a finite number >= 0 (0 disables it)"
+            )
+        if not 0 <= self.cover_pressure_seconds < float("inf"):
+            raise ConfigError(
+                "cover_pressure_seconds", "must be a finite number >= 0 (seconds per waiting task)"
             )
         if self.agent_choice not in AGENT_CHOICES:
             raise ConfigError(
@@ -294,6 +303,7 @@ class RoutingConfig:
             "default_plan_id": self.default_plan_id,
             "skill_preference_seconds": self.skill_preference_seconds,
             "agent_choice": self.agent_choice,
+            "cover_pressure_seconds": self.cover_pressure_seconds,
         }
 
     @classmethod
@@ -306,4 +316,5 @@ class RoutingConfig:
             default_plan_id=data.get("default_plan_id"),
             skill_preference_seconds=float(data.get("skill_preference_seconds", 0.0)),
             agent_choice=data.get("agent_choice", "best_ranked"),
+            cover_pressure_seconds=float(data.get("cover_pressure_seconds", 120.0)),
         )

@@ -13,6 +13,7 @@ from typing import Any
 from routing import capacity, strategies
 from routing import effects as fx
 from routing.config import CapacityProfile, Queue, RoutingConfig, RoutingPlan
+from routing.cover import Cover
 from routing.estimate import HandleTimes
 from routing.expression import Expr, always, parse
 from routing.pools import Index, Lane, Pool, TaskEntry
@@ -61,6 +62,7 @@ class Matcher:
         self.aging = config.priority_aging_seconds
         self.preference = config.skill_preference_seconds
         self.agent_choice = config.agent_choice
+        self.cover_pressure = config.cover_pressure_seconds
         # The default needs no per-agent rank: the pools' own keys compare directly.
         self.plain_choice = self.preference == 0 and self.agent_choice == "best_ranked"
         # A plan choice depends only on the values of the names the filters read, so it is
@@ -69,6 +71,7 @@ class Matcher:
         self.plan_readers = [parse(name).evaluate for name in names]
         self.plan_memo: dict[tuple[Any, ...], tuple[RoutingPlan | None, str]] = {}
         self.index = Index()
+        self.cover = Cover(self.index)
         for plan in config.plans:
             for step in plan.steps:
                 if step.queue_id is not None:
@@ -372,10 +375,14 @@ class Matcher:
         """How the freed agent ranks the pool's first task (lower first) when a preference is set.
 
         The task's rank key moves earlier by the agent's level in the queue's skill times
-        skill_preference_seconds; longest_queue puts the pool's length (longest first) in front.
-        The offset is the same for every task of a pool, so order within a queue is untouched.
+        skill_preference_seconds; longest_queue puts the pool's length (longest first) in front;
+        least_covered moves it earlier by cover_pressure_seconds per task competing elsewhere
+        for the queue's other agents. The offset is the same for every task of a pool, so the
+        order within a queue is untouched.
         """
         offset = strategies.skill_level(agent, pool.lane.queue.skill) * self.preference
+        if self.agent_choice == "least_covered":
+            offset += self.cover_pressure * self._competing(pool, agent)
         # Aging keys lead with seconds; strict-priority keys lead with -priority, so there the
         # offset moves the created_at that orders tasks of equal priority.
         at = 0 if self.aging is not None else 1
@@ -384,11 +391,22 @@ class Matcher:
             return (-len(pool.tasks), *rank)
         return rank
 
+    def _competing(self, pool: Pool, agent: AgentRecord) -> float:
+        own = {lane.key for lane in self.index.agent_lanes.get(agent.agent_id, ())}
+        return self.cover.competing_backlog(pool.lane, pool.channel, own)
+
     def _rank_reason(self, agent: AgentRecord, pool: Pool) -> str:
         level = strategies.skill_level(agent, pool.lane.queue.skill)
         why = f"skill level {level} x {self.preference:g} s preference"
         if self.agent_choice == "longest_queue":
             why = f"longest queue ({len(pool.tasks) + 1} waiting), then {why}"
+        elif self.agent_choice == "least_covered":
+            # Called after the task left the pool; the backlog elsewhere did not change.
+            competing = self._competing(pool, agent)
+            why = (
+                f"least covered ({competing:.3g} task(s) wait for this queue's other agents "
+                f"elsewhere x {self.cover_pressure:g} s), and {why}"
+            )
         return f"ranked for this agent by {why}"
 
     def _first_for(self, pool: Pool, agent_id: str) -> TaskEntry | None:

@@ -86,6 +86,7 @@ class Index:
         self.lanes: dict[str, Lane] = {}
         self.queue_lanes: dict[str, list[Lane]] = {}
         self.agent_lanes: dict[str, list[Lane]] = {}
+        self.version = 0  # bumped whenever a lane is built or an agent's eligibility changes
 
     def lane(self, queue: Queue, step_expression: str, agents: dict[str, AgentRecord]) -> Lane:
         """The lane for this queue and step, built (with its eligibility) on first use."""
@@ -93,6 +94,7 @@ class Index:
         lane = self.lanes.get(key)
         if lane is None:
             lane = self.lanes[key] = Lane(queue, step_expression)
+            self.version += 1
             self.queue_lanes.setdefault(queue.id, []).append(lane)
             for agent in agents.values():
                 if lane.matches(agent.context()):
@@ -111,6 +113,7 @@ class Index:
     def refresh_eligibility(self, agent: AgentRecord) -> None:
         """Re-evaluate every lane's expression for this agent (sign-in or admin update)."""
         context = agent.context()
+        self.version += 1
         lanes: list[Lane] = []
         for lane in self.lanes.values():
             if lane.matches(context):
