@@ -44,6 +44,7 @@ CHOICES = (
     (3.0, "best_ranked"),
     (0.0, "longest_queue"),
     (1.0, "longest_queue"),
+    (0.0, "least_covered"),
 )
 
 
