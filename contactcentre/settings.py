@@ -124,6 +124,7 @@ class Settings(BaseSettings):
     max_request_bytes: int = Field(default=2 * 1024 * 1024, ge=1024)
     processes: Annotated[list[str] | None, NoDecode] = None  # expected processes; None = Procfile's
     heartbeat_seconds: float = Field(default=5.0, gt=0)
+    thread_switch_ms: float = Field(default=0.5, gt=0, le=100)  # sys.setswitchinterval, in ms
     log_level: str = "INFO"
 
     @field_validator("database_url")

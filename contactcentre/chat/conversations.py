@@ -192,13 +192,11 @@ class ChatService:
             conversation.customer_seen_at = datetime.now(UTC)
             session.commit()
             deliver(self.emitter, conversation, posted)
-            site = session.get(ChatSite, conversation.site_id)
-            with_bot = (
-                conversation.status == "bot"
-                and posted.created
-                and site is not None
-                and site.bot_enabled
-            )
+            # Most messages are to a person: read the site only while the bot may answer.
+            with_bot = conversation.status == "bot" and posted.created
+            if with_bot:
+                site = session.get(ChatSite, conversation.site_id)
+                with_bot = site is not None and site.bot_enabled
         if with_bot:
             try:
                 turn = self.bot.reply(conversation_id, body)

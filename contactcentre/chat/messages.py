@@ -135,7 +135,7 @@ def post_message(
     )
     session.add(message)
     session.flush()
-    event_log.append(
+    event_log.record(
         session,
         NewEvent(
             locked.interaction_id,

@@ -91,6 +91,15 @@ class NewEvent:
 
 def append(session: Session, event: NewEvent) -> InteractionEvent:
     """Write the event once; the same idempotency key again returns the row already there."""
+    record(session, event)
+    return session.scalars(
+        select(InteractionEvent).where(InteractionEvent.idempotency_key == event.idempotency_key)
+    ).one()
+
+
+def record(session: Session, event: NewEvent) -> None:
+    """Write the event once, for callers that do not need the row back (one statement, where
+    `append` needs two: hot paths such as every chat message)."""
     values = {
         "interaction_id": event.interaction_id,
         "type": event.type,
@@ -106,10 +115,6 @@ def append(session: Session, event: NewEvent) -> InteractionEvent:
     stmt = insert(InteractionEvent).values(**values)
     stmt = stmt.on_conflict_do_nothing(index_elements=["idempotency_key"])
     session.execute(stmt)
-    row = session.scalars(
-        select(InteractionEvent).where(InteractionEvent.idempotency_key == event.idempotency_key)
-    ).one()
-    return row
 
 
 def for_interaction(session: Session, interaction_id: str) -> Sequence[InteractionEvent]:
