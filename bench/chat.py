@@ -45,6 +45,9 @@ AGENTS = int(os.environ.get("BENCH_AGENTS", "100"))
 SECONDS = float(os.environ.get("BENCH_SECONDS", "30"))
 INTERVAL = float(os.environ.get("BENCH_INTERVAL", "20"))  # per customer: 1,000 / 20 = 50 msg/s
 CLIENT_PROCESSES = int(os.environ.get("BENCH_CLIENT_PROCESSES", "2"))
+# Web processes (gunicorn workers): every client here speaks websocket only, so no sticky
+# sessions are needed between them; the Socket.IO message queue joins their rooms.
+WEB_WORKERS = int(os.environ.get("BENCH_WEB_WORKERS", "1"))
 
 
 def reset_schema(url: str) -> None:
@@ -364,7 +367,7 @@ def main() -> None:
     router = subprocess.Popen([python, "-m", "contactcentre", "router"], env=env, cwd=ROOT)
     web = subprocess.Popen(
         [
-            python, "-m", "gunicorn", "--worker-class", "gthread", "--workers", "1",
+            python, "-m", "gunicorn", "--worker-class", "gthread", "--workers", str(WEB_WORKERS),
             "--threads", str(CUSTOMERS + AGENTS + 200),
             "--worker-connections", str(CUSTOMERS + AGENTS + 200), "--bind", f"127.0.0.1:{port}",
             "--log-level", "warning", "contactcentre:create_app()",

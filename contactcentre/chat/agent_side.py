@@ -86,6 +86,7 @@ def reply(
         body,
         client_id=client_id,
         max_chars=runtime.settings.chat_max_message_chars,
+        author_name=writer.name,
     )
     session.commit()
     deliver(chat_service(runtime).emitter, conversation, posted)

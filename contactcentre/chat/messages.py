@@ -73,12 +73,14 @@ def post_message(
     visibility: Visibility = "all",
     max_chars: int | None = None,
     quick_replies: list[dict[str, str]] | None = None,
+    author_name: str | None = None,
 ) -> Posted:
     """Number and store a message in the caller's transaction (commit, then `deliver`).
 
     The conversation row is locked while its counter moves, so concurrent senders get distinct,
     gap-free numbers; the same `client_id` from the same sender returns the stored message, even
-    when two copies race.
+    when two copies race. `author_name`: the writer's display name when the caller has it
+    (saves looking it up on every message).
     """
     body = body.strip() if isinstance(body, str) else ""
     if not body and not attachments:
@@ -147,7 +149,8 @@ def post_message(
             data={"seq": message.seq, "by": author.kind, "chars": len(body)},
         ),
     )
-    return Posted(payload(session, locked, message), True, visibility)
+    names = None if author_name is None else {author.sender: author_name}
+    return Posted(payload(session, locked, message, names), True, visibility)
 
 
 def deliver(emitter: RealtimeEmitter, conversation: ChatConversation, posted: Posted) -> None:

@@ -235,10 +235,11 @@ def test_a_chat_transferred_to_a_queue_waits_again_and_the_next_agent_joins(
     def joined_twice() -> dict[str, Any] | None:
         view = _view(url, second)
         joined = [m for m in view["messages"] if "joined the chat" in m["body"]]
-        return view if len(joined) == 2 else None
+        # The notice and the status come from different consumers of the router's effects:
+        # either may land first.
+        return view if len(joined) == 2 and view["status"] == "active" else None
 
-    chat = eventually(joined_twice)
-    assert chat["status"] == "active"
+    eventually(joined_twice)
     refused = requests.post(
         f"{url}/messages", json={"body": "still me"}, headers=first["headers"], timeout=5
     )

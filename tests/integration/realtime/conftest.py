@@ -19,7 +19,9 @@ def settings(settings: Settings) -> Settings:
     return settings.model_copy(
         update={
             "socketio_channel": f"cc-test-{uuid.uuid4().hex[:8]}",
-            "realtime_grace_seconds": 1.5,
+            # Short, but long enough that a busy CI machine delaying a heartbeat refresh
+            # (every 0.3 s) does not pass for a console gone.
+            "realtime_grace_seconds": 2.5,
             "heartbeat_seconds": 0.3,
         }
     )
@@ -44,7 +46,7 @@ def second_web_process(settings: Settings) -> Iterator[LiveServer]:
 
 @pytest.fixture
 def live_router(app: Any) -> Iterator[LiveRouter]:
-    router = LiveRouter(app.extensions["contactcentre"], sweeper_grace=1.5)
+    router = LiveRouter(app.extensions["contactcentre"], sweeper_grace=2.5)
     yield router
     router.stop()
 

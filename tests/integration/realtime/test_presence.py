@@ -54,7 +54,7 @@ def test_connected_agent_stays_signed_in_past_the_grace_period(
     listener.connect(base, expert, AGENT_NS)
     expert.post(f"{base}/api/v1/agents/{agent_id}/state", json={"state": "available"})
     eventually(lambda: _state(expert, base, agent_id) == "available")
-    time.sleep(3 * 1.5)  # three grace periods, with the sweeper running every 0.2 s
+    time.sleep(2 * 2.5)  # two grace periods, with the sweeper running every 0.2 s
     assert _state(expert, base, agent_id) == "available"
     listener.close()
 
@@ -75,6 +75,6 @@ def test_reconnecting_within_the_grace_period_keeps_the_agent_signed_in(
     first.close()
     second = Listener()
     second.connect(base, expert, AGENT_NS)
-    time.sleep(3 * 1.5)
+    time.sleep(2 * 2.5)  # two grace periods
     assert _state(expert, base, agent_id) == "available"
     second.close()
