@@ -16,10 +16,10 @@ from contactcentre.store.db import Database
 from contactcentre.store.sqlite_gate import WriterGate, gated_connection_class
 
 
-def _connect(path: Path, gate: WriterGate) -> sqlite3.Connection:
+def _connect(path: Path, gate: WriterGate, busy_timeout: float = 5) -> sqlite3.Connection:
     # The busy timeout stays for SQLite's brief reader and checkpoint locks.
     return sqlite3.connect(
-        path, timeout=5, factory=gated_connection_class(gate), check_same_thread=False
+        path, timeout=busy_timeout, factory=gated_connection_class(gate), check_same_thread=False
     )
 
 
@@ -158,7 +158,7 @@ def test_a_thread_holding_the_gate_is_not_blocked_by_it_on_a_second_connection(
     path = tmp_path / "gate.sqlite3"
     _table(path)
     gate = WriterGate(30.0, None)
-    first, second = _connect(path, gate), _connect(path, gate)
+    first, second = _connect(path, gate), _connect(path, gate, busy_timeout=0.1)
     first.execute("INSERT INTO tally VALUES ('a', 1)")
     with pytest.raises(sqlite3.OperationalError, match="locked"):
         second.execute("INSERT INTO tally VALUES ('b', 2)")
