@@ -20,8 +20,6 @@ from contactcentre.cti.found import FoundCustomers
 from contactcentre.realtime.desk import Desk
 from contactcentre.store.models import Interaction, Role, User
 
-REOPEN_DAYS = 30  # the default of settings.customer_reopen_days
-
 
 def may_see_interaction(session: Session, desk: Desk, user: User, interaction_id: str) -> bool:
     if user.has_role(Role.SUPERVISOR):
@@ -41,7 +39,7 @@ def may_see_customer(
     client: redis.Redis,
     user: User,
     customer_id: int,
-    reopen_days: int = REOPEN_DAYS,
+    reopen_days: int,
 ) -> bool:
     """Supervisors (and admins) always; an agent when the customer is on a contact ringing for or
     held by them now, on a contact they handled in the last `reopen_days`, or among what their
@@ -78,9 +76,9 @@ def customers_on_desk(session: Session, client: redis.Redis, agent_id: str) -> s
     task_ids += [str(t["task_id"]) for t in desk["tasks"] if t.get("task_id")]
     if not task_ids:
         return set()
-    found = {_pop_customer(offer.get("pop")) for offer in desk["offers"]}
+    found = {pop_customer_id(offer.get("pop")) for offer in desk["offers"]}
     cached: Any = client.mget([POP + task_id for task_id in task_ids])
-    found |= {_pop_customer(json.loads(raw)) for raw in cached if raw is not None}
+    found |= {pop_customer_id(json.loads(raw)) for raw in cached if raw is not None}
     found |= set(
         session.scalars(
             select(Interaction.customer_id).where(
@@ -91,7 +89,8 @@ def customers_on_desk(session: Session, client: redis.Redis, agent_id: str) -> s
     return {customer_id for customer_id in found if customer_id is not None}
 
 
-def _pop_customer(pop: Any) -> int | None:
+def pop_customer_id(pop: Any) -> int | None:
+    """The id of the customer a screen pop identified, if any."""
     customer = (pop or {}).get("customer") if isinstance(pop, dict) else None
     ident = (customer or {}).get("id")
     return ident if isinstance(ident, int) else None

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from contactcentre.cti.access import may_see_customer, may_see_interaction
+from contactcentre.cti.access import may_see_customer, may_see_interaction, pop_customer_id
 from contactcentre.platform.runtime import Runtime
 from contactcentre.realtime.desk import Desk
 from contactcentre.realtime.rooms import AGENT_NS, SUPERVISORS, agent_room
@@ -42,7 +42,7 @@ def visible_replay(
             if pop is None:
                 shown.append(event)
                 continue
-            customer_id = (pop.get("customer") or {}).get("id")
+            customer_id = pop_customer_id(pop)
             key = ("customer", customer_id) if customer_id else ("contact", pop["interaction_id"])
             if key not in verdicts:
                 verdicts[key] = (
@@ -50,11 +50,13 @@ def visible_replay(
                         session,
                         runtime.redis,
                         user,
-                        int(customer_id),
+                        customer_id,
                         runtime.settings.customer_reopen_days,
                     )
                     if customer_id
-                    else may_see_interaction(session, Desk(runtime.redis), user, key[1])
+                    else may_see_interaction(
+                        session, Desk(runtime.redis), user, pop["interaction_id"]
+                    )
                 )
             if verdicts[key]:
                 shown.append(event)

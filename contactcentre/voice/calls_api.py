@@ -18,7 +18,7 @@ from contactcentre.errors import ApiError, not_found
 from contactcentre.store.models import Agent, Interaction, Queue, Role
 from contactcentre.voice import controls, recording, supervision, transfers
 from contactcentre.voice.call_state import LiveCall
-from contactcentre.voice.click_to_dial import DialError, place_call
+from contactcentre.voice.click_to_dial import DialError, dialable_number, place_call
 from contactcentre.voice.context import VoiceContext
 from contactcentre.voice.telephony import TelephonyError
 from contactcentre.voice.tokens import voice_token
@@ -302,8 +302,6 @@ def supervise(path: CallPath, body: SupervisionIn) -> Any:
     """Join a call connected to an agent (monitor, whisper or barge), or switch mode; audited."""
     phone = None
     if body.device is not None:
-        from contactcentre.voice.click_to_dial import dialable_number
-
         try:
             phone = dialable_number(body.device, _voice().settings.default_phone_region)
         except DialError as exc:

@@ -76,6 +76,12 @@ class SupervisionStore:
         pipe.expire(key, cs.TTL_SECONDS)
         pipe.execute()
 
+    def clear(self, interaction_id: str) -> list[Supervision]:
+        """Everyone off the call at once; returns who was on it."""
+        found = self.all(interaction_id)
+        self._redis.delete(SUPERVISION_KEY + interaction_id)
+        return found
+
     def forget(self, interaction_id: str, call_sid: str) -> Supervision | None:
         """Drop whoever's participant `call_sid` was (their leg ended or they left)."""
         for supervision in self.all(interaction_id):
@@ -169,9 +175,7 @@ def agent_replaced(ctx: VoiceContext, call: cs.LiveCall, agent_sid: str) -> None
 
 def end_all(ctx: VoiceContext, interaction_id: str) -> None:
     """The call is over (or left the contact centre): every supervisor's leg ends with it."""
-    store = SupervisionStore(ctx.redis)
-    for supervision in store.all(interaction_id):
-        store.forget(interaction_id, supervision.call_sid)
+    for supervision in SupervisionStore(ctx.redis).clear(interaction_id):
         with contextlib.suppress(TelephonyError):  # the conference ending may have dropped it
             ctx.telephony.hang_up(supervision.call_sid)
 
