@@ -78,6 +78,9 @@ class Matcher:
                     self.index.lane(self.queues[step.queue_id], step.expression or "", self.agents)
         for queue in config.queues:
             self.index.lane(queue, "", self.agents)
+        # Later lanes serve a task's step expression from an older config; they stay until the
+        # next config change, and restore() rebuilds them only for waiting tasks.
+        self.config_lanes = frozenset(self.index.lanes)
 
     def profile(self, agent: AgentRecord) -> CapacityProfile:
         return agent.capacity or self.config.default_capacity
@@ -258,8 +261,12 @@ class Matcher:
         """
         least = strategies.NOT_NEEDED
         for lane in self.index.agent_lanes.get(agent_id, ()):
-            pool = lane.pools.get(channel)
-            if pool is not None and lane.queue.id != queue_id:
+            # Only what follows from the records and the config counts, so a restored engine
+            # picks the same agent: the config's lanes (not leftovers of an older config's
+            # step expression), and their pool built if missing (a pool exists once a task of
+            # its channel came by, and restore() rebuilds only the pools of waiting tasks).
+            if lane.queue.id != queue_id and lane.key in self.config_lanes:
+                pool = self.pool_of(lane, channel)
                 least = min(least, len(pool.agents) - (agent_id in pool.agent_keys))
         return least
 

@@ -12,7 +12,7 @@ import os
 from collections import Counter
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from routing import capacity
@@ -373,6 +373,26 @@ def test_invariants_hold_for_random_event_streams(
     seed=st.integers(0, 3),
     cut=st.floats(0, 1),
     choice=choices,
+)
+# least_needed counted q1's voice pool, built by the first offer; restore() did not rebuild it.
+@example(
+    program=[
+        ("sign_in", "a0", 1, 3),
+        ("sign_in", "a2", 0, 3),
+        ("submit", "voice", "a", 0, 0, None),
+        ("accept", 0),
+        ("requeue", 0),
+        ("tick", 10.0),
+        ("state", "a0", "available"),
+        ("tick", 8.0),
+        ("state", "a0", "available"),
+        ("state", "a0", "available"),
+        ("transfer_queue", 0, "q2"),
+    ],
+    strategy="least_needed",
+    seed=0,
+    cut=0.5,
+    choice=CHOICES[0],
 )
 def test_replay_and_restore_give_the_same_effects(
     program: list[tuple[Any, ...]],
