@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from contactcentre.store.models import ApiToken, Role, User
 from contactcentre.store.types import utcnow
@@ -22,6 +23,9 @@ _hasher = PasswordHasher()
 # Verifying against a dummy hash when the user is unknown keeps response time from telling
 # an attacker which emails exist.
 _DUMMY_HASH = _hasher.hash("not-a-real-password")
+# A token's last use is kept to the minute: writing it on every request would make each API
+# call a write transaction (on SQLite, one more turn at the single writer's gate).
+LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 
 class UserFieldError(ValueError):
@@ -101,10 +105,16 @@ def issue_api_token(session: Session, user: User, name: str) -> str:
 
 
 def user_for_token(session: Session, token: str) -> User | None:
-    row = session.scalars(select(ApiToken).where(ApiToken.token_hash == _digest(token))).first()
+    row = session.scalars(
+        select(ApiToken)
+        .where(ApiToken.token_hash == _digest(token))
+        .options(joinedload(ApiToken.user))
+    ).first()
     if row is None or row.revoked_at is not None or not row.user.active:
         return None
-    row.last_used_at = utcnow()
+    now = utcnow()
+    if row.last_used_at is None or now - row.last_used_at >= LAST_USED_RESOLUTION:
+        row.last_used_at = now
     return row.user
 
 

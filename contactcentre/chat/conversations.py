@@ -189,7 +189,6 @@ class ChatService:
                 client_id=client_id,
                 max_chars=self.runtime.settings.chat_max_message_chars,
             )
-            conversation.customer_seen_at = datetime.now(UTC)
             session.commit()
             deliver(self.emitter, conversation, posted)
             # Most messages are to a person: read the site only while the bot may answer.

@@ -8,10 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, Literal
+from functools import cache
+from typing import Any, Literal, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import Table, bindparam, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from contactcentre.interactions import event_log
 from contactcentre.interactions.event_log import NewEvent
@@ -23,6 +27,7 @@ AuthorKind = Literal["customer", "agent", "bot", "system", "supervisor"]
 Visibility = Literal["all", "agents"]
 MESSAGE_EVENT = "message"  # on /chat, to the customer
 AGENT_MESSAGE_EVENT = "chat_message"  # on /agent, to the interaction room
+_MESSAGES = cast(Table, Message.__table__)
 
 
 class MessageError(ValueError):
@@ -79,8 +84,8 @@ def post_message(
 
     The conversation row is locked while its counter moves, so concurrent senders get distinct,
     gap-free numbers; the same `client_id` from the same sender returns the stored message, even
-    when two copies race. `author_name`: the writer's display name when the caller has it
-    (saves looking it up on every message).
+    when two copies race. A customer's message also marks them seen. `author_name`: the
+    writer's display name when the caller has it (saves looking it up on every message).
     """
     body = body.strip() if isinstance(body, str) else ""
     if not body and not attachments:
@@ -97,60 +102,98 @@ def post_message(
         raise MessageError("nul_character", field, "text may not contain NUL (\\0) characters")
     if client_id is not None and (not client_id or len(client_id) > 64):
         raise MessageError("invalid_client_id", "client_id", "client_id must be 1-64 characters")
-    # Take the conversation's write lock before reading its counter: an UPDATE locks the row on
-    # PostgreSQL and the database on SQLite (where SELECT ... FOR UPDATE is a no-op).
-    session.execute(
-        update(ChatConversation)
-        .where(ChatConversation.id == conversation.id)
-        .values(last_seq=ChatConversation.last_seq)
-        .execution_options(synchronize_session=False)
-    )
-    locked = session.scalars(
-        select(ChatConversation)
-        .where(ChatConversation.id == conversation.id)
-        .execution_options(populate_existing=True)
-    ).one()
-    if client_id is not None:
-        # Looked up under the lock: two copies of one resend racing get the same answer.
+    now = datetime.now(UTC)
+    row: dict[str, Any] = {
+        "interaction_id": conversation.interaction_id,
+        "direction": _direction(author, visibility),
+        "sender": author.sender,
+        "body": body,
+        "attachments": list(attachments or []),
+        "visibility": visibility,
+        "client_id": client_id,
+        "meta": {"quick_replies": quick_replies} if quick_replies else {},
+        "created_at": now,
+    }
+    session.flush()  # the caller's pending rows first (the message refers to them)
+    connection = session.connection()
+    # Few statements, in Core, between the lock and the commit: on SQLite every writer in the
+    # process waits for this transaction, and each statement is another turn at the GIL.
+    # The UPDATE takes the conversation's write lock and its next number in one statement
+    # (a row lock on PostgreSQL, the database on SQLite): concurrent senders get distinct,
+    # gap-free numbers.
+    statements = _statements(session.get_bind().dialect.name)
+    if author.kind == "customer":  # a customer's message also marks them seen
+        counter = connection.execute(statements.number_seen, {"cid": conversation.id, "now": now})
+    else:
+        counter = connection.execute(statements.number, {"cid": conversation.id})
+    row["seq"] = counter.scalar_one()
+    stored = connection.execute(statements.insert_message, row).first()
+    if stored is None:
+        # A resend of a stored message (same sender and client_id): give the number back and
+        # answer with the first copy. Under the lock, so two racing copies agree.
+        connection.execute(statements.give_back, {"cid": conversation.id})
         existing = session.scalars(
             select(Message).where(
-                Message.interaction_id == locked.interaction_id,
+                Message.interaction_id == conversation.interaction_id,
                 Message.sender == author.sender,
                 Message.client_id == client_id,
             )
-        ).first()
-        if existing is not None:
-            return Posted(payload(session, locked, existing), False, existing.visibility)
-    locked.last_seq += 1
-    now = datetime.now(UTC)
-    message = Message(
-        interaction_id=locked.interaction_id,
-        direction=_direction(author, visibility),
-        sender=author.sender,
-        body=body,
-        attachments=list(attachments or []),
-        seq=locked.last_seq,
-        visibility=visibility,
-        client_id=client_id,
-        meta={"quick_replies": quick_replies} if quick_replies else {},
-        created_at=now,
-    )
-    session.add(message)
-    session.flush()
+        ).one()
+        set_committed_value(conversation, "last_seq", row["seq"] - 1)
+        return Posted(payload(session, conversation, existing), False, existing.visibility)
+    set_committed_value(conversation, "last_seq", row["seq"])
+    if author.kind == "customer":
+        set_committed_value(conversation, "customer_seen_at", now)
+    message = Message(**row)
     event_log.record(
         session,
         NewEvent(
-            locked.interaction_id,
+            conversation.interaction_id,
             _event_type(author, visibility),
             now,
-            f"{locked.interaction_id}:msg:{message.seq}",
+            f"{conversation.interaction_id}:msg:{row['seq']}",
             actor=author.sender,
             # Ids and sizes only: bodies are personal data and stay out of the log.
-            data={"seq": message.seq, "by": author.kind, "chars": len(body)},
+            data={"seq": row["seq"], "by": author.kind, "chars": len(body)},
         ),
     )
     names = None if author_name is None else {author.sender: author_name}
-    return Posted(payload(session, locked, message, names), True, visibility)
+    return Posted(payload(session, conversation, message, names), True, visibility)
+
+
+@dataclass(frozen=True)
+class _Statements:
+    """The hot path's statements, built once per dialect (building one costs more than
+    running it) and run with parameters: numbering, storing, giving a number back."""
+
+    number: Any
+    number_seen: Any
+    insert_message: Any
+    give_back: Any
+
+
+@cache
+def _statements(dialect: str) -> _Statements:
+    conversations = cast(Table, ChatConversation.__table__)
+    messages = cast(Table, Message.__table__)
+    number = (
+        update(conversations)
+        .where(conversations.c.id == bindparam("cid"))
+        .values(last_seq=conversations.c.last_seq + 1)
+        .returning(conversations.c.last_seq)
+    )
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    return _Statements(
+        number=number,
+        number_seen=number.values(customer_seen_at=bindparam("now")),
+        # No row back when the sender already stored this client_id.
+        insert_message=insert(messages)
+        .on_conflict_do_nothing(index_elements=["interaction_id", "sender", "client_id"])
+        .returning(messages.c.id),
+        give_back=update(conversations)
+        .where(conversations.c.id == bindparam("cid"))
+        .values(last_seq=conversations.c.last_seq - 1),
+    )
 
 
 def deliver(emitter: RealtimeEmitter, conversation: ChatConversation, posted: Posted) -> None:

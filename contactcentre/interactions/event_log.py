@@ -8,9 +8,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from functools import cache
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -109,12 +110,20 @@ def record(session: Session, event: NewEvent) -> None:
         "actor": event.actor,
         "data": event.data,
     }
-    dialect = session.get_bind().dialect.name
-    # INSERT ... ON CONFLICT DO NOTHING keeps concurrent retries from raising or double-writing.
+    # On the table, past the ORM's bulk-insert machinery; the caller's pending rows go first
+    # (the event refers to its interaction).
+    session.flush()
+    session.connection().execute(_insert_once(session.get_bind().dialect.name), values)
+
+
+@cache
+def _insert_once(dialect: str) -> Any:
+    """INSERT ... ON CONFLICT DO NOTHING: concurrent retries neither raise nor double-write.
+    Built once per dialect and run with parameters (building costs more than running)."""
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    stmt = insert(InteractionEvent).values(**values)
-    stmt = stmt.on_conflict_do_nothing(index_elements=["idempotency_key"])
-    session.execute(stmt)
+    return insert(cast(Table, InteractionEvent.__table__)).on_conflict_do_nothing(
+        index_elements=["idempotency_key"]
+    )
 
 
 def for_interaction(session: Session, interaction_id: str) -> Sequence[InteractionEvent]:

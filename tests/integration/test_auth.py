@@ -119,6 +119,37 @@ def test_deactivated_user_token_stops_working(client: Any, make_user: Any) -> No
     assert client.get("/api/v1/skills", headers=agent["headers"]).status_code == 401
 
 
+def test_token_last_use_is_written_at_most_once_a_minute(
+    app: Any, client: Any, make_user: Any
+) -> None:
+    """A token's last use is recorded, but repeated calls within a minute do not write again."""
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from contactcentre.store.models import ApiToken
+
+    agent = make_user("agent")
+    db = app.extensions["contactcentre"].db
+
+    def last_used() -> Any:
+        with db.session() as session:
+            return session.scalars(
+                select(ApiToken.last_used_at).where(ApiToken.user_id == agent["id"])
+            ).one()
+
+    assert client.get("/api/v1/skills", headers=agent["headers"]).status_code == 200
+    first = last_used()
+    assert first is not None
+    assert client.get("/api/v1/skills", headers=agent["headers"]).status_code == 200
+    assert last_used() == first
+    with db.session() as session:
+        row = session.scalars(select(ApiToken).where(ApiToken.user_id == agent["id"])).one()
+        row.last_used_at = first - timedelta(minutes=2)
+    assert client.get("/api/v1/skills", headers=agent["headers"]).status_code == 200
+    assert last_used() > first
+
+
 def test_logout_needs_post(client: Any, make_user: Any) -> None:
     """Sign-out is a CSRF-protected POST; afterwards pages need sign-in again."""
     user = make_user("agent")

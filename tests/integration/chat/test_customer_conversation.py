@@ -82,18 +82,22 @@ def test_messages_are_numbered_without_gaps_and_persisted_before_delivery(
 def test_a_resend_with_the_same_client_id_is_not_a_duplicate(
     app: Any, live: Any, make_site: Any, customers: Any
 ) -> None:
-    """A message resent after a blip with its client_id returns the stored one, not a copy."""
-    site = make_site()
+    """A message resent after a blip with its client_id returns the stored one, not a copy,
+    and uses up no number: the next message follows it without a gap."""
+    site = make_site(bot_enabled=False)
     ann = customers()
     ann.start(site.widget_key)
     ann.connect()
     first = ann.say("only once", client_id="c-1")
     again = ann.say("only once", client_id="c-1")
     assert first["message"]["seq"] == again["message"]["seq"]
+    after = ann.say("and then this", client_id="c-2")
+    assert after["message"]["seq"] == first["message"]["seq"] + 1
     runtime = app.extensions["contactcentre"]
     with runtime.db.session() as session:
         conversation = session.get(ChatConversation, ann.conversation_id)
         assert conversation is not None
+        assert conversation.last_seq == after["message"]["seq"]
         count = (
             session.query(Message)
             .filter_by(interaction_id=conversation.interaction_id, body="only once")
