@@ -13,6 +13,7 @@ from flask_openapi3 import Info, OpenAPI
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from contactcentre.extensions import csrf, limiter, login_manager
+from contactcentre.platform.heap import settle_after_start
 from contactcentre.platform.runtime import build_runtime
 from contactcentre.settings import Settings, load_settings
 from contactcentre.store.models import User
@@ -77,6 +78,8 @@ def create_app(settings: Settings | None = None) -> OpenAPI:
             response.headers.setdefault("Cache-Control", "no-store")
         return response
 
+    if settings.gc_freeze:
+        settle_after_start()
     return app
 
 

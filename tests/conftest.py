@@ -94,6 +94,7 @@ def settings(tmp_path: Path, database_url: str, redis_url: str) -> Settings:
         secret_key="test-secret-key",
         processes=[],
         login_rate_limit="1000 per minute",
+        gc_freeze=False,
     )
 
 
