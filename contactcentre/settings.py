@@ -124,7 +124,8 @@ class Settings(BaseSettings):
     max_request_bytes: int = Field(default=2 * 1024 * 1024, ge=1024)
     processes: Annotated[list[str] | None, NoDecode] = None  # expected processes; None = Procfile's
     heartbeat_seconds: float = Field(default=5.0, gt=0)
-    thread_switch_ms: float = Field(default=5.0, gt=0, le=100)  # sys.setswitchinterval, in ms
+    thread_switch_ms: float = Field(default=0.5, gt=0, le=100)  # sys.setswitchinterval, in ms
+    web_thread_switch_ms: float = Field(default=5.0, gt=0, le=100)  # the same, web processes
     # Freeze what startup built out of the garbage collector's full passes (platform/heap.py).
     # Off in tests, which build many apps in one process and want them collected.
     gc_freeze: bool = True

@@ -80,10 +80,10 @@ def _start_embedded(instance_path: Path) -> str:
 
 def build_runtime(settings: Settings) -> Runtime:
     settings.instance_path.mkdir(parents=True, exist_ok=True)
-    # How long a busy thread keeps the GIL from the others. CPython's default (5 ms) measured
-    # best: at 0.5 ms a web process holding 1,100 sockets spent more CPU handing the GIL round
-    # than serving (the chat bench at 100 messages/s: 111% of a core and p50 2 s, against 63%
-    # and 12 ms at 5 ms, once a message's transaction was down to three statements).
+    # How long a busy thread keeps the GIL from the others. The router's and notifier's few
+    # threads hand work on through locks and queues: at 0.5 ms a thread back from Redis does
+    # not wait up to 5 ms behind a busy one (the screen pop's p99 at 1,000 sockets: 14-24 ms,
+    # 35 ms at 5 ms). Web processes set their own (create_app, web_thread_switch_ms).
     sys.setswitchinterval(settings.thread_switch_ms / 1000)
     url = resolve_redis_url(settings)
     database = Database(
