@@ -12,8 +12,6 @@ from functools import cache
 from typing import Any, Literal, cast
 
 from sqlalchemy import Table, bindparam, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -21,13 +19,13 @@ from contactcentre.interactions import event_log
 from contactcentre.interactions.event_log import NewEvent
 from contactcentre.realtime.emitter import RealtimeEmitter
 from contactcentre.realtime.rooms import chat_room, interaction_room
+from contactcentre.store.db import insert_for
 from contactcentre.store.models import Agent, ChatConversation, Message, User
 
 AuthorKind = Literal["customer", "agent", "bot", "system", "supervisor"]
 Visibility = Literal["all", "agents"]
 MESSAGE_EVENT = "message"  # on /chat, to the customer
 AGENT_MESSAGE_EVENT = "chat_message"  # on /agent, to the interaction room
-_MESSAGES = cast(Table, Message.__table__)
 
 
 class MessageError(ValueError):
@@ -117,10 +115,9 @@ def post_message(
     session.flush()  # the caller's pending rows first (the message refers to them)
     connection = session.connection()
     # Few statements, in Core, between the lock and the commit: on SQLite every writer in the
-    # process waits for this transaction, and each statement is another turn at the GIL.
-    # The UPDATE takes the conversation's write lock and its next number in one statement
-    # (a row lock on PostgreSQL, the database on SQLite): concurrent senders get distinct,
-    # gap-free numbers.
+    # process waits for this transaction, and each statement is another turn at the GIL. The
+    # UPDATE takes the conversation's write lock (a row lock on PostgreSQL, the database on
+    # SQLite) and its next number at once: concurrent senders get distinct, gap-free numbers.
     statements = _statements(session.get_bind().dialect.name)
     if author.kind == "customer":  # a customer's message also marks them seen
         counter = connection.execute(statements.number_seen, {"cid": conversation.id, "now": now})
@@ -182,7 +179,7 @@ def _statements(dialect: str) -> _Statements:
         .values(last_seq=conversations.c.last_seq + 1)
         .returning(conversations.c.last_seq)
     )
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    insert = insert_for(dialect)
     return _Statements(
         number=number,
         number_seen=number.values(customer_seen_at=bindparam("now")),

@@ -12,10 +12,9 @@ from functools import cache
 from typing import Any, cast
 
 from sqlalchemy import Table, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from contactcentre.store.db import insert_for
 from contactcentre.store.models import InteractionEvent
 from contactcentre.store.types import utcnow
 
@@ -120,8 +119,7 @@ def record(session: Session, event: NewEvent) -> None:
 def _insert_once(dialect: str) -> Any:
     """INSERT ... ON CONFLICT DO NOTHING: concurrent retries neither raise nor double-write.
     Built once per dialect and run with parameters (building costs more than running)."""
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    return insert(cast(Table, InteractionEvent.__table__)).on_conflict_do_nothing(
+    return insert_for(dialect)(cast(Table, InteractionEvent.__table__)).on_conflict_do_nothing(
         index_elements=["idempotency_key"]
     )
 

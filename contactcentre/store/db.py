@@ -10,6 +10,8 @@ from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, make_url
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
 from contactcentre.store.sqlite_gate import WriterGate, gated_connection_class
@@ -64,6 +66,11 @@ class Database:
     def dispose(self) -> None:
         self.scoped.remove()
         self.engine.dispose()
+
+
+def insert_for(dialect: str) -> Any:
+    """The dialect's INSERT construct, the one with ON CONFLICT (PostgreSQL, else SQLite)."""
+    return pg_insert if dialect == "postgresql" else sqlite_insert
 
 
 def _lock_path(url: str) -> str | None:
