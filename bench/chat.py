@@ -48,6 +48,9 @@ CLIENT_PROCESSES = int(os.environ.get("BENCH_CLIENT_PROCESSES", "2"))
 # Web processes (gunicorn workers): every client here speaks websocket only, so no sticky
 # sessions are needed between them; the Socket.IO message queue joins their rooms.
 WEB_WORKERS = int(os.environ.get("BENCH_WEB_WORKERS", "1"))
+# BENCH_DUMP=path writes every delivery (direction, sent at, latency ms) as JSON, for plotting
+# the latency over the run.
+DUMP: list[tuple[str, float, float]] | None = [] if os.environ.get("BENCH_DUMP") else None
 
 
 def reset_schema(url: str) -> None:
@@ -324,6 +327,8 @@ def collect(results: Any, producers: int) -> tuple[dict[str, float], dict[str, f
             finished += 1
             continue
         kind, ident, sent, got = item
+        if DUMP is not None and kind != "acked":
+            DUMP.append((kind, sent, (got - sent) * 1000))
         if kind == "acked":
             acked.add(ident)
         elif kind == "agent":
@@ -357,7 +362,10 @@ def main() -> None:
         "CC_CHAT_CONVERSATIONS_PER_HOUR": "1000000",
         "CC_CHAT_MESSAGES_PER_MINUTE": "1000",
         "BENCH_ORIGIN": "https://shop.bench.example",
-        "PYTHONPATH": str(ROOT),
+        # BENCH_PYTHONPATH adds to the servers' path (e.g. a sitecustomize that profiles them).
+        "PYTHONPATH": os.pathsep.join(
+            filter(None, [str(ROOT), os.environ.get("BENCH_PYTHONPATH")])
+        ),
     }
     if env["CC_DATABASE_URL"].startswith("postgresql"):
         reset_schema(env["CC_DATABASE_URL"])
@@ -428,6 +436,8 @@ def main() -> None:
                 proc.kill()
         valkey.stop()
         shutil.rmtree(work, ignore_errors=True)
+    if DUMP is not None:
+        Path(os.environ["BENCH_DUMP"]).write_text(json.dumps(DUMP))
     # A message sent in the last second may still be on its way when the run stops: only
     # messages acknowledged (stored) count, and an agent's answer needs its question delivered.
     lost_to_agent = sorted(acked - set(to_agent))

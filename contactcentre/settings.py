@@ -86,7 +86,10 @@ class Settings(BaseSettings):
     # Real time (Socket.IO) and CTI integration: see docs/console.md.
     socketio_channel: str = Field(default="cc-socketio", min_length=1, max_length=100)
     realtime_grace_seconds: float = Field(default=60.0, gt=0)  # then a gone agent goes offline
-    realtime_ping_seconds: float = Field(default=10.0, gt=0)  # Socket.IO heartbeat interval
+    # Socket.IO's own heartbeat defaults: each ping is a thread, a frame each way and two wake-ups
+    # per socket, which at 10 s cost a web process holding 1,100 sockets a tenth of a core.
+    realtime_ping_seconds: float = Field(default=25.0, gt=0)  # Engine.IO ping interval
+    realtime_ping_timeout_seconds: float = Field(default=20.0, gt=0)  # a pong later = gone
     cti_webhook_url: str | None = None  # POSTed the screen pop of every offer (RQ job)
     cti_webhook_secret: str | None = None  # signs webhook bodies (X-CC-Signature, HMAC-SHA256)
     cti_lookup_url: str | None = None  # external CRM look-up that enriches the pop
