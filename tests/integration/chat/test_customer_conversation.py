@@ -79,6 +79,29 @@ def test_messages_are_numbered_without_gaps_and_persisted_before_delivery(
     assert set(seqs) <= stored
 
 
+def test_messages_sent_without_waiting_are_numbered_in_the_order_typed(
+    live: Any, make_site: Any, customers: Any
+) -> None:
+    """A burst of messages from one socket, none waiting for its answer, keeps its order."""
+    site = make_site(bot_enabled=False)
+    ann = customers()
+    ann.start(site.widget_key)
+    ann.connect()
+    answers: dict[int, Any] = {}
+    for n in range(12):
+        ann.sio.emit(
+            "message",
+            {"body": f"burst {n}", "client_id": f"burst-{n}"},
+            namespace="/chat",
+            callback=lambda answer, n=n: answers.__setitem__(n, answer),
+        )
+    eventually(lambda: len(answers) == 12)
+    assert all(answers[n]["ok"] for n in range(12))
+    seqs = [answers[n]["message"]["seq"] for n in range(12)]
+    assert seqs == sorted(seqs)
+    assert seqs == list(range(seqs[0], seqs[0] + 12))
+
+
 def test_a_resend_with_the_same_client_id_is_not_a_duplicate(
     app: Any, live: Any, make_site: Any, customers: Any
 ) -> None:
