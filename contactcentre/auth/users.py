@@ -15,7 +15,7 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
-from contactcentre.store.models import ApiToken, Role, User
+from contactcentre.store.models import Agent, ApiToken, Role, User
 from contactcentre.store.types import utcnow
 
 MIN_PASSWORD_LENGTH = 10
@@ -108,7 +108,10 @@ def user_for_token(session: Session, token: str) -> User | None:
     row = session.scalars(
         select(ApiToken)
         .where(ApiToken.token_hash == _digest(token))
-        .options(joinedload(ApiToken.user))
+        # One query: the caller's user and agent, who they are, not the agent's skills (a second
+        # query, on every reply an agent sends); the session closes here, so any later reach
+        # for them fails loudly instead of reading an empty list.
+        .options(joinedload(ApiToken.user).joinedload(User.agent).lazyload(Agent.skills))
     ).first()
     if row is None or row.revoked_at is not None or not row.user.active:
         return None

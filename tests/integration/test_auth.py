@@ -158,3 +158,29 @@ def test_logout_needs_post(client: Any, make_user: Any) -> None:
     token = csrf_token(client, "/")
     assert client.post("/logout", data={"csrf_token": token}).status_code == 302
     assert client.get("/").status_code == 302
+
+
+def test_a_bearer_token_is_checked_in_one_query(app: Any, make_user: Any) -> None:
+    """Checking a token reads the token, its user and agent in one SELECT, not their skills."""
+    from sqlalchemy import event
+
+    from contactcentre.auth.users import user_for_token
+
+    agent = make_user("agent")
+    token = agent["headers"]["Authorization"].removeprefix("Bearer ")
+    db = app.extensions["contactcentre"].db
+    with db.session() as session:
+        user_for_token(session, token)  # the first use also records it
+    statements: list[str] = []
+
+    def seen(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", seen)
+    try:
+        with db.session() as session:
+            user = user_for_token(session, token)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", seen)
+    assert user is not None and user.agent is not None
+    assert [s.split()[0] for s in statements] == ["SELECT"]
