@@ -114,6 +114,29 @@ def build_floor(env: dict[str, str]) -> dict[str, Any]:
 # -- client processes -------------------------------------------------------------------------
 
 
+def watch_collector(name: str) -> Any:
+    """Record this client process's garbage-collection pauses: a pause here delays the
+    timestamps the bench takes, so it is reported beside the latencies it may inflate."""
+    import gc
+
+    pauses: list[float] = []
+    started: list[float] = []
+
+    def callback(phase: str, _info: dict[str, Any]) -> None:
+        if phase == "start":
+            started[:] = [time.perf_counter()]
+        elif started:
+            pauses.append((time.perf_counter() - started[0]) * 1000)
+
+    gc.callbacks.append(callback)
+
+    def report() -> None:
+        longest = max(pauses, default=0.0)
+        print(f"{name}: {len(pauses)} collections, longest {longest:.1f} ms", flush=True)
+
+    return report
+
+
 def agent_process(url: str, redis_url: str, agents: list[tuple[int, str, str]], pipes: Any) -> None:
     import asyncio
 
@@ -193,6 +216,7 @@ async def _agents(url: str, redis_url: str, agents: list[tuple[int, str, str]], 
             transports=["websocket"], wait_timeout=10,
         )  # fmt: skip
         clients.append(client)
+    collector = watch_collector("agents")
     ready.put(len(clients))
     loop = asyncio.get_running_loop()
     while not await loop.run_in_executor(None, stop.wait, 0.2):
@@ -202,6 +226,7 @@ async def _agents(url: str, redis_url: str, agents: list[tuple[int, str, str]], 
     await asyncio.sleep(1.0)
     for item in received:
         results.put(("agent", *item))
+    collector()
     print(
         f"agents: {len(offers)} offers of {len(set(offers))} chats; "
         f"messages from {len(seen_conversations)} of them",
@@ -268,6 +293,7 @@ async def _customers(url: str, origin: str, count: int, index: int, pipes: Any) 
 
     for first in range(0, count, 20):
         clients += await asyncio.gather(*(start(n) for n in range(first, min(count, first + 20))))
+    collector = watch_collector(f"customers {index}")
     ready.put(len(clients))
     from collections import Counter
 
@@ -304,6 +330,7 @@ async def _customers(url: str, origin: str, count: int, index: int, pipes: Any) 
         results.put(("customer", *item))
     for ident in acked:
         results.put(("acked", ident, 0.0, 0.0))
+    collector()
     results.put(None)
     await asyncio.gather(*(c.disconnect() for c, _ in clients), return_exceptions=True)
     await http.close()
