@@ -50,7 +50,7 @@ CLIENT_PROCESSES = int(os.environ.get("BENCH_CLIENT_PROCESSES", "2"))
 WEB_WORKERS = int(os.environ.get("BENCH_WEB_WORKERS", "1"))
 # BENCH_DUMP=path writes every delivery (direction, sent at, latency ms) as JSON, for plotting
 # the latency over the run.
-DUMP: list[tuple[str, float, float]] | None = [] if os.environ.get("BENCH_DUMP") else None
+DUMP = os.environ.get("BENCH_DUMP")
 
 
 def reset_schema(url: str) -> None:
@@ -339,8 +339,11 @@ async def _customers(url: str, origin: str, count: int, index: int, pipes: Any) 
 # -- the run ----------------------------------------------------------------------------------
 
 
-def collect(results: Any, producers: int) -> tuple[dict[str, float], dict[str, float], set[str]]:
-    """Latencies (ms) by message id, each direction, and the ids the server acknowledged."""
+def collect(
+    results: Any, producers: int, timeline: list[tuple[str, float, float]]
+) -> tuple[dict[str, float], dict[str, float], set[str]]:
+    """Latencies (ms) by message id, each direction, and the ids the server acknowledged;
+    `timeline` gets every delivery as (direction, sent at, latency ms)."""
     to_agent: dict[str, float] = {}
     to_customer: dict[str, float] = {}
     acked: set[str] = set()
@@ -354,8 +357,8 @@ def collect(results: Any, producers: int) -> tuple[dict[str, float], dict[str, f
             finished += 1
             continue
         kind, ident, sent, got = item
-        if DUMP is not None and kind != "acked":
-            DUMP.append((kind, sent, (got - sent) * 1000))
+        if kind != "acked":
+            timeline.append((kind, sent, (got - sent) * 1000))
         if kind == "acked":
             acked.add(ident)
         elif kind == "agent":
@@ -412,6 +415,7 @@ def main() -> None:
     )  # fmt: skip
     ctx = mp.get_context("spawn")
     procs: list[Any] = []
+    timeline: list[tuple[str, float, float]] = []
     try:
         wait_for(url)
         ready, results, stop, go = ctx.Queue(), ctx.Queue(), ctx.Event(), ctx.Event()
@@ -449,7 +453,7 @@ def main() -> None:
         go.set()
         time.sleep(SECONDS)
         stop.set()
-        to_agent, to_customer, acked = collect(results, len(procs))
+        to_agent, to_customer, acked = collect(results, len(procs), timeline)
     finally:
         stop_all = [web, router]
         for proc in procs:
@@ -463,8 +467,8 @@ def main() -> None:
                 proc.kill()
         valkey.stop()
         shutil.rmtree(work, ignore_errors=True)
-    if DUMP is not None:
-        Path(os.environ["BENCH_DUMP"]).write_text(json.dumps(DUMP))
+    if DUMP:
+        Path(DUMP).write_text(json.dumps(timeline))
     # A message sent in the last second may still be on its way when the run stops: only
     # messages acknowledged (stored) count, and an agent's answer needs its question delivered.
     lost_to_agent = sorted(acked - set(to_agent))

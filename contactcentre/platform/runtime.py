@@ -78,13 +78,15 @@ def _start_embedded(instance_path: Path) -> str:
     return url
 
 
-def build_runtime(settings: Settings) -> Runtime:
+def build_runtime(settings: Settings, *, switch_ms: float | None = None) -> Runtime:
+    """The process's adapters; `switch_ms` overrides settings.thread_switch_ms for this kind
+    of process (web processes pass web_thread_switch_ms)."""
     settings.instance_path.mkdir(parents=True, exist_ok=True)
     # How long a busy thread keeps the GIL from the others. The router's and notifier's few
     # threads hand work on through locks and queues: at 0.5 ms a thread back from Redis does
     # not wait up to 5 ms behind a busy one (the screen pop's p99 at 1,000 sockets: 14-24 ms,
-    # 35 ms at 5 ms). Web processes set their own (create_app, web_thread_switch_ms).
-    sys.setswitchinterval(settings.thread_switch_ms / 1000)
+    # 35 ms at 5 ms).
+    sys.setswitchinterval((settings.thread_switch_ms if switch_ms is None else switch_ms) / 1000)
     url = resolve_redis_url(settings)
     database = Database(
         settings.effective_database_url,
