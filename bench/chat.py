@@ -404,6 +404,28 @@ def _drained(client: Any, stream: str) -> bool:
     )
 
 
+def machine_cpu() -> list[int] | None:
+    """The machine's CPU time counters (Linux /proc/stat: user ... steal), or None elsewhere."""
+    try:
+        first = Path("/proc/stat").read_text().splitlines()[0].split()
+    except OSError:
+        return None
+    return [int(value) for value in first[1:9]]
+
+
+def machine_share(before: list[int] | None, after: list[int] | None) -> dict[str, float]:
+    """Busy and stolen percent of all cores between two readings of `machine_cpu`."""
+    if before is None or after is None:
+        return {}
+    spent = [b - a for a, b in zip(before, after, strict=True)]
+    total = sum(spent) or 1
+    idle = spent[3] + spent[4]  # idle, iowait
+    return {
+        "busy": round(100 * (total - idle - spent[7]) / total, 1),
+        "steal": round(100 * spent[7] / total, 1),
+    }
+
+
 def main() -> None:
     from contactcentre.platform.embedded_valkey import EmbeddedValkey
 
@@ -489,9 +511,11 @@ def main() -> None:
         # routing and logging the last of the 1,000 starts and accepts for seconds after a
         # fixed pause, and the first second of messages queued behind it.
         settle_seconds = wait_until_routing_settled(redis_url)
+        cpu_before = machine_cpu()
         go.set()
         time.sleep(SECONDS)
         stop.set()
+        machine = machine_share(cpu_before, machine_cpu())
         to_agent, to_customer, acked = collect(results, len(procs), timeline)
     finally:
         stop_all = [web, router]
@@ -529,6 +553,10 @@ def main() -> None:
         "agent_sockets": connected[0],
         "setup_seconds": round(setup_seconds, 1),
         "settle_seconds": round(settle_seconds, 1),
+        # The whole machine over the measured window: busy (everything, bench included) and
+        # stolen by the hypervisor; a noisy host shows here, not in the latencies' cause.
+        "machine_busy_percent": machine.get("busy"),
+        "machine_steal_percent": machine.get("steal"),
         "seconds": SECONDS,
         "messages_customer_to_agent": len(to_agent),
         "messages_agent_to_customer": len(to_customer),
