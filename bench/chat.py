@@ -3,9 +3,11 @@
 Real processes: the Procfile's gunicorn web process and `contactcentre router`, on an embedded
 Valkey and a SQLite file. BENCH_CUSTOMERS customer sockets (default 1,000) on /chat, each with a
 conversation started through the widget's HTTP API and routed by the ACD to one of BENCH_AGENTS
-agent sockets (default 100) on /agent (capacity raised to hold the chats). Then each customer
-sends a message every BENCH_INTERVAL seconds over its socket, and its agent answers each one
-through the agents' HTTP API; every message is persisted before it is delivered.
+agent sockets (default 100) on /agent (capacity raised to hold the chats). Once the routing
+pipeline has drained (every chat routed, accepted and logged), each customer sends a message
+every BENCH_INTERVAL seconds over its socket, and its agent answers each one through the agents'
+HTTP API; every message is persisted before it is delivered. BENCH_WEB_WORKERS web processes
+(default 1); BENCH_DATABASE_URL=postgresql+psycopg://... for PostgreSQL.
 
 Latency = the receiving socket's clock - the sender's clock when it sent (same machine), both
 directions; lost = messages acknowledged as stored but never received by the other side.
