@@ -398,7 +398,10 @@ def wait_until_routing_settled(redis_url: str, quiet: float = 2.0, timeout: floa
 
 
 def _drained(client: Any, stream: str) -> bool:
-    """Every group on `stream` has been handed its last entry and acknowledged it."""
+    """Every group on `stream` has been handed its last entry and acknowledged it (a stream
+    nothing has been written to yet has nothing waiting)."""
+    if not client.exists(stream):
+        return True
     last = client.xinfo_stream(stream)["last-generated-id"]
     return all(
         group["pending"] == 0 and group["last-delivered-id"] == last
@@ -555,8 +558,8 @@ def main() -> None:
         "agent_sockets": connected[0],
         "setup_seconds": round(setup_seconds, 1),
         "settle_seconds": round(settle_seconds, 1),
-        # The whole machine over the measured window: busy (everything, bench included) and
-        # stolen by the hypervisor; a noisy host shows here, not in the latencies' cause.
+        # The whole machine over the measured window: busy (everything, the bench included)
+        # and stolen by the hypervisor, so a run on a noisy host says so.
         "machine_busy_percent": machine.get("busy"),
         "machine_steal_percent": machine.get("steal"),
         "seconds": SECONDS,
