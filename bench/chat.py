@@ -359,14 +359,12 @@ def collect(
             finished += 1
             continue
         kind, ident, sent, got = item
-        if kind != "acked":
-            timeline.append((kind, sent, (got - sent) * 1000))
         if kind == "acked":
             acked.add(ident)
-        elif kind == "agent":
-            to_agent.setdefault(ident, (got - sent) * 1000)
-        else:
-            to_customer.setdefault(ident, (got - sent) * 1000)
+            continue
+        latency = (got - sent) * 1000
+        timeline.append((kind, sent, latency))
+        (to_agent if kind == "agent" else to_customer).setdefault(ident, latency)
     return to_agent, to_customer, acked
 
 
