@@ -139,6 +139,23 @@ def test_skill_preference_yields_to_a_task_waiting_longer_than_the_threshold() -
     assert drain(e, "a1", 13) == ["sales_old", "billing_new"]
 
 
+def test_largest_skill_preference_the_api_accepts_makes_primary_first_strict() -> None:
+    """At 3600 s a level, a 5-level gap outweighs any wait up to an hour (the longest max wait)."""
+    plans = [
+        RoutingPlan(
+            name, filter=f'intent == "{name}"', steps=[PlanStep(name)], max_wait_seconds=3600
+        )
+        for name in ("billing", "sales")
+    ]
+    queues = (Queue("billing", skill="billing"), Queue("sales", skill="sales"))
+    e = engine(*queues, plans=plans, aging=60, skill_preference_seconds=3600.0)
+    sign_in(e, "a1", billing=10, sales=5)
+    e.apply(ev.AgentStateRequested("a1", "break", "x"), 0)
+    submit(e, "sales_old", 0, attributes={"intent": "sales"})
+    submit(e, "billing_new", 3590, attributes={"intent": "billing"})
+    assert drain(e, "a1", 3599) == ["billing_new", "sales_old"]
+
+
 def test_skill_preference_keeps_priority_then_fifo_within_a_queue() -> None:
     """The offset is the same for every task of a queue, so its order is unchanged."""
     e = two_queue_engine(aging=None, skill_preference_seconds=100.0)
