@@ -38,6 +38,7 @@ COMMANDS_PER_SECOND = 100  # submits + accepts + completions together
 DURATION = float(os.environ.get("BENCH_SECONDS", "30"))
 AGENTS = 200
 TALK_SECONDS = 2.0
+CHANNEL = "bench-router-socketio"  # the Socket.IO message-queue channel web processes read
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -78,6 +79,7 @@ def main() -> None:
         "CC_REDIS_URL": url,
         "CC_INSTANCE_PATH": str(work / "instance"),
         "CC_LOG_LEVEL": "WARNING",
+        "CC_SOCKETIO_CHANNEL": CHANNEL,
     }
     router = subprocess.Popen([sys.executable, "-m", "contactcentre", "router"], cwd=ROOT, env=env)
     client = redis.Redis.from_url(url, decode_responses=True)
@@ -92,7 +94,7 @@ def main() -> None:
         for n in range(AGENTS):
             commands.send(ev.AgentSignedIn(f"a{n}"))
         pubsub = client.pubsub()
-        pubsub.subscribe("flask-socketio")
+        pubsub.subscribe(CHANNEL)
         pending_completions: list[tuple[float, str]] = []
         stop = threading.Event()
         answering = threading.Event()
@@ -108,7 +110,8 @@ def main() -> None:
                 packet = json.loads(message["data"])
                 if packet.get("namespace") != "/agent":
                     continue
-                data = packet["data"][0]  # Socket.IO sends the emit's arguments as a list
+                # Socket.IO sends the emit's arguments as a list; ours is one numbered envelope.
+                data = packet["data"][0]["data"]
                 if packet.get("event") == "offer_rescinded" and data["reason"] == "expired":
                     expired_at = expiries.pop(data["reservation_id"], None)
                     if expired_at is not None:
@@ -160,6 +163,10 @@ def main() -> None:
             time.sleep(0.1)
         time.sleep(2.5)
         stop.set()
+        # The unsubscribe reply wakes the listener, which sees `stop` and returns; closing the
+        # connection under a blocked read would kill its thread with a traceback instead.
+        pubsub.unsubscribe()
+        listener.join(5)
         pubsub.close()
         rtt = redis_round_trips(redis.Redis.from_url(url))
     finally:
