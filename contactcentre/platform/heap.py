@@ -4,7 +4,9 @@ so a full collection walks only what the process made since.
 CPython's full (generation 2) collection walks every tracked object while holding the GIL. A web
 process holding a thousand sockets tracks some 430,000 objects, most of them built at startup
 (modules, the ORM's mappers, the API's schemas, the app) and never freed; walking them took about
-300 ms each time, and every message in flight waited that long (the chat bench's p99).
+300 ms each time, and every message in flight waited that long (the chat bench's p99). The
+router allocates short-lived effects and trace notes on every decision, so the rarer young
+collections matter most there.
 """
 
 from __future__ import annotations

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from multiprocessing.process import BaseProcess
 
 from contactcentre.chat.routing_sink import CHAT_GROUP, ChatSink
+from contactcentre.platform.heap import settle_after_start
 from contactcentre.platform.heartbeat import Heartbeat
 from contactcentre.platform.runtime import Runtime, build_runtime
 from contactcentre.realtime.notify_process import notify_process
@@ -62,6 +63,11 @@ def run_router(settings: Settings) -> None:
         runtime.redis, settings.realtime_grace_seconds, active=router.is_leader.is_set
     )
     beat = Heartbeat(runtime.redis, "router", settings.heartbeat_seconds).start()
+    if settings.gc_freeze:
+        # Each routing decision allocates short-lived effects, trace notes and keys; collecting
+        # the young generation every 700 allocations cost the pure engine about a quarter of its
+        # decisions per second (docs/benchmarks.md, routing engine).
+        settle_after_start()
     threads: list[threading.Thread | BaseProcess] = [
         threading.Thread(target=router.run, args=(stop,), name="router", daemon=True),
         notify,
