@@ -39,8 +39,8 @@ unit: $(DEV_STAMP)
 integration: $(DEV_STAMP)
 	$(BIN)/python -m pytest tests/integration
 
+# bench/routing.py runs routing_engine.py, router.py and routing_pooling.py itself.
 bench: $(DEV_STAMP)
-	# bench/routing.py runs routing_engine.py, router.py and routing_pooling.py itself.
 	for b in bench/routing.py bench/ivr.py bench/screenpop.py bench/chat.py; do \
 		echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
