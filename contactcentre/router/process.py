@@ -65,8 +65,8 @@ def run_router(settings: Settings) -> None:
     beat = Heartbeat(runtime.redis, "router", settings.heartbeat_seconds).start()
     if settings.gc_freeze:
         # Each routing decision allocates short-lived effects, trace notes and keys; collecting
-        # the young generation every 700 allocations cost the pure engine about a quarter of its
-        # decisions per second (docs/benchmarks.md, routing engine).
+        # the young generation every 700 allocations took about a third of the pure engine's time
+        # deciding (docs/benchmarks.md, routing engine).
         settle_after_start()
     threads: list[threading.Thread | BaseProcess] = [
         threading.Thread(target=router.run, args=(stop,), name="router", daemon=True),

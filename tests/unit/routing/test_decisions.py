@@ -140,7 +140,7 @@ def test_skill_preference_yields_to_a_task_waiting_longer_than_the_threshold() -
 
 
 def test_largest_skill_preference_the_api_accepts_makes_primary_first_strict() -> None:
-    """At 3600 s a level, a 5-level gap outweighs any wait up to an hour (the longest max wait)."""
+    """At 3600 s a level (the API's maximum), a 5-level gap outweighs an hour's longer wait."""
     plans = [
         RoutingPlan(
             name, filter=f'intent == "{name}"', steps=[PlanStep(name)], max_wait_seconds=3600
