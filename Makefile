@@ -30,7 +30,7 @@ test: $(DEV_STAMP) lint
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy routing ivr contactcentre agent_ui
+	$(BIN)/mypy routing ivr contactcentre agent_ui tools
 	$(BIN)/lint-imports
 
 unit: $(DEV_STAMP)

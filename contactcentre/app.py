@@ -14,7 +14,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from contactcentre.extensions import csrf, limiter, login_manager
 from contactcentre.platform.heap import settle_after_start
-from contactcentre.platform.runtime import build_runtime
+from contactcentre.platform.runtime import Runtime, build_runtime
 from contactcentre.settings import Settings, load_settings
 from contactcentre.store.models import User
 
@@ -26,7 +26,7 @@ SECURITY_SCHEMES: dict[str, Any] = {
 
 def create_app(settings: Settings | None = None) -> OpenAPI:
     from contactcentre.api import register_api, validation_error_response
-    from contactcentre.realtime.server import init_realtime
+    from contactcentre.cti.wiring import install_pop_prebuild
 
     settings = settings or load_settings()
     logging.basicConfig(
@@ -60,13 +60,14 @@ def create_app(settings: Settings | None = None) -> OpenAPI:
         RATELIMIT_HEADERS_ENABLED=True,
     )
     app.extensions["contactcentre"] = runtime
+    install_pop_prebuild()
     if settings.behind_proxy:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
 
     _init_extensions(app)
     _register_blueprints(app)
     register_api(app)
-    init_realtime(app, runtime)
+    _init_sockets(app, runtime)
 
     @app.teardown_appcontext
     def _remove_session(_exc: BaseException | None) -> None:
@@ -84,6 +85,26 @@ def create_app(settings: Settings | None = None) -> OpenAPI:
     if settings.gc_freeze:
         settle_after_start()
     return app
+
+
+def _init_sockets(app: OpenAPI, runtime: Runtime) -> None:
+    """Socket.IO with what the channels add: chat's namespace, origins and typing relay."""
+    from functools import partial
+
+    from contactcentre.chat.sites import site_origins
+    from contactcentre.chat.staff_typing import StaffTyping
+    from contactcentre.chat.web import init_chat_socket
+    from contactcentre.cti.rooms import CtiRooms
+    from contactcentre.realtime.server import init_realtime
+
+    init_realtime(
+        app,
+        runtime,
+        rooms=CtiRooms(),
+        agent_extensions=[StaffTyping()],
+        guest_origins=site_origins(runtime),
+        guest_namespaces=[partial(init_chat_socket, runtime=runtime)],
+    )
 
 
 def _init_extensions(app: OpenAPI) -> None:
@@ -106,14 +127,19 @@ def _init_extensions(app: OpenAPI) -> None:
 
 
 def _register_blueprints(app: OpenAPI) -> None:
+    from functools import partial
+
     from agent_ui import bp as ui_bp
     from contactcentre.auth.views import bp as auth_bp
     from contactcentre.chat.web import init_chat
     from contactcentre.health import bp as health_bp
-    from contactcentre.voice.webhooks import init_voice
+    from contactcentre.voice.callbacks import start_callback
+    from contactcentre.voice.webhooks import init_voice, voice_context
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(health_bp)
     app.register_blueprint(ui_bp)
     init_voice(app)
     init_chat(app)
+    # Chat escalates to a call through voice's callbacks: bound here, so chat imports no voice.
+    app.extensions["chat.callbacks"] = partial(start_callback, voice_context(app))

@@ -251,7 +251,7 @@ def web() -> None:
 @main.command()
 def worker() -> None:
     """Run an RQ worker (slow and retryable jobs) with a heartbeat."""
-    from contactcentre.worker import run_worker
+    from contactcentre.processes.worker import run_worker
 
     run_worker(_settings())
 
@@ -259,7 +259,7 @@ def worker() -> None:
 @main.command()
 def router() -> None:
     """Run the ACD router (leader or hot standby) and its outbox publisher."""
-    from contactcentre.router.process import run_router
+    from contactcentre.processes.router import run_router
 
     run_router(_settings())
 
@@ -267,7 +267,7 @@ def router() -> None:
 @main.command()
 def up() -> None:
     """Bring the whole platform up (embedded Valkey, migrations, demo data, Procfile processes)."""
-    from contactcentre.launcher import run
+    from contactcentre.processes.launcher import run
 
     sys.exit(run(_settings()))
 

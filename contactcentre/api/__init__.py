@@ -65,8 +65,8 @@ def register_api(app: OpenAPI) -> None:
         traces,
         users,
     )
+    from contactcentre.api import calls as calls_api
     from contactcentre.extensions import csrf
-    from contactcentre.voice import calls_api
 
     for module in (
         skills, users, agents, presence, queues, plans, policy, customers, tasks, traces,

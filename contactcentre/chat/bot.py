@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from contactcentre.customers.self_service import customer_summary, ivr_ports
 from contactcentre.platform.runtime import Runtime
 from contactcentre.store.models import Customer
-from contactcentre.voice.ivr_ports import _summary, ivr_ports
 from ivr.actions import Enqueue, Hangup, RequestCallback, Transfer, Voicemail
 from ivr.engine import FlowEngine, Step
 from ivr.errors import FlowRuntimeError, SessionStateError
@@ -65,7 +65,7 @@ class ChatBot:
             with self._runtime.db.session() as session:
                 customer = session.get(Customer, customer_id) if customer_id else None
                 if customer is not None and customer.erased_at is None:
-                    attributes.update(_summary(session, customer).attributes())
+                    attributes.update(customer_summary(session, customer).attributes())
                 # The visitor's own name greets them, not the record's (they typed it just now).
                 attributes["customer_name"] = visitor_name or attributes.get("customer_name") or ""
                 step = self._engine(session).start(

@@ -27,6 +27,7 @@ from contactcentre.platform.runtime import Runtime
 from contactcentre.realtime.emitter import emitter_for
 from contactcentre.realtime.rooms import chat_room, interaction_room
 from contactcentre.router.client import RoutingClient
+from contactcentre.router.tasks import submit_call
 from contactcentre.store.models import (
     Agent,
     ChatAttachment,
@@ -34,7 +35,6 @@ from contactcentre.store.models import (
     ChatSite,
     Interaction,
 )
-from contactcentre.voice.routing_tasks import submit_call
 
 log = logging.getLogger(__name__)
 LEAVE_MESSAGE = "cc:chat:leave:"  # + conversation id: the widget should offer "leave a message"

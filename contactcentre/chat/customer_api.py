@@ -61,7 +61,7 @@ def cors(response: Response) -> Response:
     real answer echoes the origin only when the request's own site allowed it, an error answer
     when some site lists it (the handlers have already refused other origins, so this only
     decides what a browser may read)."""
-    from contactcentre.realtime.server import site_origins
+    from contactcentre.chat.sites import site_origins
 
     origin = request.headers.get("Origin")
     if origin and request.method == "OPTIONS":

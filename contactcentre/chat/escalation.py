@@ -6,8 +6,10 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any, Protocol
 
 import phonenumbers
+from flask import current_app
 
 from contactcentre.chat.access import ChatHttpError
 from contactcentre.chat.conversations import OPEN_STATUSES, ChatService
@@ -17,8 +19,6 @@ from contactcentre.customers.phones import normalize_phone
 from contactcentre.interactions import event_log
 from contactcentre.interactions.event_log import NewEvent
 from contactcentre.store.models import ChatConversation, Interaction
-from contactcentre.voice.callbacks import start_callback
-from contactcentre.voice.context import VoiceContext
 
 
 @dataclass(frozen=True)
@@ -40,13 +40,34 @@ def callback_number(raw: str, default_region: str) -> str:
         ) from None
 
 
+class CallbackStarter(Protocol):
+    """Creates a callback interaction for `original_id` and routes it (voice's start_callback,
+    bound by the web's composition root); None when the original is gone."""
+
+    def __call__(
+        self,
+        original_id: str,
+        *,
+        number: str,
+        language: str,
+        callback_id: str,
+        details: dict[str, Any],
+    ) -> str | None: ...
+
+
+def callback_starter() -> CallbackStarter:
+    """The current app's callback starter (app.extensions["chat.callbacks"])."""
+    starter: CallbackStarter = current_app.extensions["chat.callbacks"]
+    return starter
+
+
 def callback_id_for(chat_interaction_id: str) -> str:
     """One callback per chat: a repeated request (a double click, a retry) finds the same one."""
     return str(uuid.uuid5(uuid.NAMESPACE_URL, f"chat-callback:{chat_interaction_id}"))
 
 
 def request_callback(
-    service: ChatService, voice: VoiceContext, conversation_id: str, number: str
+    service: ChatService, start_callback: CallbackStarter, conversation_id: str, number: str
 ) -> RequestedCallback:
     """Create the callback task for an open chat, log it and tell the chat; idempotent for the
     same number, refused (409) for a second, different one."""
@@ -81,7 +102,6 @@ def request_callback(
         session.commit()
         language = conversation.language
     made = start_callback(
-        voice,
         chat_id,
         number=number,
         language=language,

@@ -10,12 +10,11 @@ from flask import Blueprint, jsonify
 from contactcentre.chat.access import ChatHttpError
 from contactcentre.chat.conversations import chat_service
 from contactcentre.chat.customer_api import EMAIL, _conversation, _json_body, _text, cors
-from contactcentre.chat.escalation import callback_number, request_callback
+from contactcentre.chat.escalation import callback_number, callback_starter, request_callback
 from contactcentre.chat.offline_messages import leave_message
 from contactcentre.chat.ratings import COMMENT_MAX_CHARS, Rating, rate
 from contactcentre.chat.transcripts import request_transcript
 from contactcentre.platform.runtime import current_runtime
-from contactcentre.voice.webhooks import voice_context
 
 bp = Blueprint("chat_extras", __name__, url_prefix="/chat/api")
 bp.after_request(cors)  # the widget's origin, as for the rest of /chat/api
@@ -63,7 +62,7 @@ def callback(conversation_id: str) -> Any:
     number = callback_number(raw, runtime.settings.default_phone_region)
     with runtime.db.session() as session:
         _conversation(session, conversation_id)
-    made = request_callback(chat_service(runtime), voice_context(), conversation_id, number)
+    made = request_callback(chat_service(runtime), callback_starter(), conversation_id, number)
     return jsonify({"callback_id": made.callback_id, "number": made.number}), 202
 
 

@@ -105,7 +105,7 @@ def sweep_abandoned(runtime: Runtime, away_seconds: float, now: float | None = N
     """End open conversations whose customer nobody vouched for in `away_seconds` (closed as
     "timeout": customer_left, canceled while queued, completed while active); returns their ids.
 
-    Run on the router leader, see contactcentre/router/process.py.
+    Run on the router leader, see contactcentre/processes/router.py.
     """
     from contactcentre.chat.conversations import OPEN_STATUSES, chat_service
     from contactcentre.store.models import ChatConversation

@@ -168,3 +168,12 @@ class SiteOrigins:
             origins = frozenset(o.lower().rstrip("/") for row in rows for o in row or [])
         with self._lock:
             self._origins, self._at = origins, time.monotonic()
+
+
+def site_origins(runtime: Runtime) -> SiteOrigins:
+    """The process's cache of every active chat site's allowed origins."""
+    found: SiteOrigins | None = getattr(runtime, "_site_origins", None)
+    if found is None:
+        found = SiteOrigins(runtime)
+        runtime._site_origins = found  # type: ignore[attr-defined]
+    return found

@@ -27,6 +27,7 @@ def init_chat(app: Any) -> None:
 
 
 def init_chat_socket(socketio: SocketIO, runtime: Runtime) -> None:
+    """Bind the customers' /chat namespace (a guest namespace of realtime's server)."""
     from contactcentre.chat.namespace import ChatNamespace
     from contactcentre.chat.presence import CustomerSockets, vouch_interval
 

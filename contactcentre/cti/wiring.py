@@ -1,13 +1,11 @@
-"""Builds the router's notifier with the CTI parts the settings ask for (webhook, CRM look-up).
-
-The composition root of the notify publisher: one function, called by the router process.
-"""
+"""Builds the router's notifier with the CTI parts the settings ask for (webhook, CRM look-up),
+and installs CTI's hook on task submission (screen pops built before the offer)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from contactcentre.cti.cache import PopProvider
+from contactcentre.cti.cache import PopProvider, prebuild_pops
 from contactcentre.cti.crm import CrmEnricher
 from contactcentre.cti.webhook import ScreenPopWebhook
 from contactcentre.platform.runtime import Runtime
@@ -15,6 +13,12 @@ from contactcentre.realtime.desk import Desk
 from contactcentre.realtime.emitter import RealtimeEmitter, emitter_for
 from contactcentre.realtime.notifier import OfferHook, Projection, SequencedNotifier
 from contactcentre.realtime.rooms import agent_room
+from contactcentre.router.client import on_tasks_submitted
+
+
+def install_pop_prebuild() -> None:
+    """Every process that submits tasks calls this once (its composition root)."""
+    on_tasks_submitted(prebuild_pops)
 
 
 def build_notifier(runtime: Runtime, projection: Projection | None = None) -> SequencedNotifier:

@@ -1,6 +1,7 @@
 """Socket.IO handlers of /agent and /supervisor: session auth, rooms, resume with replay, presence.
 
-Handlers stay thin: who may join what lives in realtime.access, numbering in realtime.sequence.
+Handlers stay thin: who may join what is a RoomPolicy (cti.rooms), numbering in realtime.sequence;
+a channel adds its own /agent events as an AgentExtension (chat's typing relay).
 """
 
 from __future__ import annotations
@@ -8,14 +9,14 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Protocol
 
 from flask import current_app, request
 from flask_login import current_user
 from flask_socketio import Namespace, join_room
 
 from contactcentre.platform.runtime import Runtime
-from contactcentre.realtime.access import may_join, visible_replay
 from contactcentre.realtime.presence import Presence
 from contactcentre.realtime.rooms import AGENT_NS, SUPERVISORS, agent_room
 from contactcentre.realtime.sequence import SequencedLog
@@ -34,7 +35,7 @@ def _sid() -> str:
     return str(request.sid)  # type: ignore[attr-defined]  # set by Flask-SocketIO
 
 
-def _user() -> User:
+def socket_user() -> User:
     """The signed-in user of this socket's handshake; anyone else is refused."""
     from flask_socketio import ConnectionRefusedError as Refused
 
@@ -49,6 +50,24 @@ def _user() -> User:
         raise Refused("unauthenticated: sign in first")
     user: User = current_user._get_current_object()
     return user
+
+
+class RoomPolicy(Protocol):
+    """Which rooms a signed-in user may join, and which replayed events they may see."""
+
+    def may_join(self, runtime: Runtime, user: User, namespace: str, room: str) -> bool: ...
+
+    def visible_replay(
+        self, runtime: Runtime, user: User, events: list[dict[str, Any]]
+    ) -> list[dict[str, Any]]: ...
+
+
+class AgentExtension(Protocol):
+    """Socket events a channel adds to /agent; told when a socket goes, to drop its state."""
+
+    events: Mapping[str, Callable[[Any], Any]]
+
+    def disconnected(self, sid: str) -> None: ...
 
 
 class SocketRegistry:
@@ -94,10 +113,14 @@ class SocketRegistry:
 class _Rooms(Namespace):  # type: ignore[misc]  # Flask-SocketIO is untyped
     """Join and resume, shared by both namespaces."""
 
+    def __init__(self, namespace: str, rooms: RoomPolicy) -> None:
+        super().__init__(namespace)
+        self._rooms = rooms
+
     def on_join(self, data: Any) -> dict[str, Any]:
         room = str((data or {}).get("room", "")) if isinstance(data, dict) else ""
         runtime = _runtime()
-        if not may_join(runtime, _user(), self.namespace, room):
+        if not self._rooms.may_join(runtime, socket_user(), self.namespace, room):
             return {"ok": False, "error": "forbidden", "room": room}
         join_room(room)
         return {"ok": True, "room": room, "seq": SequencedLog(runtime.redis).current(room)}
@@ -106,17 +129,19 @@ class _Rooms(Namespace):  # type: ignore[misc]  # Flask-SocketIO is untyped
         """Re-join the rooms a reconnecting client was in and send what it missed in each."""
         wanted = (data or {}).get("last_seq") if isinstance(data, dict) else None
         runtime = _runtime()
-        user = _user()
+        user = socket_user()
         log = SequencedLog(runtime.redis)
         rooms: dict[str, Any] = {}
         refused = []
         for room, last in list((wanted or {}).items())[:MAX_RESUME_ROOMS]:
-            if not isinstance(last, int) or not may_join(runtime, user, self.namespace, room):
+            if not isinstance(last, int) or not self._rooms.may_join(
+                runtime, user, self.namespace, room
+            ):
                 refused.append(room)
                 continue
             join_room(room)
             events, complete = log.since(room, last)
-            events = visible_replay(runtime, user, events)
+            events = self._rooms.visible_replay(runtime, user, events)
             rooms[room] = {"events": events, "complete": complete, "seq": log.current(room)}
         return {"rooms": rooms, "refused": refused}
 
@@ -125,18 +150,28 @@ class _Rooms(Namespace):  # type: ignore[misc]  # Flask-SocketIO is untyped
 
 
 class AgentNamespace(_Rooms):
-    def __init__(self, registry: SocketRegistry) -> None:
-        super().__init__(AGENT_NS)
+    def __init__(
+        self,
+        registry: SocketRegistry,
+        rooms: RoomPolicy,
+        extensions: Sequence[AgentExtension] = (),
+    ) -> None:
+        super().__init__(AGENT_NS, rooms)
         self._registry = registry
-        self._typing_lock = threading.Lock()
-        # (sid, interaction id) -> (active, when relayed): a repeated "still typing" is relayed
-        # at most every TYPING_REPEAT_SECONDS, as on the customer's side.
-        self._typing: dict[tuple[str, str], tuple[bool, float]] = {}
+        self._extensions = tuple(extensions)
+        self._extra = {name: h for ext in self._extensions for name, h in ext.events.items()}
+
+    def trigger_event(self, event: str, *args: Any) -> Any:
+        handler = self._extra.get(event)
+        if handler is None:
+            return super().trigger_event(event, *args)
+        # The same dispatch as our own on_* handlers: app and request context, error handling.
+        return self.socketio._handle_event(handler, event, self.namespace, *args)
 
     def on_connect(self, auth: Any = None) -> None:
         from flask_socketio import ConnectionRefusedError as Refused
 
-        user = _user()
+        user = socket_user()
         if user.agent is None:
             if not user.has_role(Role.SUPERVISOR):
                 raise Refused("forbidden: this account is not an agent")
@@ -148,45 +183,14 @@ class AgentNamespace(_Rooms):
     def on_disconnect(self, *_reason: Any) -> None:
         sid = _sid()
         self._registry.remove(sid)
-        with self._typing_lock:
-            for key in [key for key in self._typing if key[0] == sid]:
-                del self._typing[key]
-
-    def on_chat_typing(self, data: Any) -> dict[str, Any]:
-        """Staff typing in a chat (its agent, or a supervisor who barged in): relayed to the
-        customer, never stored."""
-        from flask_socketio import emit
-
-        from contactcentre.chat.agent_side import ChatRefused, typing_room
-        from contactcentre.chat.namespace import TYPING_REPEAT_SECONDS
-        from contactcentre.realtime.rooms import CHAT_NS
-
-        interaction_id = data.get("interaction_id") if isinstance(data, dict) else None
-        if not isinstance(interaction_id, str) or not interaction_id:
-            return {"ok": False, "error": "interaction_id required"}
-        active = bool(data.get("active"))
-        key, now = (_sid(), interaction_id), time.monotonic()
-        with self._typing_lock:
-            last = self._typing.get(key)
-        if last is not None and last[0] == active and now - last[1] < TYPING_REPEAT_SECONDS:
-            return {"ok": True}  # relayed a moment ago (by this socket, after the checks)
-        try:
-            room, name = typing_room(_runtime(), _user(), interaction_id)
-        except ChatRefused as exc:
-            return {"ok": False, "error": exc.code}
-        emit("typing", {"who": "agent", "name": name, "active": active}, namespace=CHAT_NS, to=room)
-        with self._typing_lock:
-            self._typing[key] = (active, now)
-        return {"ok": True}
+        for extension in self._extensions:
+            extension.disconnected(sid)
 
 
 class SupervisorNamespace(_Rooms):
-    def __init__(self, namespace: str) -> None:
-        super().__init__(namespace)
-
     def on_connect(self, auth: Any = None) -> None:
         from flask_socketio import ConnectionRefusedError as Refused
 
-        if not _user().has_role(Role.SUPERVISOR):
+        if not socket_user().has_role(Role.SUPERVISOR):
             raise Refused("forbidden: the supervisor board needs the supervisor role")
         join_room(SUPERVISORS)

@@ -1,23 +1,40 @@
 """Binds Socket.IO to a web app: threading mode, the Redis message queue, the namespaces.
 
 Each app gets its own SocketIO (tests run several apps in one process, like two web processes).
+What channels add (chat's namespace and origins, their /agent events) the composition root
+passes in, so realtime/ imports no channel.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Container, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
 from flask_socketio import SocketIO
 
 from contactcentre.platform.runtime import Runtime
-from contactcentre.realtime.namespaces import AgentNamespace, SocketRegistry, SupervisorNamespace
+from contactcentre.realtime.namespaces import (
+    AgentExtension,
+    AgentNamespace,
+    RoomPolicy,
+    SocketRegistry,
+    SupervisorNamespace,
+)
 from contactcentre.realtime.rooms import SUPERVISOR_NS
 
 
-def init_realtime(app: Any, runtime: Runtime) -> SocketIO:
-    from contactcentre.chat.web import init_chat_socket
-
+def init_realtime(
+    app: Any,
+    runtime: Runtime,
+    *,
+    rooms: RoomPolicy,
+    agent_extensions: Sequence[AgentExtension] = (),
+    guest_origins: Container[str] = frozenset(),
+    guest_namespaces: Sequence[Callable[[SocketIO], None]] = (),
+) -> SocketIO:
+    """`guest_origins`: origins other than ours that may open a socket (chat sites), each
+    namespace then deciding whom it admits; `guest_namespaces` bind their namespaces."""
     settings = runtime.settings
     socketio = SocketIO(
         app,
@@ -28,7 +45,7 @@ def init_realtime(app: Any, runtime: Runtime) -> SocketIO:
         ping_timeout=settings.realtime_ping_timeout_seconds,
         # Our own origin, plus the chat sites' origins for the widget; each namespace then
         # admits only its own callers (agents: our origin; a chat: its site's origins).
-        cors_allowed_origins=_origin_check(runtime),
+        cors_allowed_origins=_origin_check(runtime, guest_origins),
         logger=False,
         engineio_logger=False,
         # An event is handled on its socket's own thread, in the order it arrived, instead of
@@ -39,21 +56,13 @@ def init_realtime(app: Any, runtime: Runtime) -> SocketIO:
     )
     # Vouch for live sockets well within the grace period, so a refresh is never "late".
     interval = min(settings.heartbeat_seconds, settings.realtime_grace_seconds / 3)
-    socketio.on_namespace(AgentNamespace(SocketRegistry(runtime, interval)))
-    socketio.on_namespace(SupervisorNamespace(SUPERVISOR_NS))
-    init_chat_socket(socketio, runtime)
+    socketio.on_namespace(
+        AgentNamespace(SocketRegistry(runtime, interval), rooms, agent_extensions)
+    )
+    socketio.on_namespace(SupervisorNamespace(SUPERVISOR_NS, rooms))
+    for bind in guest_namespaces:
+        bind(socketio)
     return socketio
-
-
-def site_origins(runtime: Runtime) -> Any:
-    """The process's cache of every active chat site's allowed origins."""
-    from contactcentre.chat.sites import SiteOrigins
-
-    found = getattr(runtime, "_site_origins", None)
-    if found is None:
-        found = SiteOrigins(runtime)
-        runtime._site_origins = found  # type: ignore[attr-defined]
-    return found
 
 
 def own_origins(runtime: Runtime, environ: dict[str, Any]) -> set[str]:
@@ -65,12 +74,12 @@ def own_origins(runtime: Runtime, environ: dict[str, Any]) -> set[str]:
     return origins
 
 
-def _origin_check(runtime: Runtime) -> Any:
+def _origin_check(runtime: Runtime, guest_origins: Container[str]) -> Any:
     def allowed(origin: str | None, environ: dict[str, Any]) -> bool:
         if origin is None:
             return True  # not a browser: the namespaces' own auth decides
         wanted = origin.lower().rstrip("/")
-        return wanted in own_origins(runtime, environ) or wanted in site_origins(runtime)
+        return wanted in own_origins(runtime, environ) or wanted in guest_origins
 
     return allowed
 

@@ -6,14 +6,13 @@ Everything is an appended command; reads come from the router's Redis projection
 from __future__ import annotations
 
 import logging
-import os
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 import redis
-from flask import current_app, has_app_context
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
@@ -39,6 +38,19 @@ class Reservation:
     task_id: str
     state: str
     expires_at: float
+
+
+# Run after a submitting transaction commits, before its commands are sent, with the session,
+# the client's Redis and the submitted task ids. cti pre-builds the screen pops here, so an
+# offer only reads them (contactcentre.cti.wiring.install_pop_prebuild).
+SubmissionHook = Callable[[Session, redis.Redis, list[str]], None]
+_SUBMISSION_HOOKS: list[SubmissionHook] = []
+
+
+def on_tasks_submitted(hook: SubmissionHook) -> None:
+    """Register `hook` for every client of this process (once, however often it is asked)."""
+    if hook not in _SUBMISSION_HOOKS:
+        _SUBMISSION_HOOKS.append(hook)
 
 
 class RoutingClient:
@@ -208,20 +220,13 @@ class RoutingClient:
     def _flush_pending(self, session: Session) -> None:
         commands: list[ev.Event] = session.info.pop("routing_commands", [])
         submitted = [c.task_id for c in commands if isinstance(c, ev.TaskSubmitted)]
-        if submitted:
-            self._cache_pops(session, submitted)
+        for hook in _SUBMISSION_HOOKS if submitted else ():
+            try:
+                hook(session, self._redis, submitted)
+            except Exception:  # a hook is an optimisation; the tasks must still be sent
+                log.exception("after-submission hook %r failed for %s", hook, submitted)
         for command in commands:
             self.commands.send(command)
-
-    def _cache_pops(self, session: Session, task_ids: list[str]) -> None:
-        """Build the screen pops now, so the offer only reads them (never SQL on its path)."""
-        from contactcentre.cti.cache import cache_pops
-
-        try:
-            cache_pops(session.get_bind(), self._redis, task_ids, _phone_region())
-        except Exception:
-            # The notifier builds a missing pop itself: slower, never lost.
-            log.exception("screen pops of %s could not be built at submission", task_ids)
 
     def agent_changed(self, agent: Agent) -> None:
         self.commands.send(
@@ -240,14 +245,6 @@ class RoutingClient:
         """Send the router the queues and plans as they are now in SQL."""
         session.flush()
         self.send_after_commit(session, ev.ConfigChanged(load_routing_config(session)))
-
-
-def _phone_region() -> str:
-    """The default phone region of this process's settings (the app's, else the environment)."""
-    if has_app_context():
-        region: str = current_app.extensions["contactcentre"].settings.default_phone_region
-        return region
-    return os.environ.get("CC_DEFAULT_PHONE_REGION", "US")
 
 
 def _drop_pending(session: Session) -> None:

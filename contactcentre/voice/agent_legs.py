@@ -8,13 +8,13 @@ import logging
 from twilio.twiml.voice_response import VoiceResponse
 
 from contactcentre.store.models import Agent
+from contactcentre.telephony.port import ConferenceEvents, TelephonyError
 from contactcentre.voice import call_state as cs
 from contactcentre.voice.conference_join import dial_customer_in
 from contactcentre.voice.context import VoiceContext
 from contactcentre.voice.events import log_call_event
 from contactcentre.voice.machine_detection import amd_mode
 from contactcentre.voice.prompts import say_options, text
-from contactcentre.voice.telephony import ConferenceEvents, TelephonyError
 
 log = logging.getLogger(__name__)
 

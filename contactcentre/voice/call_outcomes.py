@@ -7,12 +7,12 @@ import logging
 
 from twilio.twiml.voice_response import VoiceResponse
 
+from contactcentre.router.tasks import submit_call
 from contactcentre.store.models import Interaction
 from contactcentre.voice import call_state as cs
 from contactcentre.voice.context import VoiceContext
 from contactcentre.voice.events import log_call_event
 from contactcentre.voice.prompts import say_options, text
-from contactcentre.voice.routing_tasks import submit_call
 
 log = logging.getLogger(__name__)
 # DialCallStatus values meaning the outside party picked up.

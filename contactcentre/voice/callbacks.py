@@ -8,11 +8,11 @@ import uuid
 from datetime import datetime
 from typing import Any
 
+from contactcentre.router.tasks import submit_call
 from contactcentre.store.models import Interaction
 from contactcentre.voice import call_state as cs
 from contactcentre.voice.context import VoiceContext
 from contactcentre.voice.events import log_call_event
-from contactcentre.voice.routing_tasks import submit_call
 
 
 def callback_after_exit(ctx: VoiceContext, interaction_id: str) -> str | None:

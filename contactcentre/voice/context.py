@@ -15,11 +15,11 @@ from contactcentre.platform.runtime import Runtime
 from contactcentre.router.client import RoutingClient
 from contactcentre.settings import Settings
 from contactcentre.store.db import Database
+from contactcentre.telephony.port import Telephony
+from contactcentre.telephony.twilio_adapter import TwilioTelephony, twilio_client
 from contactcentre.voice.call_state import CallStore
 from contactcentre.voice.ivr_sessions import IvrSessionStore
 from contactcentre.voice.replies import ReplyCache
-from contactcentre.voice.telephony import Telephony
-from contactcentre.voice.twilio_telephony import TwilioTelephony, twilio_client
 from contactcentre.voice.urls import VoiceUrls
 from ivr import Flow, load_flows
 

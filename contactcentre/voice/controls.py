@@ -10,10 +10,10 @@ from sqlalchemy.orm import Session
 
 from contactcentre.interactions import event_log
 from contactcentre.store.models import Interaction
+from contactcentre.telephony.port import TelephonyError
 from contactcentre.voice import call_state as cs
 from contactcentre.voice.context import VoiceContext
 from contactcentre.voice.hangups import customer_left
-from contactcentre.voice.telephony import TelephonyError
 
 LIVE = (cs.CONNECTED, cs.TRANSFERRING)
 

@@ -7,11 +7,11 @@ import logging
 from datetime import datetime
 
 from contactcentre.store.models import Interaction
+from contactcentre.telephony.port import TelephonyError
 from contactcentre.voice import call_state as cs
 from contactcentre.voice import supervision
 from contactcentre.voice.context import VoiceContext
 from contactcentre.voice.events import log_call_event
-from contactcentre.voice.telephony import TelephonyError
 
 log = logging.getLogger(__name__)
 ENDED_STATUSES = frozenset({"completed", "busy", "no-answer", "failed", "canceled"})

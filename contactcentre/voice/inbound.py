@@ -14,13 +14,13 @@ from twilio.twiml.voice_response import VoiceResponse
 
 from contactcentre.cti.ivr_path import describe_path
 from contactcentre.customers.phones import CallerId, classify_caller_id
+from contactcentre.customers.self_service import ivr_ports
+from contactcentre.router.tasks import submit_call
 from contactcentre.store.models import Interaction
 from contactcentre.voice import call_state as cs
 from contactcentre.voice.context import VoiceContext
 from contactcentre.voice.events import log_call_event
-from contactcentre.voice.ivr_ports import ivr_ports
 from contactcentre.voice.ivr_sessions import IvrSession
-from contactcentre.voice.routing_tasks import submit_call
 from ivr import (
     CallerHangup,
     Enqueue,

@@ -7,13 +7,13 @@ import logging
 
 from twilio.twiml.voice_response import VoiceResponse
 
+from contactcentre.telephony.port import TelephonyError
 from contactcentre.voice import call_state as cs
 from contactcentre.voice.conference_join import dial_customer_in
 from contactcentre.voice.context import VoiceContext
 from contactcentre.voice.events import log_call_event
 from contactcentre.voice.hangups import _finish, _hang_up
 from contactcentre.voice.prompts import say_options, text
-from contactcentre.voice.telephony import TelephonyError
 
 log = logging.getLogger(__name__)
 # Twilio's AnsweredBy values. "unknown" connects: a person wrongly taken for a machine would be

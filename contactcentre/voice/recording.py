@@ -7,10 +7,10 @@ import contextlib
 import logging
 
 from contactcentre.store.models import Interaction
+from contactcentre.telephony.port import TelephonyError
 from contactcentre.voice import call_state as cs
 from contactcentre.voice.context import VoiceContext
 from contactcentre.voice.events import log_call_event
-from contactcentre.voice.telephony import TelephonyError
 
 log = logging.getLogger(__name__)
 

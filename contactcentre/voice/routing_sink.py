@@ -6,11 +6,11 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from contactcentre.telephony.port import TelephonyError
 from contactcentre.voice import call_state as cs
 from contactcentre.voice.agent_legs import connect_agent
 from contactcentre.voice.context import VoiceContext
 from contactcentre.voice.queue import EXITS
-from contactcentre.voice.telephony import TelephonyError
 
 log = logging.getLogger(__name__)
 TELEPHONY_GROUP = "telephony"  # consumer group on the router's outbox

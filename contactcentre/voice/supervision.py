@@ -15,9 +15,9 @@ from typing import Any
 import redis
 
 from contactcentre.platform.audit import audit
+from contactcentre.telephony.port import ConferenceEvents, TelephonyError
 from contactcentre.voice import call_state as cs
 from contactcentre.voice.context import VoiceContext
-from contactcentre.voice.telephony import ConferenceEvents, TelephonyError
 
 log = logging.getLogger(__name__)
 

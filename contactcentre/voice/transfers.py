@@ -9,13 +9,13 @@ import uuid
 from dataclasses import dataclass
 
 from contactcentre.store.models import Agent
+from contactcentre.telephony.port import ConferenceEvents, TelephonyError
 from contactcentre.voice import call_state as cs
 from contactcentre.voice import supervision
 from contactcentre.voice.agent_legs import agent_address
 from contactcentre.voice.context import VoiceContext
 from contactcentre.voice.events import log_call_event
 from contactcentre.voice.hangups import _hang_up
-from contactcentre.voice.telephony import ConferenceEvents, TelephonyError
 
 log = logging.getLogger(__name__)
 EXTERNAL = "external"  # leg role of an outside party the caller was handed to

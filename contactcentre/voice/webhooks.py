@@ -30,8 +30,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 TWIML = "text/xml"
 
 
-def voice_context() -> VoiceContext:
-    context: VoiceContext = current_app.extensions["voice"]
+def voice_context(app: Flask | None = None) -> VoiceContext:
+    context: VoiceContext = (app or current_app).extensions["voice"]
     return context
 
 

@@ -3,6 +3,7 @@
 Import from here: every model module is loaded so metadata is complete for Alembic.
 """
 
+from contactcentre.store.models.agents import Agent, AgentSkill, Skill
 from contactcentre.store.models.audit import AuditEntry
 from contactcentre.store.models.base import Base
 from contactcentre.store.models.chat import (
@@ -27,7 +28,6 @@ from contactcentre.store.models.interactions import (
 from contactcentre.store.models.orders import Order
 from contactcentre.store.models.routing import Queue, RoutingPlan, RoutingPolicy
 from contactcentre.store.models.users import ApiToken, Role, User
-from contactcentre.store.models.workforce import Agent, AgentSkill, Skill
 
 __all__ = [
     "Agent",

@@ -79,4 +79,4 @@ class ApiToken(Base):
     user: Mapped[User] = relationship()
 
 
-from contactcentre.store.models.workforce import Agent  # noqa: E402
+from contactcentre.store.models.agents import Agent  # noqa: E402

@@ -17,12 +17,12 @@ from werkzeug.serving import make_server
 
 from contactcentre.chat.routing_sink import CHAT_GROUP, ChatSink
 from contactcentre.cti.wiring import build_notifier
-from contactcentre.realtime.sweeper import DisconnectSweeper
 from contactcentre.router.config_loader import load_routing_config
 from contactcentre.router.publisher import Publisher
 from contactcentre.router.router import Router
 from contactcentre.router.sinks import EventLogSink, RedisProjection
 from contactcentre.router.streams import EVENT_LOG_GROUP, NOTIFY_GROUP
+from contactcentre.router.sweeper import DisconnectSweeper
 from contactcentre.voice.routing_sink import TELEPHONY_GROUP, TelephonySink
 from routing.config import RoutingConfig
 

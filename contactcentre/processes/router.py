@@ -13,16 +13,17 @@ from collections.abc import Callable
 from multiprocessing.process import BaseProcess
 
 from contactcentre.chat.routing_sink import CHAT_GROUP, ChatSink
+from contactcentre.cti.wiring import install_pop_prebuild
 from contactcentre.platform.heap import settle_after_start
 from contactcentre.platform.heartbeat import Heartbeat
 from contactcentre.platform.runtime import Runtime, build_runtime
-from contactcentre.realtime.notify_process import notify_process
-from contactcentre.realtime.sweeper import DisconnectSweeper
+from contactcentre.processes.notifier import notify_process
 from contactcentre.router.config_loader import load_routing_config
 from contactcentre.router.publisher import Publisher
 from contactcentre.router.router import Router
 from contactcentre.router.sinks import EventLogSink
 from contactcentre.router.streams import EVENT_LOG_GROUP
+from contactcentre.router.sweeper import DisconnectSweeper
 from contactcentre.settings import Settings
 from contactcentre.voice.context import build_voice_context
 from contactcentre.voice.routing_sink import TELEPHONY_GROUP, TelephonySink
@@ -36,6 +37,7 @@ def run_router(settings: Settings) -> None:
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s"
     )
     runtime = build_runtime(settings)
+    install_pop_prebuild()  # chats requeued here are submitted tasks too
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())

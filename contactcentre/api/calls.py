@@ -16,11 +16,11 @@ from contactcentre.api.customer_access import refuse_unseen_customer
 from contactcentre.auth.access import api_user, require_api_role
 from contactcentre.errors import ApiError, not_found
 from contactcentre.store.models import Agent, Interaction, Queue, Role
+from contactcentre.telephony.port import TelephonyError
 from contactcentre.voice import controls, recording, supervision, transfers
 from contactcentre.voice.call_state import LiveCall
 from contactcentre.voice.click_to_dial import DialError, dialable_number, place_call
 from contactcentre.voice.context import VoiceContext
-from contactcentre.voice.telephony import TelephonyError
 from contactcentre.voice.tokens import voice_token
 
 api = APIBlueprint(

@@ -20,6 +20,10 @@ QUEUES = ("high", "default", "low")
 def run_worker(settings: Settings) -> None:
     logging.basicConfig(level=settings.log_level)
     url = resolve_redis_url(settings)
+    # Jobs submit tasks (booked callbacks): their pops are built before the offer, as on the web.
+    from contactcentre.cti.wiring import install_pop_prebuild
+
+    install_pop_prebuild()
     # RQ stores pickled payloads, so its connection must not decode responses.
     connection = redis.Redis.from_url(url)
     beat = Heartbeat(redis_client(url), "worker", settings.heartbeat_seconds).start()

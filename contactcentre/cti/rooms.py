@@ -71,3 +71,15 @@ def _pop(event: dict[str, Any]) -> dict[str, Any] | None:
     data = event.get("data")
     pop = data.get("pop") if isinstance(data, dict) else None
     return pop if isinstance(pop, dict) and pop.get("interaction_id") else None
+
+
+class CtiRooms:
+    """The RoomPolicy of the consoles' sockets: the rules above, as realtime's namespaces ask."""
+
+    def may_join(self, runtime: Runtime, user: User, namespace: str, room: str) -> bool:
+        return may_join(runtime, user, namespace, room)
+
+    def visible_replay(
+        self, runtime: Runtime, user: User, events: list[dict[str, Any]]
+    ) -> list[dict[str, Any]]:
+        return visible_replay(runtime, user, events)

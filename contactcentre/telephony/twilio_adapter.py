@@ -10,7 +10,7 @@ from twilio.base.exceptions import TwilioException
 from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
-from contactcentre.voice.telephony import ConferenceEvents, Leg, TelephonyError
+from contactcentre.telephony.port import ConferenceEvents, Leg, TelephonyError
 
 HTTP_TIMEOUT_SECONDS = 10
 

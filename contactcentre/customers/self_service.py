@@ -21,7 +21,7 @@ SLOT_CAPACITY = 3  # callbacks an hour's slot can take (agents free for outbound
 SLOT_TTL_SECONDS = 14 * 24 * 3600
 
 
-def _summary(session: Session, customer: Customer) -> CustomerSummary:
+def customer_summary(session: Session, customer: Customer) -> CustomerSummary:
     name = " ".join(p for p in (customer.first_name, customer.last_name) if p) or "customer"
     open_cases = len(
         session.scalars(
@@ -39,7 +39,7 @@ class SqlCustomerDirectory:
 
     def find_by_phone(self, number: str) -> CustomerSummary | None:
         found = find_by_phone(self._session, number, self._region) if number else []
-        return _summary(self._session, found[0]) if found else None
+        return customer_summary(self._session, found[0]) if found else None
 
     def find_by_account(self, account_number: str) -> CustomerSummary | None:
         customer = self._session.scalars(
@@ -47,7 +47,7 @@ class SqlCustomerDirectory:
                 Customer.account_number == account_number, Customer.erased_at.is_(None)
             )
         ).first()
-        return None if customer is None else _summary(self._session, customer)
+        return None if customer is None else customer_summary(self._session, customer)
 
     def has_email(self, customer_id: str, address: str) -> bool:
         if not customer_id.isdigit() or not address.strip():
