@@ -11,6 +11,7 @@ from typing import Any
 from flask_openapi3 import APIBlueprint, Tag
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from contactcentre.api.common import ERRORS, SECURITY
 from contactcentre.api.customer_access import require_visible, visible_customer
@@ -18,7 +19,13 @@ from contactcentre.auth.access import api_user, require_api_role
 from contactcentre.cti.access import may_see_interaction
 from contactcentre.cti.cache import PopProvider
 from contactcentre.cti.pop import history_row
-from contactcentre.cti.wrapup import MAX_NOTES, WrapUpError, active_dispositions, wrap_up
+from contactcentre.cti.wrapup import (
+    MAX_NOTES,
+    WrapUpError,
+    active_dispositions,
+    has_wrapped_up,
+    wrap_up,
+)
 from contactcentre.customers.lookup import get_customer
 from contactcentre.errors import ApiError, not_found
 from contactcentre.platform.runtime import current_runtime
@@ -26,7 +33,7 @@ from contactcentre.realtime.desk import Desk
 from contactcentre.realtime.emitter import emitter_for
 from contactcentre.realtime.rooms import agent_room, interaction_room
 from contactcentre.router.client import RoutingClient
-from contactcentre.store.models import Agent, CustomerNote, Disposition, Interaction, Role
+from contactcentre.store.models import Agent, CustomerNote, Disposition, Interaction, Role, User
 
 api = APIBlueprint(
     "interactions",
@@ -123,15 +130,7 @@ def post_wrap_up(path: InteractionPath, body: WrapUpIn) -> Any:
     desk = Desk(runtime.redis)
     with runtime.db.session() as session:
         interaction = _visible(session, path.interaction_id)
-        agent_id = interaction.agent_id or _desk_agent(desk, path.interaction_id)
-        if agent_id is None:
-            raise ApiError(
-                409, "not_assigned", "nobody has handled this contact yet", "interaction_id"
-            )
-        if not user.has_role(Role.SUPERVISOR) and (user.agent is None or user.agent.id != agent_id):
-            raise ApiError(
-                403, "forbidden", "only the contact's agent wraps it up", "interaction_id"
-            )
+        agent_id = _wrapping_agent(session, user, interaction, desk)
         task = desk.get_task(str(agent_id), path.interaction_id)
         ended = task is not None and task.get("status") in ("ended", "wrap_up")
         try:
@@ -158,6 +157,24 @@ def post_wrap_up(path: InteractionPath, body: WrapUpIn) -> Any:
         },
     )
     return result
+
+
+def _wrapping_agent(session: Session, user: User, interaction: Interaction, desk: Desk) -> int:
+    """Whose after-call work this is: an agent wraps up their own part of the contact (the
+    first agent of a transferred one too); a supervisor, the current agent's."""
+    own = user.agent.id if user.agent is not None else None
+    if own is not None and (
+        own == interaction.agent_id
+        or desk.get_task(str(own), interaction.id) is not None
+        or has_wrapped_up(session, interaction.id, own)  # then told so, not forbidden
+    ):
+        return own
+    if not user.has_role(Role.SUPERVISOR):
+        raise ApiError(403, "forbidden", "only the contact's agent wraps it up", "interaction_id")
+    current = interaction.agent_id or _desk_agent(desk, interaction.id)
+    if current is None:
+        raise ApiError(409, "not_assigned", "nobody has handled this contact yet", "interaction_id")
+    return current
 
 
 def _desk_agent(desk: Desk, interaction_id: str) -> int | None:

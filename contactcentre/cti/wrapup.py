@@ -1,6 +1,7 @@
 """Wrap-up: the agent's required disposition and notes end the contact's after-call work.
 
-Writes the disposition event, tells the router (WrapUpEnded) and takes the contact off the desk.
+One per agent who handled the contact (a transferred chat or call has several); the contact's
+disposition is the latest. The API then tells the router (WrapUpEnded) and clears the desk.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from contactcentre.interactions import event_log
 from contactcentre.interactions.event_log import NewEvent
-from contactcentre.store.models import Disposition, Interaction
+from contactcentre.store.models import Disposition, Interaction, WrapUp
 
 MAX_NOTES = 4000
 OPEN_STATUSES = ("created", "queued", "offered", "assigned")
@@ -34,6 +35,15 @@ def active_dispositions(session: Session) -> list[Disposition]:
     )
 
 
+def has_wrapped_up(session: Session, interaction_id: str, agent_id: int) -> bool:
+    found = session.scalar(
+        select(WrapUp.id).where(
+            WrapUp.interaction_id == interaction_id, WrapUp.agent_id == agent_id
+        )
+    )
+    return found is not None
+
+
 def wrap_up(
     session: Session,
     interaction: Interaction,
@@ -43,7 +53,8 @@ def wrap_up(
     notes: str,
     ended: bool,
 ) -> Disposition:
-    """Record the outcome; `ended` says whether the contact is over (from the desk or SQL)."""
+    """Record `agent_id`'s outcome; `ended` says whether the contact is over for that agent
+    (from their desk: a transferred contact is over for its first agent while still live)."""
     disposition = session.scalars(
         select(Disposition).where(Disposition.code == code, Disposition.active.is_(True))
     ).first()
@@ -60,14 +71,22 @@ def wrap_up(
             "notes",
             f"'{disposition.label}' needs a note saying what happens next",
         )
-    if interaction.disposition_id is not None:
+    if has_wrapped_up(session, interaction.id, agent_id):
         raise WrapUpError(
-            409, "already_wrapped_up", "interaction_id", "this contact is already wrapped up"
+            409, "already_wrapped_up", "interaction_id", "you have already wrapped this contact up"
         )
     if not ended and interaction.ended_at is None and interaction.status in OPEN_STATUSES:
         raise WrapUpError(
             409, "contact_active", "interaction_id", "end the contact before wrapping it up"
         )
+    session.add(
+        WrapUp(
+            interaction_id=interaction.id,
+            agent_id=agent_id,
+            disposition_id=disposition.id,
+            notes=notes or None,
+        )
+    )
     interaction.disposition_id = disposition.id
     interaction.wrap_up_notes = notes or None
     event_log.append(
@@ -76,7 +95,7 @@ def wrap_up(
             interaction.id,
             "disposition",
             datetime.now(UTC),
-            f"{interaction.id}:disposition",
+            f"{interaction.id}:disposition:{agent_id}",
             actor=f"agent:{agent_id}",
             # No notes here: the event log holds no personal data.
             data={

@@ -19,6 +19,7 @@ from contactcentre.store.models import (
     Interaction,
     InteractionEvent,
     Message,
+    WrapUp,
 )
 from contactcentre.store.types import utcnow
 
@@ -64,10 +65,14 @@ def _interaction(session: Session, interaction: Interaction) -> dict[str, Any]:
     messages = session.scalars(
         select(Message).where(Message.interaction_id == interaction.id).order_by(Message.id)
     )
+    wrap_ups = session.scalars(
+        select(WrapUp).where(WrapUp.interaction_id == interaction.id).order_by(WrapUp.id)
+    )
     return {
         **_columns(interaction),
         "events": [_columns(event) for event in events],
         "messages": [_columns(message) for message in messages],
+        "wrap_ups": [_columns(wrap_up) for wrap_up in wrap_ups],
     }
 
 
@@ -128,6 +133,17 @@ def erase_customer(
         .where(Interaction.customer_id == customer.id)
         .values(dict.fromkeys(ERASED_INTERACTION_FIELDS)),
         execution_options={"synchronize_session": "fetch"},
+    )
+    # Each agent's wrap-up notes of those contacts are personal data too.
+    session.execute(
+        update(WrapUp)
+        .where(
+            WrapUp.interaction_id.in_(
+                select(Interaction.id).where(Interaction.customer_id == customer.id)
+            )
+        )
+        .values(notes=None),
+        execution_options={"synchronize_session": False},
     )
     for interaction in session.scalars(
         select(Interaction).where(Interaction.customer_id == customer.id)

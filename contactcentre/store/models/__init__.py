@@ -24,6 +24,7 @@ from contactcentre.store.models.interactions import (
     Interaction,
     InteractionEvent,
     Message,
+    WrapUp,
 )
 from contactcentre.store.models.orders import Order
 from contactcentre.store.models.routing import Queue, RoutingPlan, RoutingPolicy
@@ -55,4 +56,5 @@ __all__ = [
     "RoutingPolicy",
     "Skill",
     "User",
+    "WrapUp",
 ]

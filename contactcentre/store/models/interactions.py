@@ -82,6 +82,27 @@ class Interaction(Base):
     )
 
 
+class WrapUp(Base):
+    """One agent's after-call work on a contact: a contact transferred between agents has one
+    per agent who handled it; the interaction's disposition is the latest of them."""
+
+    __tablename__ = "wrap_ups"
+    __table_args__ = (UniqueConstraint("interaction_id", "agent_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    interaction_id: Mapped[str] = mapped_column(
+        ForeignKey("interactions.id", ondelete="CASCADE"), index=True
+    )
+    agent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("agents.id", ondelete="SET NULL"), default=None
+    )
+    disposition_id: Mapped[int | None] = mapped_column(
+        ForeignKey("dispositions.id", ondelete="SET NULL"), default=None
+    )
+    notes: Mapped[str | None] = mapped_column(Text, default=None)  # PII
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class InteractionEvent(Base):
     """One thing that happened to an interaction, written once (idempotency key)."""
 

@@ -160,3 +160,55 @@ def test_anonymous_callers_are_refused(client: Any, make_contact: Any) -> None:
     contact = make_contact()
     assert client.get(f"/api/v1/interactions/{contact}").status_code == 401
     assert client.get("/api/v1/board").status_code == 401
+
+
+def test_each_agent_of_a_transferred_contact_wraps_up_their_own_part(
+    runtime: Any, client: Any, make_user: Any, make_contact: Any, dispositions: Any
+) -> None:
+    """After a transfer the first agent wraps up (their part ended) while the second still
+    talks; each agent's wrap-up is logged once, and the second may wrap up when theirs ends."""
+    first, second = make_user("agent"), make_user("agent")
+    contact = make_contact(agent_id=second["agent_id"], desk_status="active")
+    pipe = runtime.redis.pipeline()
+    Desk(runtime.redis).task(
+        pipe, str(first["agent_id"]), {"task_id": contact, "status": "wrap_up"}
+    )
+    pipe.execute()
+    url = f"/api/v1/interactions/{contact}/wrap-up"
+    body = {"disposition_code": "resolved"}
+    response = client.post(url, json=body, headers=first["headers"])
+    assert response.status_code == 200, response.get_json()
+    assert client.post(url, json=body, headers=first["headers"]).status_code == 409
+    live = client.post(url, json=body, headers=second["headers"])
+    assert live.status_code == 409
+    assert live.get_json()["error"]["code"] == "contact_active"
+    pipe = runtime.redis.pipeline()
+    Desk(runtime.redis).task(pipe, str(second["agent_id"]), {"task_id": contact, "status": "ended"})
+    pipe.execute()
+    assert client.post(url, json=body, headers=second["headers"]).status_code == 200
+    with runtime.db.session() as session:
+        wrapped = [
+            e.data["agent_id"]
+            for e in event_log.for_interaction(session, contact)
+            if e.type == "disposition"
+        ]
+    assert sorted(wrapped) == sorted([str(first["agent_id"]), str(second["agent_id"])])
+
+
+def test_a_supervisor_wraps_up_for_the_contacts_current_agent(
+    runtime: Any, client: Any, make_user: Any, make_contact: Any, dispositions: Any
+) -> None:
+    """A supervisor with no part in the contact records the current agent's wrap-up."""
+    agent, supervisor = make_user("agent"), make_user("supervisor")
+    contact = make_contact(agent_id=agent["agent_id"], desk_status="ended")
+    response = client.post(
+        f"/api/v1/interactions/{contact}/wrap-up",
+        json={"disposition_code": "resolved"},
+        headers=supervisor["headers"],
+    )
+    assert response.status_code == 200, response.get_json()
+    with runtime.db.session() as session:
+        events = event_log.for_interaction(session, contact)
+        assert [e.data["agent_id"] for e in events if e.type == "disposition"] == [
+            str(agent["agent_id"])
+        ]
