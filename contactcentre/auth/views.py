@@ -1,13 +1,17 @@
-"""Login and logout pages (CSRF-protected form, rate-limited per client address)."""
+"""Login and logout pages (CSRF-protected form; failed sign-ins rate-limited per client address).
+
+Only failures count: an office of agents behind one address signs in all morning unhindered.
+"""
 
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import login_required, login_user, logout_user
 from flask_wtf import FlaskForm
+from werkzeug.exceptions import TooManyRequests
 from wtforms import BooleanField, EmailField, PasswordField
 from wtforms.validators import DataRequired, Length
 
@@ -28,8 +32,12 @@ def _login_limit() -> str:
     return current_runtime().settings.login_rate_limit
 
 
+def _failed(response: Response) -> bool:
+    return response.status_code == 401
+
+
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_login_limit, methods=["POST"], deduct_when=_failed)
 def login() -> ResponseReturnValue:
     form = LoginForm()
     if form.validate_on_submit():
@@ -43,6 +51,16 @@ def login() -> ResponseReturnValue:
         form.password.errors.append("Email or password is not right.")
     status = 401 if request.method == "POST" else 200
     return render_template("auth/login.html", form=form), status
+
+
+@bp.errorhandler(TooManyRequests)
+def too_many_failed(_exc: TooManyRequests) -> ResponseReturnValue:
+    """The sign-in page again, saying why and for how long, instead of a bare 429."""
+    refused = (
+        "Too many failed sign-ins from this network. Wait a minute, then try again; "
+        "an administrator can reset your password if you have forgotten it."
+    )
+    return render_template("auth/login.html", form=LoginForm(), refused=refused), 429
 
 
 @bp.route("/logout", methods=["POST"])

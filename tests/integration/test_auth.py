@@ -65,6 +65,31 @@ def test_login_rate_limit(app: Any, client: Any) -> None:
     assert codes == [401, 401, 401, 429]
 
 
+def test_refused_sign_in_says_why_on_the_sign_in_page(app: Any, client: Any) -> None:
+    """Past the limit the sign-in page comes back with the reason and a Retry-After."""
+    app.extensions["contactcentre"].settings.login_rate_limit = "1 per minute"
+    token = csrf_token(client)
+    data = {"email": "x@example.com", "password": "nope-nope-nope", "csrf_token": token}
+    client.post("/login", data=data)
+    refused = client.post("/login", data=data)
+    assert refused.status_code == 429
+    page = refused.get_data(as_text=True)
+    assert "Too many failed sign-ins" in page
+    assert 'name="password"' in page
+    assert int(refused.headers["Retry-After"]) > 0
+
+
+def test_successful_sign_ins_do_not_count_toward_the_limit(
+    app: Any, client: Any, make_user: Any
+) -> None:
+    """An office behind one address signs in more often than the limit: only failures count."""
+    app.extensions["contactcentre"].settings.login_rate_limit = "2 per minute"
+    users = [make_user("agent") for _ in range(4)]
+    for user in users:
+        assert login(client, user["email"], user["password"]).status_code == 302
+        client.post("/logout", data={"csrf_token": csrf_token(client, "/console")})
+
+
 def test_api_needs_credentials(client: Any) -> None:
     """The API without a token or session answers 401 in the error format."""
     response = client.get("/api/v1/skills")
