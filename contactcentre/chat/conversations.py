@@ -33,6 +33,7 @@ from contactcentre.store.models import (
     ChatAttachment,
     ChatConversation,
     ChatSite,
+    Customer,
     Interaction,
 )
 
@@ -266,6 +267,7 @@ class ChatService:
             merged["queue_id"] = str(site.queue_id)
         interaction.attributes = merged
         interaction.intent = str(merged.get("intent") or interaction.intent or "general")
+        _link_identified_customer(session, conversation, interaction, merged)
         now = datetime.now(UTC)
         event_log.append(
             session,
@@ -409,6 +411,26 @@ class ChatService:
                 ]
             )
             return data
+
+
+def _link_identified_customer(
+    session: Session,
+    conversation: ChatConversation,
+    interaction: Interaction,
+    attributes: dict[str, Any],
+) -> None:
+    """The customer the bot identified (by account number, say) becomes the chat's customer,
+    so the agent's pop shows their record, as a call's does after the IVR identified them."""
+    raw = str(attributes.get("customer_id") or "")  # the flow's attributes are text
+    if interaction.customer_id is not None or attributes.get("known") is not True:
+        return
+    if not (raw.isascii() and raw.isdigit()):
+        return
+    customer = session.get(Customer, int(raw))
+    if customer is None or customer.erased_at is not None:
+        return
+    interaction.customer_id = customer.id
+    conversation.customer_id = conversation.customer_id or customer.id
 
 
 def erase_customer_chats(session: Session, runtime: Runtime, customer_id: int) -> int:

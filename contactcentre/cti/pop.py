@@ -41,12 +41,10 @@ def build_pop(
     intent = interaction.intent or attributes.get("intent")
     language = attributes.get("language") or (customer.language if customer else None)
     script = scripts.choose(intent, queue_name)
-    values = {"customer_name": "", "customer_first_name": ""}
     if customer is not None:
-        values = {
-            "customer_name": customer.display_name,
-            "customer_first_name": customer.first_name or customer.display_name,
-        }
+        values = script_values(customer.display_name, customer.first_name)
+    else:
+        values = script_values((visitor or {}).get("name"), None)
     return {
         "interaction_id": interaction.id,
         "channel": interaction.channel,
@@ -72,7 +70,9 @@ def build_pop(
             if customer is not None and customer.at_risk
             else None
         ),
-        "script": scripts.render(script, values) if script else None,
+        "script": scripts.render(script, values, known=bool(values["customer_name"]))
+        if script
+        else None,
         "crm": {"status": "off"},
     }
 
@@ -95,12 +95,18 @@ def place_in_queue(pop: dict[str, Any], queue_id: int, queue_name: str | None) -
     current = (pop.get("script") or {}).get("key")
     if script is not None and script.key != current:
         customer = pop.get("customer") or {}
-        values = {
-            "customer_name": customer.get("name") or "",
-            "customer_first_name": customer.get("first_name") or customer.get("name") or "",
-        }
-        placed["script"] = scripts.render(script, values)
+        name = customer.get("name") or (pop.get("caller") or {}).get("name")
+        values = script_values(name, customer.get("first_name"))
+        placed["script"] = scripts.render(script, values, known=bool(values["customer_name"]))
     return placed
+
+
+def script_values(name: str | None, first_name: str | None) -> dict[str, str]:
+    """What the script calls the customer (a chat visitor by the name they typed). A step that
+    names a caller not on record reads its say_unknown instead, never "Am I speaking with ?"."""
+    name = (name or "").strip()
+    first = (first_name or "").strip() or (name.split()[0] if name else "")
+    return {"customer_name": name, "customer_first_name": first}
 
 
 def _identify(

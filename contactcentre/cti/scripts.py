@@ -1,6 +1,7 @@
 """Call scripts from config/scripts/*.yaml, chosen by the contact's intent, then its queue.
 
-Placeholders such as {customer_first_name} are filled in; unknown ones are left as written.
+Placeholders such as {customer_first_name} are filled in; unknown ones are left as written. A step
+may say something else to a caller not on record (`say_unknown`), who has no name to greet.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ class CallScript:
     title: str
     queues: tuple[str, ...]
     intents: tuple[str, ...]
-    steps: tuple[tuple[str, str], ...]  # (title, what to say)
+    steps: tuple[tuple[str, str, str], ...]  # (title, what to say, to a caller not on record)
 
     def __post_init__(self) -> None:
         if not self.title or not self.steps:
@@ -38,7 +39,10 @@ def load_scripts(directory: Path = SCRIPTS_DIR) -> dict[str, CallScript]:
     scripts = {}
     for path in sorted(directory.glob("*.yaml")):
         data: dict[str, Any] = yaml.safe_load(path.read_text()) or {}
-        steps = tuple((str(s["title"]), str(s.get("say", ""))) for s in data.get("steps", []))
+        steps = tuple(
+            (str(s["title"]), str(s.get("say", "")), str(s.get("say_unknown", s.get("say", ""))))
+            for s in data.get("steps", [])
+        )
         scripts[path.stem] = CallScript(
             key=path.stem,
             title=str(data.get("title", "")),
@@ -67,13 +71,15 @@ class _Keep(dict[str, str]):
         return "{" + key + "}"
 
 
-def render(script: CallScript, values: dict[str, str]) -> dict[str, Any]:
+def render(script: CallScript, values: dict[str, str], *, known: bool = True) -> dict[str, Any]:
+    """`known`: the customer is on record (else each step's say_unknown is read)."""
     fill = _Keep({"company": COMPANY, **values})
     formatter = string.Formatter()
     return {
         "key": script.key,
         "title": script.title,
         "steps": [
-            {"title": title, "say": formatter.vformat(say, (), fill)} for title, say in script.steps
+            {"title": title, "say": formatter.vformat(say if known else unknown, (), fill)}
+            for title, say, unknown in script.steps
         ],
     }

@@ -126,3 +126,28 @@ def test_an_expired_bot_session_hands_over(
     eventually(
         lambda: any(s.get("leave_message") or s.get("status") == "queued" for s in ann.of("status"))
     )
+
+
+@pytest.mark.usefixtures("live_router")
+def test_a_visitor_the_bot_verified_reaches_the_agent_as_that_customer(
+    live: Any, chat_floor: Any, make_site: Any, customers: Any, known_customer: int
+) -> None:
+    """After the bot verified the account number, the chat's customer is that record, so the
+    agent's pop shows them instead of "Unknown caller"."""
+    site = make_site(bot_enabled=True, queue_id=chat_floor["queue"]["id"])
+    _available(live.url, chat_floor["agent"])
+    eve = customers()
+    eve.start(site.widget_key, name="Eve", email="eve@example.com")
+    eve.connect()
+    eve.say("2")
+    eventually(lambda: any("account number" in b for b in _bodies(eve)))
+    eve.say("12345678")
+    eventually(lambda: any("arriving Tuesday" in b for b in _bodies(eve)))
+    eve.say("agent")
+    eventually(lambda: any(s.get("status") in ("queued", "active") for s in eve.of("status")))
+    with live.app.extensions["contactcentre"].db.session() as session:
+        conversation = session.get(ChatConversation, eve.conversation_id)
+        assert conversation is not None
+        interaction = session.get(Interaction, conversation.interaction_id)
+        assert interaction is not None
+        assert interaction.customer_id == known_customer

@@ -71,3 +71,21 @@ def test_ivr_path_shows_the_steps_in_words(runtime: Any, customer: int, make_con
         customer_id=customer, attributes={"ivr_path": raw, "ivr_steps": steps, "verified": True}
     )
     assert _pop(runtime, contact)["ivr"]["path"] == steps
+
+
+def test_an_unknown_callers_script_asks_who_they_are(runtime: Any, make_contact: Any) -> None:
+    """A caller not on record is asked their name; no script line is left with a blank name."""
+    contact = make_contact(attributes={"caller": "+14155550999", "intent": "billing"})
+    greeting = _pop(runtime, contact)["script"]["steps"][0]["say"]
+    assert "May I have your name" in greeting
+    assert "speaking with ?" not in greeting and "{customer" not in greeting
+
+
+def test_every_script_step_naming_the_customer_can_greet_a_stranger() -> None:
+    """Each shipped script step with a customer placeholder has a say_unknown without one."""
+    from contactcentre.cti.scripts import load_scripts
+
+    for script in load_scripts().values():
+        for title, say, unknown in script.steps:
+            if "{customer" in say:
+                assert unknown != say and "{customer" not in unknown, (script.key, title)
