@@ -1,4 +1,4 @@
-"""Demo data: 3 queues, 8 skills, 12 agents with mixed skills, 200 customers of varied value.
+"""Demo data: 4 queues, 8 skills, 12 agents with mixed skills, 200 customers of varied value.
 
 Deterministic (seeded) so screenshots, docs and tests see the same people every time.
 """
@@ -62,7 +62,7 @@ QUEUES: list[dict[str, Any]] = [
         "name": "Billing",
         "description": "Bills, payments and refunds",
         "skill": "billing",
-        "expression": "skills.billing >= 3",
+        "expression": "skills.billing >= 1 or skills.retention >= 5",
         "strategy": "most_skilled",
         "sla_target_seconds": 20,
     },
@@ -70,7 +70,7 @@ QUEUES: list[dict[str, Any]] = [
         "name": "Technical support",
         "description": "Faults and troubleshooting",
         "skill": "tech_support",
-        "expression": "skills.tech_support >= 3",
+        "expression": "skills.tech_support >= 1 or skills.retention >= 5",
         "strategy": "longest_idle",
         "sla_target_seconds": 30,
     },
@@ -78,11 +78,21 @@ QUEUES: list[dict[str, Any]] = [
         "name": "Sales",
         "description": "New business and upgrades",
         "skill": "sales",
-        "expression": "skills.sales >= 3",
+        "expression": "skills.sales >= 1 or skills.retention >= 5",
         "strategy": "longest_idle",
         "sla_target_seconds": 15,
     },
+    {
+        "name": "General",
+        "description": "Anything the menu or the chat topic could not place",
+        "skill": None,
+        "expression": "",
+        "strategy": "longest_idle",
+        "sla_target_seconds": 30,
+    },
 ]
+# A queue's expression is the widest it ever serves; a plan step's expression narrows it (the
+# two must both hold), so each plan starts narrow and widens step by step.
 # (name, languages, team, {skill: level}) — a chained mix: everyone has a primary and a secondary.
 AGENTS = [
     ("Ana García", ["es", "en"], "billing", {"billing": 9, "retention": 6, "vip": 7}),
@@ -199,7 +209,9 @@ def seed(database: Database, settings: Settings, *, force: bool = False) -> dict
             agent.skills = [AgentSkill(skill=skills[s], level=lv) for s, lv in levels.items()]
             session.add(agent)
         for queue in queues:
-            session.add(_plan_for(queue))
+            if queue.skill:
+                session.add(_plan_for(queue))
+        session.add(_everything_else(queues))
         # Orders draw from their own generator so the customers stay as they always were.
         order_rng = random.Random(20261124)  # noqa: S311 - demo data, not security
         for n in range(1, 201):
@@ -286,24 +298,58 @@ def _plan_for(queue: Queue) -> RoutingPlan:
     intent = {"billing": "billing", "tech_support": "technical_support", "sales": "sales"}[
         queue.skill or ""
     ]
-    # Widen after 30 s (any level of the skill), then after 90 s overflow to retention-skilled
-    # generalists; a caller never waits past 10 minutes (callback offered instead).
+    # Skilled agents (level 3+) first; after 30 s any level of the skill; after 90 s also the
+    # retention-skilled generalists (the queue's own expression); a caller never waits past
+    # 10 minutes (callback offered instead).
+    skill = queue.skill
     return RoutingPlan(
         name=f"{queue.name} calls",
         filter=f'intent == "{intent}"',
         priority=10,
         steps=[
-            {"queue_id": queue.id, "expression": None, "priority_change": 0, "timeout_seconds": 30},
             {
                 "queue_id": queue.id,
-                "expression": f"skills.{queue.skill} >= 1",
+                "expression": f"skills.{skill} >= 3",
+                "priority_change": 0,
+                "timeout_seconds": 30,
+            },
+            {
+                "queue_id": queue.id,
+                "expression": f"skills.{skill} >= 1",
                 "priority_change": 1,
                 "timeout_seconds": 60,
             },
             {
                 "queue_id": queue.id,
-                "expression": f"skills.{queue.skill} >= 1 or skills.retention >= 5",
+                "expression": None,
                 "priority_change": 2,
+                "timeout_seconds": None,
+            },
+        ],
+        max_wait_seconds=600,
+    )
+
+
+def _everything_else(queues: list[Queue]) -> RoutingPlan:
+    """Contacts no intent plan claims (a chat about an order, a caller the menu could not place):
+    the General queue, sales-skilled agents first, then after 30 s whoever is free, so nothing
+    waits for a skill nobody on shift has (agent1 alone can take every path of the demo)."""
+    general = next(q for q in queues if q.skill is None)
+    return RoutingPlan(
+        name="Everything else",
+        filter="true",
+        priority=0,  # after every intent plan, before the chat site's direct-to-queue plan
+        steps=[
+            {
+                "queue_id": general.id,
+                "expression": "skills.sales >= 3",
+                "priority_change": 0,
+                "timeout_seconds": 30,
+            },
+            {
+                "queue_id": general.id,
+                "expression": None,
+                "priority_change": 1,
                 "timeout_seconds": None,
             },
         ],

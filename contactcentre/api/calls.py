@@ -4,6 +4,7 @@ for the supervisor's board (monitor, whisper, barge, leave). Rules live in the s
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any, Literal
 
@@ -23,6 +24,7 @@ from contactcentre.voice.click_to_dial import DialError, dialable_number, place_
 from contactcentre.voice.context import VoiceContext
 from contactcentre.voice.tokens import voice_token
 
+log = logging.getLogger(__name__)
 api = APIBlueprint(
     "calls", __name__, url_prefix="/api/v1", abp_tags=[Tag(name="calls")], abp_security=SECURITY
 )
@@ -165,8 +167,18 @@ def _act(interaction_id: str, action: Callable[[VoiceContext, LiveCall], None]) 
     ) as exc:
         raise ApiError(409, "call_state", str(exc), "interaction_id") from None
     except TelephonyError as exc:
-        raise ApiError(409, "telephony", f"the phone network refused: {exc}") from None
+        raise _refused(exc) from None
     return _state(interaction_id)
+
+
+def _refused(exc: TelephonyError) -> ApiError:
+    """The carrier's refusal in words an agent can act on; its own text goes to the log only
+    (it names URLs and SIDs the console has no use for)."""
+    log.warning("carrier refused a call action: %s", exc)
+    where = f" (carrier status {exc.status})" if exc.status else ""
+    return ApiError(
+        409, "telephony", f"the phone network refused this action{where}; try again", None
+    )
 
 
 def _state(interaction_id: str) -> dict[str, Any]:
@@ -188,7 +200,7 @@ def dial(body: DialIn) -> Any:
     except DialError as exc:
         raise ApiError(422, "validation_error", str(exc), exc.field) from None
     except TelephonyError as exc:
-        raise ApiError(409, "telephony", f"the phone network refused: {exc}") from None
+        raise _refused(exc) from None
     return {"interaction_id": placed.interaction_id, "call_sid": placed.call_sid}, 201
 
 
@@ -284,7 +296,7 @@ def _supervise(interaction_id: str, action: Callable[[VoiceContext, LiveCall], A
     except supervision.SupervisionConflict as exc:
         raise ApiError(409, "call_state", str(exc), "interaction_id") from None
     except TelephonyError as exc:
-        raise ApiError(409, "telephony", f"the phone network refused: {exc}") from None
+        raise _refused(exc) from None
 
 
 @api.get("/calls/<interaction_id>/supervision", responses={200: SupervisionOut, **ERRORS})

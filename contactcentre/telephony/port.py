@@ -91,4 +91,14 @@ class Telephony(Protocol):
 
 
 class TelephonyError(RuntimeError):
-    """The network refused or failed an action (the call ended, a bad number...)."""
+    """The network refused or failed an action (the call ended, a bad number...); `status` is
+    the carrier's HTTP status when it answered."""
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class NotOnTheCall(TelephonyError):
+    """The leg or participant the action names is not (or no longer, or not yet) there: the
+    carrier's 404, e.g. holding a caller who is still being moved into the conference."""

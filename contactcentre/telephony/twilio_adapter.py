@@ -6,11 +6,11 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from twilio.base.exceptions import TwilioException
+from twilio.base.exceptions import TwilioException, TwilioRestException
 from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
-from contactcentre.telephony.port import ConferenceEvents, Leg, TelephonyError
+from contactcentre.telephony.port import ConferenceEvents, Leg, NotOnTheCall, TelephonyError
 
 HTTP_TIMEOUT_SECONDS = 10
 
@@ -66,20 +66,20 @@ class TwilioTelephony:
                 **options,
             )
         except TwilioException as exc:
-            raise TelephonyError(str(exc)) from exc
+            raise _refused(exc) from exc
         return Leg(call.sid)
 
     def redirect(self, call_sid: str, url: str) -> None:
         try:
             self._client.calls(call_sid).update(url=url, method="POST")
         except TwilioException as exc:
-            raise TelephonyError(str(exc)) from exc
+            raise _refused(exc) from exc
 
     def hang_up(self, call_sid: str) -> None:
         try:
             self._client.calls(call_sid).update(status="completed")
         except TwilioException as exc:
-            raise TelephonyError(str(exc)) from exc
+            raise _refused(exc) from exc
 
     def add_participant(
         self,
@@ -111,7 +111,7 @@ class TwilioTelephony:
                 **coaching,
             )
         except TwilioException as exc:
-            raise TelephonyError(str(exc)) from exc
+            raise _refused(exc) from exc
         return Leg(participant.call_sid, participant.conference_sid)
 
     def update_participant(
@@ -136,19 +136,19 @@ class TwilioTelephony:
         try:
             self._client.conferences(conference).participants(call_sid).update(**changes)
         except TwilioException as exc:
-            raise TelephonyError(str(exc)) from exc
+            raise _refused(exc) from exc
 
     def remove_participant(self, conference: str, call_sid: str) -> None:
         try:
             self._client.conferences(conference).participants(call_sid).delete()
         except TwilioException as exc:
-            raise TelephonyError(str(exc)) from exc
+            raise _refused(exc) from exc
 
     def announce(self, conference: str, url: str) -> None:
         try:
             self._client.conferences(conference).update(announce_url=url, announce_method="POST")
         except TwilioException as exc:
-            raise TelephonyError(str(exc)) from exc
+            raise _refused(exc) from exc
 
     def start_recording(self, call_sid: str, status_callback: str) -> str:
         try:
@@ -157,11 +157,18 @@ class TwilioTelephony:
                 recording_status_callback_event=["in-progress", "completed"],
             )
         except TwilioException as exc:
-            raise TelephonyError(str(exc)) from exc
+            raise _refused(exc) from exc
         return str(recording.sid)
 
     def stop_recording(self, call_sid: str, recording_sid: str) -> None:
         try:
             self._client.calls(call_sid).recordings(recording_sid).update(status="stopped")
         except TwilioException as exc:
-            raise TelephonyError(str(exc)) from exc
+            raise _refused(exc) from exc
+
+
+def _refused(exc: TwilioException) -> TelephonyError:
+    """The SDK's error in the port's terms (a 404 is a leg that is not on the call)."""
+    status = exc.status if isinstance(exc, TwilioRestException) else None
+    kind = NotOnTheCall if status == 404 else TelephonyError
+    return kind(str(exc), status)

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from contactcentre.interactions import event_log
 from contactcentre.store.models import Interaction
-from contactcentre.telephony.port import TelephonyError
+from contactcentre.telephony.port import NotOnTheCall, TelephonyError
 from contactcentre.voice import call_state as cs
 from contactcentre.voice.context import VoiceContext
 from contactcentre.voice.hangups import customer_left
@@ -29,15 +29,24 @@ def _live(call: cs.LiveCall) -> None:
 
 def hold(ctx: VoiceContext, call: cs.LiveCall, on: bool) -> None:
     _live(call)
-    ctx.telephony.update_participant(
-        call.conference_ref, call.customer_sid, hold=on, hold_url=ctx.urls.hold_music()
-    )
+    try:
+        ctx.telephony.update_participant(
+            call.conference_ref, call.customer_sid, hold=on, hold_url=ctx.urls.hold_music()
+        )
+    except NotOnTheCall:
+        # The agent is connected a moment before the caller is moved into the conference.
+        raise CallNotLive(
+            "the caller is not in the call yet (or has just left); try again in a moment"
+        ) from None
     ctx.calls.update(call.interaction_id, on_hold=int(on))
 
 
 def mute(ctx: VoiceContext, call: cs.LiveCall, on: bool) -> None:
     _live(call)
-    ctx.telephony.update_participant(call.conference_ref, call.agent_sid, muted=on)
+    try:
+        ctx.telephony.update_participant(call.conference_ref, call.agent_sid, muted=on)
+    except NotOnTheCall:
+        raise CallNotLive("your leg is not in the call yet; try again in a moment") from None
     ctx.calls.update(call.interaction_id, muted=int(on))
 
 

@@ -84,11 +84,11 @@ def test_users_create_without_password_or_terminal(cli_env: dict[str, str]) -> N
 
 
 def test_demo_seed(cli_env: dict[str, str], database: Database) -> None:
-    """Demo data: 3 queues, 8 skills, 12 agents, 200 customers spread over all five segments."""
+    """Demo data: 4 queues, 8 skills, 12 agents, 200 customers spread over all five segments."""
     result = CliRunner().invoke(main, ["demo", "seed"])
     assert result.exit_code == 0, result.output
     with database.session() as session:
-        assert session.scalar(select(func.count(Queue.id))) == 3
+        assert session.scalar(select(func.count(Queue.id))) == 4
         assert session.scalar(select(func.count(Skill.id))) == 8
         assert session.scalar(select(func.count(Agent.id))) == 12
         assert session.scalar(select(func.count(Customer.id))) == 200
@@ -96,7 +96,8 @@ def test_demo_seed(cli_env: dict[str, str], database: Database) -> None:
         assert segments == {"platinum", "gold", "silver", "bronze", "basic"}
         skill_counts = [len(a.skills) for a in session.scalars(select(Agent))]
         assert min(skill_counts) >= 2  # everyone has a primary and a secondary skill
-        # Every demo plan routes an intent the default IVR flow actually sets.
+        # Every intent plan routes an intent the default IVR flow actually sets (the catch-all
+        # "Everything else", filter true, takes what none claims: tests/integration/test_demo.py).
         import re
 
         from contactcentre.settings import PROJECT_ROOT
@@ -104,7 +105,7 @@ def test_demo_seed(cli_env: dict[str, str], database: Database) -> None:
 
         flow = (PROJECT_ROOT / "config" / "ivr" / "main.yaml").read_text()
         ivr_intents = set(re.findall(r"intent: (\w+)", flow))
-        for plan in session.scalars(select(RoutingPlan)):
+        for plan in session.scalars(select(RoutingPlan).where(RoutingPlan.filter != "true")):
             (intent,) = re.findall(r'intent == "(\w+)"', plan.filter)
             assert intent in ivr_intents, (plan.name, intent, ivr_intents)
     again = CliRunner().invoke(main, ["demo", "seed"])

@@ -228,3 +228,22 @@ def test_max_wait_sends_the_caller_to_voicemail(
     assert call.heard("leave a message")
     kinds = event_types(voice_app, interaction.id)
     assert kinds.index("queued") < kinds.index("exited") < kinds.index("voicemail")
+
+
+def test_hold_while_the_caller_is_not_in_the_conference_says_so(
+    voice_app: Any, voice_client: Any, emulator: Any, floor: Any
+) -> None:
+    """Hold on a customer leg the carrier does not have in the conference (still being moved in,
+    or just gone) is 409 call_state in words, not the carrier's raw 404."""
+    _call, iid = _connected(voice_app, voice_client, emulator, floor, _support_caller())
+    agent = floor["agents"][0]
+    calls = voice_app.extensions["voice"].calls
+    calls.update(iid, customer_sid="CA" + "0" * 32)  # a leg the conference does not hold
+    response = voice_client.post(
+        f"/api/v1/calls/{iid}/hold", json={"on": True}, headers=agent["headers"]
+    )
+    assert response.status_code == 409
+    error = response.get_json()["error"]
+    assert error["code"] == "call_state"
+    assert "not in the call yet" in error["message"]
+    assert "HTTP" not in error["message"] and "CA000" not in error["message"]
