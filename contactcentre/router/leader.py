@@ -5,9 +5,13 @@ The router's commit script checks the same token, which fences off a paused ex-l
 
 from __future__ import annotations
 
+import logging
+import threading
 import uuid
 
 import redis
+
+log = logging.getLogger(__name__)
 
 _RENEW = """
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
@@ -36,3 +40,38 @@ class LeaderLock:
 
     def release(self) -> None:
         self._release(keys=[self.key], args=[self.token])
+
+
+class Lease:
+    """Keeps a held LeaderLock renewed from a thread of its own while the holder works.
+
+    Renewing between routing steps lost the lock whenever one step (a recovery replay, a large
+    batch, a saturated machine) outlasted the TTL. Safety never depends on this thread: every
+    commit checks the token, so a lease that lapses only makes the leader stand down.
+    """
+
+    def __init__(self, lock: LeaderLock, every_seconds: float) -> None:
+        self._lock = lock
+        self._every = every_seconds
+        self.lost = threading.Event()
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._renew, name="leader-lease", daemon=True)
+
+    def __enter__(self) -> Lease:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._done.set()
+        self._thread.join(timeout=5)
+
+    def _renew(self) -> None:
+        while not self._done.wait(self._every):
+            try:
+                held = self._lock.renew()
+            except redis.RedisError as exc:
+                log.warning("could not renew the leader lock: %s", exc)
+                continue  # the TTL decides; a later renewal may still be in time
+            if not held:
+                self.lost.set()
+                return

@@ -18,7 +18,7 @@ from typing import Any
 import redis
 
 from contactcentre.router import journal, scripts
-from contactcentre.router.leader import LeaderLock
+from contactcentre.router.leader import LeaderLock, Lease
 from contactcentre.router.streams import (
     COMMANDS,
     JOURNAL,
@@ -49,7 +49,7 @@ class Router:
         config_source: Callable[[], RoutingConfig],
         *,
         clock: Callable[[], float] = time.time,
-        lock_ttl_ms: int = 1500,
+        lock_ttl_ms: int = 2000,
         max_block_ms: int = 200,
         max_batch: int = 200,
         snapshot_interval: float = 2.0,
@@ -82,10 +82,13 @@ class Router:
                 stop.wait(0.1)
                 continue
             try:
-                self.recover()
-                self.is_leader.set()
-                log.info("router is leader (journal at %s)", self.journal_id)
-                self._lead(stop)
+                # Renewed from its own thread from now on: a replay longer than the TTL must
+                # not hand the lock to the standby half-way.
+                with Lease(self.lock, self.lock.ttl_ms / 5000) as lease:
+                    self.recover()
+                    self.is_leader.set()
+                    log.info("router is leader (journal at %s)", self.journal_id)
+                    self._lead(stop, lease)
             except LostLeadership:
                 log.warning("router lost the leader lock; standing by")
             except redis.RedisError as exc:
@@ -97,14 +100,10 @@ class Router:
                 with contextlib.suppress(redis.RedisError):
                     self.lock.release()
 
-    def _lead(self, stop: threading.Event) -> None:
-        renew_every = self.lock.ttl_ms / 3000
-        renewed = time.monotonic()
+    def _lead(self, stop: threading.Event, lease: Lease) -> None:
         while not stop.is_set():
-            if time.monotonic() - renewed >= renew_every:
-                if not self.lock.renew():
-                    raise LostLeadership
-                renewed = time.monotonic()
+            if lease.lost.is_set():
+                raise LostLeadership
             self.step()
         self.save_snapshot()
 
