@@ -8,7 +8,8 @@ from __future__ import annotations
 import atexit
 import logging
 import sys
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import redis
@@ -27,8 +28,16 @@ class Runtime:
     db: Database
     redis: redis.Redis
     redis_url: str
+    # What else this process opened on the runtime's behalf (the Socket.IO listener), closed
+    # first, while the database and Redis are still there.
+    closers: list[Callable[[], None]] = field(default_factory=list)
 
     def close(self) -> None:
+        for close in reversed(self.closers):
+            try:
+                close()
+            except Exception:
+                log.exception("could not close %r", close)
         self.db.dispose()
         self.redis.close()
 

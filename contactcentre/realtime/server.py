@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 from flask_socketio import SocketIO
 
 from contactcentre.platform.runtime import Runtime
+from contactcentre.realtime.message_queue import ClosableRedisManager
 from contactcentre.realtime.namespaces import (
     AgentExtension,
     AgentNamespace,
@@ -36,10 +37,11 @@ def init_realtime(
     """`guest_origins`: origins other than ours that may open a socket (chat sites), each
     namespace then deciding whom it admits; `guest_namespaces` bind their namespaces."""
     settings = runtime.settings
+    queue = ClosableRedisManager(runtime.redis_url, settings.socketio_channel)
+    runtime.closers.append(queue.close)
     socketio = SocketIO(
         app,
-        message_queue=runtime.redis_url,
-        channel=settings.socketio_channel,
+        client_manager=queue,
         async_mode="threading",
         ping_interval=settings.realtime_ping_seconds,
         ping_timeout=settings.realtime_ping_timeout_seconds,

@@ -3,6 +3,7 @@ are re-addressed there; everything else is twilio-python unchanged."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -13,6 +14,10 @@ from twilio.rest import Client
 from contactcentre.telephony.port import ConferenceEvents, Leg, NotOnTheCall, TelephonyError
 
 HTTP_TIMEOUT_SECONDS = 10
+# The SDK logs every request and response, headers and callers' numbers included, at INFO: on
+# a logger of ours held at WARNING, so a production INFO log carries no personal data.
+SDK_LOG = logging.getLogger("contactcentre.telephony.sdk")
+SDK_LOG.setLevel(logging.WARNING)
 
 
 class RebasedHttpClient(TwilioHttpClient):  # type: ignore[misc]
@@ -32,9 +37,9 @@ class RebasedHttpClient(TwilioHttpClient):  # type: ignore[misc]
 
 def twilio_client(account_sid: str, auth_token: str, base_url: str | None) -> Client:
     http = (
-        RebasedHttpClient(base_url, timeout=HTTP_TIMEOUT_SECONDS)
+        RebasedHttpClient(base_url, timeout=HTTP_TIMEOUT_SECONDS, logger=SDK_LOG)
         if base_url
-        else TwilioHttpClient(timeout=HTTP_TIMEOUT_SECONDS)
+        else TwilioHttpClient(timeout=HTTP_TIMEOUT_SECONDS, logger=SDK_LOG)
     )
     return Client(account_sid, auth_token, http_client=http)
 

@@ -1,0 +1,63 @@
+"""The Socket.IO message queue on Redis, with a listener that stops when the app closes.
+
+python-socketio's listener retries for ever: a closed app (a test, a web process shutting down)
+left it logging "Cannot receive from redis" into closed streams once Redis went away.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import threading
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import socketio
+
+_EXITED = "pubsub listen() exited unexpectedly"
+
+
+class ClosableRedisManager(socketio.RedisManager):  # type: ignore[misc]  # untyped library
+    """A RedisManager (also for unix:// URLs, which Flask-SocketIO would hand to Kombu) whose
+    listening thread ends on close() instead of retrying."""
+
+    def __init__(self, url: str, channel: str) -> None:
+        super().__init__(url, channel=channel)
+        self._closed = threading.Event()
+
+    def close(self) -> None:
+        self._closed.set()
+        pubsub = getattr(self, "pubsub", None)
+        if pubsub is not None:
+            with contextlib.suppress(Exception):  # it may be mid-read; the loop sees _closed
+                pubsub.close()
+
+    def initialize(self) -> None:
+        # The library logs an error when its listener ends, which ours does only once closed.
+        logging.getLogger("socketio.server").addFilter(_drop_closed_listener_notice)
+        self.server.logger.addFilter(_drop_closed_listener_notice)
+        super().initialize()
+
+    def _redis_listen_with_retries(self) -> Iterator[Any]:
+        retry_sleep = 1.0
+        while not self._closed.is_set():
+            try:
+                self._redis_connect()
+                self.pubsub.subscribe(self.channel)
+                retry_sleep = 1.0
+                yield from self.pubsub.listen()
+            except Exception as exc:
+                if self._closed.is_set():
+                    return
+                self._get_logger().error(
+                    "Cannot receive from redis... retrying in %s secs (%s)", retry_sleep, exc
+                )
+                self._closed.wait(retry_sleep)
+                retry_sleep = min(retry_sleep * 2, 60.0)
+            else:
+                time.sleep(0)  # listen() ended without an error: resubscribe
+
+
+def _drop_closed_listener_notice(record: logging.LogRecord) -> bool:
+    return record.getMessage() != _EXITED
