@@ -64,6 +64,7 @@ def create_app(settings: Settings | None = None) -> OpenAPI:
     if settings.behind_proxy:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
 
+    app.wsgi_app = _close_after_too_large(app.wsgi_app)  # type: ignore[method-assign]
     _init_extensions(app)
     _register_blueprints(app)
     register_api(app)
@@ -84,6 +85,27 @@ def create_app(settings: Settings | None = None) -> OpenAPI:
 
     if settings.gc_freeze:
         settle_after_start()
+    return app
+
+
+def _close_after_too_large(wsgi_app: Any) -> Any:
+    """After a 413 the unread body is still on the wire: gunicorn drained a little of it, said
+    "keep-alive", then reset the connection under the client's next request. Ask the server to
+    answer "Connection: close" and close (gunicorn's Response.force_close, which its workers use
+    for the same purpose; app headers cannot, as servers drop hop-by-hop headers)."""
+
+    def app(environ: dict[str, Any], start_response: Any) -> Any:
+        def start(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            if status.startswith("413"):
+                force_close = getattr(
+                    getattr(start_response, "__self__", None), "force_close", None
+                )
+                if callable(force_close):
+                    force_close()
+            return start_response(status, headers, exc_info)
+
+        return wsgi_app(environ, start)
+
     return app
 
 

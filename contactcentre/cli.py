@@ -243,6 +243,8 @@ def web() -> None:
             f"{settings.web_host}:{port}",
             "--graceful-timeout",
             "5",
+            # Its control socket is one path per user: a second gunicorn would take it over.
+            "--no-control-socket",
             "contactcentre:create_app()",
         ],
     )
