@@ -15,7 +15,6 @@ import os
 import platform
 import queue
 import random
-import shlex
 import socket
 import statistics
 import subprocess
@@ -34,6 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from contactcentre.platform.embedded_valkey import EmbeddedValkey  # noqa: E402
+from contactcentre.processes.launcher import procfile_entries  # noqa: E402
 from contactcentre.store.migrate import upgrade  # noqa: E402
 
 RATE = 50.0  # requests per second, all webhooks together
@@ -57,17 +57,10 @@ def free_port() -> int:
 
 
 def web_command(port: int) -> list[str]:
-    """The Procfile's web line, with this run's port."""
-    line = next(
-        raw.split(":", 1)[1]
-        for raw in (ROOT / "Procfile").read_text().splitlines()
-        if raw.startswith("web:")
-    )
-    line = line.replace("${CC_WEB_HOST:-127.0.0.1}", "127.0.0.1").replace(
-        "${PORT:-5000}", str(port)
-    )
-    args = shlex.split(line)
-    return [sys.executable if args[0] == "python" else args[0], *args[1:]]
+    """The Procfile's web line as the launcher runs it: through a shell, so its ${VAR:-default}
+    settings expand (run with PORT, CC_WEB_HOST and the venv's python first on PATH)."""
+    line = dict(procfile_entries(ROOT / "Procfile"))["web"]
+    return ["bash", "-c", f"exec {line}"]
 
 
 @dataclass
@@ -220,6 +213,9 @@ def main() -> None:
         "CC_IVR_FIXED_TIME": OPEN_HOURS,
         "CC_LOG_LEVEL": "WARNING",
         "CC_PROCESSES": "web",
+        "PORT": str(port),
+        "CC_WEB_HOST": "127.0.0.1",
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
     }
     web = subprocess.Popen(web_command(port), cwd=ROOT, env=env)
     try:
@@ -231,7 +227,7 @@ def main() -> None:
         valkey.stop()
     lat = results.latencies
     p50, p99 = percentile(lat, 0.50), percentile(lat, 0.99)
-    print(f"web: {' '.join(web_command(port)[1:])}")
+    print(f"web: {web_command(port)[-1]}")
     print(f"requests {len(lat)} at {RATE:g}/s for {DURATION:g} s, errors {len(results.errors)}")
     for error in results.errors[:5]:
         print(f"  error: {error}")
