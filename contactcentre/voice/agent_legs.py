@@ -5,16 +5,15 @@ from __future__ import annotations
 
 import logging
 
-from twilio.twiml.voice_response import VoiceResponse
-
 from contactcentre.store.models import Agent
 from contactcentre.telephony.port import ConferenceEvents, TelephonyError
 from contactcentre.voice import call_state as cs
-from contactcentre.voice.conference_join import dial_customer_in
+from contactcentre.voice import twiml
+from contactcentre.voice.conference_join import customer_seat
 from contactcentre.voice.context import VoiceContext
 from contactcentre.voice.events import log_call_event
 from contactcentre.voice.machine_detection import amd_mode
-from contactcentre.voice.prompts import say_options, text
+from contactcentre.voice.prompts import text
 
 log = logging.getLogger(__name__)
 
@@ -120,10 +119,7 @@ def _waited(call: cs.LiveCall, now: float) -> float | None:
 def join_twiml(ctx: VoiceContext, interaction_id: str) -> str:
     """TwiML that puts the caller into the call's conference; leaving it ends the conference."""
     call = ctx.calls.get(interaction_id)
-    response = VoiceResponse()
     if call is None or call.phase not in (cs.CONNECTED, cs.TRANSFERRING):
-        response.hangup()
-        return str(response)
-    response.say(text("connecting", call.language), **say_options(call.language))
-    dial_customer_in(response, ctx, call, interaction_id)
-    return str(response)
+        return twiml.hang_up()
+    connecting = twiml.Sentence(text("connecting", call.language), call.language)
+    return twiml.join_conference(customer_seat(ctx, call, interaction_id), connecting)

@@ -5,24 +5,17 @@ from __future__ import annotations
 
 import logging
 
-from twilio.twiml.voice_response import VoiceResponse
-
 from contactcentre.router.tasks import submit_call
 from contactcentre.store.models import Interaction
 from contactcentre.voice import call_state as cs
+from contactcentre.voice import twiml
 from contactcentre.voice.context import VoiceContext
 from contactcentre.voice.events import log_call_event
-from contactcentre.voice.prompts import say_options, text
+from contactcentre.voice.prompts import text
 
 log = logging.getLogger(__name__)
 # DialCallStatus values meaning the outside party picked up.
 TRANSFER_CONNECTED = frozenset({"completed", "answered"})
-
-
-def hangup_twiml() -> str:
-    response = VoiceResponse()
-    response.hangup()
-    return str(response)
 
 
 def external_transfer_done(ctx: VoiceContext, interaction_id: str, params: dict[str, str]) -> str:
@@ -39,7 +32,7 @@ def external_transfer_done(ctx: VoiceContext, interaction_id: str, params: dict[
         interaction = session.get(Interaction, interaction_id)
         if interaction is None or call is None:
             log.info("transfer result %s for unknown call %s; ignored", status, interaction_id)
-            return hangup_twiml()
+            return twiml.hang_up()
         data: dict[str, str | bool | None] = {
             "mode": "external",
             "source": "ivr",
@@ -56,12 +49,10 @@ def external_transfer_done(ctx: VoiceContext, interaction_id: str, params: dict[
         kind = "transferred" if connected else "transfer_failed"
         log_call_event(session, interaction_id, kind, now, "ivr-transfer", data=data)
         if not rescue:
-            return hangup_twiml()
+            return twiml.hang_up()
         attributes = {**interaction.attributes, "intent": interaction.intent or "general"}
         submit_call(session, ctx.routing, interaction, attributes, priority=0, at=now)
         interaction.status = "queued"
     ctx.calls.update(interaction_id, phase=cs.QUEUED, queued_at=now.timestamp())
-    response = VoiceResponse()
-    response.say(text("transfer_failed", call.language), **say_options(call.language))
-    response.redirect(ctx.urls.queue_wait(interaction_id), method="POST")
-    return str(response)
+    failed = twiml.Sentence(text("transfer_failed", call.language), call.language)
+    return twiml.say_then_go(failed, ctx.urls.queue_wait(interaction_id))

@@ -7,12 +7,12 @@ import uuid
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
-from twilio.twiml.voice_response import VoiceResponse
 
 from contactcentre.customers.errors import InvalidPhone
 from contactcentre.customers.phones import normalize_phone
 from contactcentre.store.models import Agent, Customer, Interaction
 from contactcentre.voice import call_state as cs
+from contactcentre.voice import twiml
 from contactcentre.voice.agent_legs import agent_address
 from contactcentre.voice.context import VoiceContext
 from contactcentre.voice.events import log_call_event
@@ -107,19 +107,12 @@ def place_call(
 def agent_leg_twiml(ctx: VoiceContext, interaction_id: str, params: dict[str, str]) -> str:
     """The agent answered: into the conference (the customer is dialled when they are in)."""
     call = ctx.calls.get(interaction_id)
-    response = VoiceResponse()
     if call is None or call.phase != cs.CONNECTING:
-        response.hangup()
-        return str(response)
-    dial = response.dial()
-    dial.conference(
-        call.conference,
-        start_conference_on_enter=True,
-        end_conference_on_exit=False,
-        beep=False,
-        participant_label="agent",
-        status_callback=ctx.urls.conference_events(),
-        status_callback_event="start end join leave mute hold",
-        status_callback_method="POST",
+        return twiml.hang_up()
+    seat = twiml.ConferenceSeat(
+        conference=call.conference,
+        label="agent",
+        ends_on_exit=False,
+        events_url=ctx.urls.conference_events(),
     )
-    return str(response)
+    return twiml.join_conference(seat)

@@ -10,7 +10,6 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from twilio.twiml.voice_response import VoiceResponse
 
 from contactcentre.cti.ivr_path import describe_path
 from contactcentre.customers.phones import CallerId, classify_caller_id
@@ -18,6 +17,7 @@ from contactcentre.customers.self_service import ivr_ports
 from contactcentre.router.tasks import submit_call
 from contactcentre.store.models import Interaction
 from contactcentre.voice import call_state as cs
+from contactcentre.voice import twiml
 from contactcentre.voice.context import VoiceContext
 from contactcentre.voice.events import log_call_event
 from contactcentre.voice.ivr_sessions import IvrSession
@@ -38,9 +38,7 @@ log = logging.getLogger(__name__)
 
 
 def hangup_twiml() -> str:
-    response = VoiceResponse()
-    response.hangup()
-    return str(response)
+    return twiml.hang_up()
 
 
 def dialable(caller: CallerId) -> str:

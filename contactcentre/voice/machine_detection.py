@@ -5,15 +5,14 @@ from __future__ import annotations
 
 import logging
 
-from twilio.twiml.voice_response import VoiceResponse
-
 from contactcentre.telephony.port import TelephonyError
 from contactcentre.voice import call_state as cs
-from contactcentre.voice.conference_join import dial_customer_in
+from contactcentre.voice import twiml
+from contactcentre.voice.conference_join import customer_seat
 from contactcentre.voice.context import VoiceContext
 from contactcentre.voice.events import log_call_event
 from contactcentre.voice.hangups import _finish, _hang_up
-from contactcentre.voice.prompts import say_options, text
+from contactcentre.voice.prompts import text
 
 log = logging.getLogger(__name__)
 # Twilio's AnsweredBy values. "unknown" connects: a person wrongly taken for a machine would be
@@ -41,12 +40,10 @@ def customer_leg_twiml(ctx: VoiceContext, interaction_id: str, params: dict[str,
     """The dialled customer answered (after the AMD verdict): into the agent's conference, or the
     machine's message and the end of the call."""
     call = ctx.calls.get(interaction_id)
-    response = VoiceResponse()
     call_sid = params.get("CallSid", "")
     if call is None or call.phase != cs.CONNECTED or call.customer_sid != call_sid:
         log.info("customer leg %s of %s is not expected; hanging up", call_sid, interaction_id)
-        response.hangup()
-        return str(response)
+        return twiml.hang_up()
     answered_by = params.get("AnsweredBy") or call.answered_by
     result = outcome(answered_by, call.language) if answered_by else CONNECT
     if answered_by:
@@ -59,13 +56,11 @@ def customer_leg_twiml(ctx: VoiceContext, interaction_id: str, params: dict[str,
             detection_ms=params.get("MachineDetectionDuration"),
         )
     if result == CONNECT:
-        dial_customer_in(response, ctx, call, interaction_id)
-        return str(response)
+        return twiml.join_conference(customer_seat(ctx, call, interaction_id))
     _end_for_machine(ctx, call, answered_by)
     if result == MESSAGE:
-        response.say(text("machine_message", call.language), **say_options(call.language))
-    response.hangup()
-    return str(response)
+        return twiml.hang_up(twiml.Sentence(text("machine_message", call.language), call.language))
+    return twiml.hang_up()
 
 
 def amd_status(ctx: VoiceContext, params: dict[str, str]) -> None:

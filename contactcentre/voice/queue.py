@@ -6,14 +6,13 @@ from __future__ import annotations
 import logging
 import math
 
-from twilio.twiml.voice_response import VoiceResponse
-
 from contactcentre.store.models import Interaction
 from contactcentre.voice import call_state as cs
+from contactcentre.voice import twiml
 from contactcentre.voice.agent_legs import join_twiml
 from contactcentre.voice.context import VoiceContext
 from contactcentre.voice.events import log_call_event
-from contactcentre.voice.prompts import say_options, text
+from contactcentre.voice.prompts import text
 
 log = logging.getLogger(__name__)
 WAITING_PHASES = frozenset({cs.QUEUED, cs.CONNECTING})
@@ -23,32 +22,25 @@ EXITS = frozenset({"voicemail", "callback", "message"})
 def wait_twiml(ctx: VoiceContext, interaction_id: str) -> str:
     """One round of waiting: an announcement when due, music, listen for the callback key."""
     call = ctx.calls.get(interaction_id)
-    response = VoiceResponse()
     if call is not None and call.phase in (cs.CONNECTED, cs.TRANSFERRING):
         # The agent answered while this loop's request was on its way, before our redirect
         # reached the caller: send them into the conference instead of hanging up.
         return join_twiml(ctx, interaction_id)
     if call is None or call.phase not in WAITING_PHASES:
         log.info("queue wait for %s in phase %s; hanging up", interaction_id, call and call.phase)
-        response.hangup()
-        return str(response)
+        return twiml.hang_up()
     now = ctx.clock().timestamp()
-    gather = response.gather(
-        input="dtmf",
-        num_digits=1,
-        timeout=1,
-        action=ctx.urls.queue_key(interaction_id),
-        method="POST",
-    )
+    sentences: list[str] = []
     if now - call.last_announced >= ctx.settings.voice_announce_seconds:
         sentences = announcement(ctx, call)
-        for sentence in sentences:
-            gather.say(sentence, **say_options(call.language))
         if sentences:  # until the router has placed the call, try again next round
             ctx.calls.update(interaction_id, last_announced=now)
-    gather.play(ctx.settings.voice_hold_music_url)
-    response.redirect(ctx.urls.queue_wait(interaction_id), method="POST")
-    return str(response)
+    return twiml.queue_round(
+        key_url=ctx.urls.queue_key(interaction_id),
+        announcements=[twiml.Sentence(s, call.language) for s in sentences],
+        music_url=ctx.settings.voice_hold_music_url,
+        next_round_url=ctx.urls.queue_wait(interaction_id),
+    )
 
 
 def announcement(ctx: VoiceContext, call: cs.LiveCall) -> list[str]:
@@ -94,30 +86,24 @@ def key_pressed(ctx: VoiceContext, interaction_id: str, digits: str) -> str:
         )
     # Phase first: the hang-up that follows must not count as an abandon.
     ctx.calls.update(interaction_id, phase=cs.CALLBACK, callback=1)
-    response = VoiceResponse()
-    response.say(text("callback_confirm", call.language), **say_options(call.language))
-    response.hangup()
-    return str(response)
+    return twiml.hang_up(twiml.Sentence(text("callback_confirm", call.language), call.language))
 
 
 def exit_twiml(ctx: VoiceContext, interaction_id: str, kind: str) -> str:
     """Where the routing plan sends a caller it gives up on: voicemail, callback or a message."""
     call = ctx.calls.get(interaction_id)
     language = call.language if call else "en"
-    response = VoiceResponse()
-    if kind == "voicemail":
-        response.say(text("exit_voicemail", language), **say_options(language))
-        response.record(
-            action=ctx.urls.ivr_recording(interaction_id), max_length=120, play_beep=True
-        )
-    elif kind == "callback" and call is not None and call.customer_number:
+    calls_back = kind == "callback" and call is not None and bool(call.customer_number)
+    if calls_back:
         from contactcentre.voice.callbacks import callback_after_exit
 
         callback_after_exit(ctx, interaction_id)
-        response.say(text("exit_callback", language), **say_options(language))
-    else:
-        response.say(text("exit_message", language), **say_options(language))
     if call is not None:
         ctx.calls.update(interaction_id, phase=cs.ENDED)
-    response.hangup()
-    return str(response)
+    if kind == "voicemail":
+        prompt = twiml.Sentence(text("exit_voicemail", language), language)
+        return twiml.voicemail(prompt, ctx.urls.ivr_recording(interaction_id), max_seconds=120)
+    said = (
+        "exit_callback" if kind == "callback" and call and call.customer_number else "exit_message"
+    )
+    return twiml.hang_up(twiml.Sentence(text(said, language), language))

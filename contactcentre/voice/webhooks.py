@@ -8,7 +8,6 @@ from functools import wraps
 from typing import Any, TypeVar, cast
 
 from flask import Blueprint, Flask, Response, current_app, request
-from twilio.twiml.voice_response import VoiceResponse
 
 from contactcentre.voice import (
     agent_legs,
@@ -19,6 +18,7 @@ from contactcentre.voice import (
     machine_detection,
     queue,
     recording,
+    twiml,
 )
 from contactcentre.voice.context import VoiceContext, build_voice_context
 from contactcentre.voice.replies import request_key
@@ -165,14 +165,11 @@ def amd_result(params: dict[str, str]) -> str:
 @bp.route("/hold-music", methods=["GET", "POST"])
 @twilio_signed
 def hold_music() -> Response:
-    response = VoiceResponse()
-    response.play(voice_context().settings.voice_hold_music_url, loop=0)
-    return Response(str(response), mimetype=TWIML)
+    return Response(twiml.hold_music(voice_context().settings.voice_hold_music_url), mimetype=TWIML)
 
 
 @bp.route("/consent", methods=["GET", "POST"])
 @twilio_signed
 def consent() -> Response:
-    response = VoiceResponse()
-    response.say(voice_context().settings.voice_recording_consent)
-    return Response(str(response), mimetype=TWIML)
+    consent_notice = twiml.Sentence(voice_context().settings.voice_recording_consent)
+    return Response(twiml.announce(consent_notice), mimetype=TWIML)
