@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 RUN_STAMP := $(VENV)/.run-installed
 DEV_STAMP := $(VENV)/.dev-installed
 
-.PHONY: run test lint unit integration e2e bench clean
+.PHONY: run test lint unit integration e2e bench bench-smoke clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,9 @@ integration: $(DEV_STAMP)
 	$(BIN)/python -m pytest tests/integration
 
 # bench/routing.py runs routing_engine.py, router.py and routing_pooling.py itself.
+bench-smoke: $(DEV_STAMP)
+	$(BIN)/python bench/smoke.py
+
 bench: $(DEV_STAMP)
 	for b in bench/routing.py bench/ivr.py bench/screenpop.py bench/chat.py; do \
 		echo "== $$b"; $(BIN)/python $$b || exit 1; done

@@ -27,8 +27,9 @@ from routing.config import PlanStep, Queue, RoutingConfig, RoutingPlan
 from routing.engine import Engine
 
 SKILLS = 50
-WAITING = 10_000
-CYCLES = 10_000
+WAITING = int(os.environ.get("BENCH_WAITING", "10000"))
+CYCLES = int(os.environ.get("BENCH_CYCLES", "10000"))
+
 GOAL_AT_1000 = 20_000.0
 GOAL_RATIO = 0.5  # decisions/s at 10,000 agents over those at 100
 POOLING = os.environ.get("BENCH_POLICY", "default") == "pooling"
