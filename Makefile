@@ -39,10 +39,10 @@ unit: $(DEV_STAMP)
 integration: $(DEV_STAMP)
 	$(BIN)/python -m pytest tests/integration
 
-# bench/routing.py runs routing_engine.py, router.py and routing_pooling.py itself.
 bench-smoke: $(DEV_STAMP)
 	$(BIN)/python bench/smoke.py
 
+# bench/routing.py runs routing_engine.py, router.py and routing_pooling.py itself.
 bench: $(DEV_STAMP)
 	for b in bench/routing.py bench/ivr.py bench/screenpop.py bench/chat.py; do \
 		echo "== $$b"; $(BIN)/python $$b || exit 1; done
