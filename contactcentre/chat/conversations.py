@@ -28,7 +28,6 @@ from contactcentre.platform.runtime import Runtime
 from contactcentre.realtime.emitter import emitter_for
 from contactcentre.realtime.rooms import chat_room, interaction_room
 from contactcentre.router.client import RoutingClient
-from contactcentre.router.tasks import submit_call
 from contactcentre.store.models import (
     Agent,
     ChatAttachment,
@@ -269,7 +268,7 @@ class ChatService:
             ),
         )
         conversation.status = "queued"
-        submit_call(session, self.routing, interaction, merged, priority=0, at=now)
+        self.routing.submit(session, interaction, merged, priority=0, at=now)
         session.commit()
         self.emit_status(session, conversation)
 

@@ -7,7 +7,6 @@ import logging
 
 from twilio.twiml.voice_response import VoiceResponse
 
-from contactcentre.router.tasks import submit_call
 from contactcentre.store.models import Interaction
 from contactcentre.voice import call_state as cs
 from contactcentre.voice.context import VoiceContext
@@ -58,7 +57,7 @@ def external_transfer_done(ctx: VoiceContext, interaction_id: str, params: dict[
         if not rescue:
             return hangup_twiml()
         attributes = {**interaction.attributes, "intent": interaction.intent or "general"}
-        submit_call(session, ctx.routing, interaction, attributes, priority=0, at=now)
+        ctx.routing.submit(session, interaction, attributes, priority=0, at=now)
         interaction.status = "queued"
     ctx.calls.update(interaction_id, phase=cs.QUEUED, queued_at=now.timestamp())
     response = VoiceResponse()

@@ -9,7 +9,6 @@ from datetime import datetime
 from typing import Any
 
 from contactcentre.interactions.opening import open_interaction
-from contactcentre.router.tasks import submit_call
 from contactcentre.store.models import Interaction
 from contactcentre.voice import call_state as cs
 from contactcentre.voice.context import VoiceContext
@@ -73,7 +72,7 @@ def start_callback(
         if not opened.created:
             return callback_id
         callback = opened.interaction
-        submit_call(session, ctx.routing, callback, dict(callback.attributes), priority=0, at=now)
+        ctx.routing.submit(session, callback, dict(callback.attributes), priority=0, at=now)
     ctx.calls.put(
         cs.LiveCall(
             callback_id,

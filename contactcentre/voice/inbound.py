@@ -15,7 +15,6 @@ from contactcentre.cti.ivr_path import describe_path
 from contactcentre.customers.phones import CallerId, classify_caller_id
 from contactcentre.customers.self_service import ivr_ports
 from contactcentre.interactions.opening import open_interaction
-from contactcentre.router.tasks import submit_call
 from contactcentre.store.models import Interaction
 from contactcentre.voice import call_state as cs
 from contactcentre.voice.context import VoiceContext
@@ -173,9 +172,7 @@ def apply_step(
     for action in step.actions:
         if isinstance(action, Enqueue):
             attributes = {**interaction.attributes, **dict(action.attributes)}
-            submit_call(
-                session, ctx.routing, interaction, attributes, priority=action.priority, at=now
-            )
+            ctx.routing.submit(session, interaction, attributes, priority=action.priority, at=now)
             interaction.status = "queued"
             ctx.calls.update(interaction.id, phase=cs.QUEUED, queued_at=now.timestamp())
         elif isinstance(action, RequestCallback):
@@ -259,6 +256,6 @@ def request_callback(
         return
     attributes = {**interaction.attributes, **dict(action.attributes), "callback": True}
     interaction.attributes = {**interaction.attributes, "callback": True}
-    submit_call(session, ctx.routing, interaction, attributes, priority=0, at=now)
+    ctx.routing.submit(session, interaction, attributes, priority=0, at=now)
     interaction.status = "queued"
     ctx.calls.update(interaction.id, phase=cs.CALLBACK, callback=1, queued_at=now.timestamp())
