@@ -218,24 +218,29 @@ def submit_load(env: dict[str, str], queue_id: int, seconds: float) -> list[str]
     command sent); a few threads keep the rate when one commit waits for SQLite's lock.
     """
     from concurrent.futures import ThreadPoolExecutor
+    from datetime import UTC, datetime
 
+    from contactcentre.interactions.opening import open_interaction
     from contactcentre.platform.runtime import redis_client
     from contactcentre.router.client import RoutingClient
     from contactcentre.store.db import Database
-    from contactcentre.store.models import Customer
 
     db = Database(env["CC_DATABASE_URL"])
     routing = RoutingClient(redis_client(env["CC_REDIS_URL"]))
 
     def submit(n: int) -> str:
         with db.session() as session:
-            customer = session.get(Customer, n % CUSTOMERS + 1)
-            interaction = routing.submit_task(
+            now = datetime.now(UTC)
+            attributes = {"queue_id": str(queue_id), "intent": "billing", "ivr_path": ["bench"]}
+            interaction = open_interaction(
                 session,
                 channel="voice",
-                attributes={"queue_id": str(queue_id), "intent": "billing", "ivr_path": ["bench"]},
-                customer=customer,
-            )
+                customer_id=n % CUSTOMERS + 1,
+                attributes=attributes,
+                actor="api",
+                at=now,
+            ).interaction
+            routing.submit(session, interaction, attributes, priority=0, at=now)
             return interaction.id
 
     futures = []

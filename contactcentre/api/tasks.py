@@ -5,6 +5,7 @@ Submit work, accept or reject an offer, complete, cancel, transfer, requeue, see
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 from flask_openapi3 import APIBlueprint, Tag
@@ -13,7 +14,8 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from contactcentre.api.common import ERRORS, SECURITY
 from contactcentre.auth.access import api_user, require_api_role
 from contactcentre.customers.lookup import get_customer
-from contactcentre.errors import ApiError, not_found
+from contactcentre.errors import ApiError, conflict, not_found
+from contactcentre.interactions.opening import open_interaction
 from contactcentre.platform.audit import audit
 from contactcentre.platform.runtime import current_runtime
 from contactcentre.router.client import RoutingClient
@@ -36,7 +38,7 @@ class TaskIn(BaseModel):
     priority: int = Field(0, ge=-100, le=100)
     customer_id: int | None = None
     queue_id: int | None = Field(None, description="route straight to this queue")
-    external_id: str | None = Field(None, max_length=64, description="e.g. a CallSid")
+    external_id: str | None = Field(None, min_length=1, max_length=64, description="e.g. a CallSid")
 
 
 class TaskOut(BaseModel):
@@ -130,14 +132,24 @@ def submit(body: TaskIn) -> Any:
                     422, "validation_error", f"no queue with id {body.queue_id}", "queue_id"
                 )
             attributes["queue_id"] = str(body.queue_id)
-        interaction = _client().submit_task(
+        now = datetime.now(UTC)
+        opened = open_interaction(
             session,
             channel=body.channel,
-            attributes=attributes,
-            priority=body.priority,
-            customer=customer,
             external_id=body.external_id,
+            customer_id=customer.id if customer else None,
+            attributes=attributes,
+            actor="api",
+            at=now,
         )
+        if not opened.created:
+            raise conflict(
+                "external_id",
+                f"a {body.channel} task with external_id {body.external_id!r} exists already "
+                f"({opened.interaction.id}); use it, or send another external_id",
+            )
+        interaction = opened.interaction
+        _client().submit(session, interaction, attributes, priority=body.priority, at=now)
         return {
             "task_id": interaction.id,
             "interaction_id": interaction.id,

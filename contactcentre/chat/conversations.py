@@ -23,11 +23,11 @@ from contactcentre.chat.tokens import ConversationTokens
 from contactcentre.customers.lookup import find_by_email
 from contactcentre.interactions import event_log
 from contactcentre.interactions.event_log import NewEvent
+from contactcentre.interactions.opening import open_interaction
 from contactcentre.platform.runtime import Runtime
 from contactcentre.realtime.emitter import emitter_for
 from contactcentre.realtime.rooms import chat_room, interaction_room
 from contactcentre.router.client import RoutingClient
-from contactcentre.router.tasks import submit_call
 from contactcentre.store.models import (
     Agent,
     ChatAttachment,
@@ -100,30 +100,19 @@ class ChatService:
             }
             if site.queue_id is not None:
                 attributes["site_queue_id"] = site.queue_id
-            interaction = Interaction(
-                id=str(uuid.uuid4()),
+            interaction = open_interaction(
+                session,
                 channel="chat",
-                status="created",
                 external_id=conversation_id,
                 customer_id=customer.id if customer else None,
                 intent=topic or "general",
                 from_address=email,
                 subject=f"Chat with {name}",
                 attributes=attributes,
-            )
-            session.add(interaction)
-            session.flush()
-            event_log.append(
-                session,
-                NewEvent(
-                    interaction.id,
-                    "created",
-                    datetime.now(UTC),
-                    f"{interaction.id}:created",
-                    actor="customer",
-                    data={"channel": "chat", "site_id": site.id},
-                ),
-            )
+                actor="customer",
+                details={"site_id": site.id},
+                at=datetime.now(UTC),
+            ).interaction
             conversation = ChatConversation(
                 id=conversation_id,
                 site_id=site.id,
@@ -281,7 +270,7 @@ class ChatService:
             ),
         )
         conversation.status = "queued"
-        submit_call(session, self.routing, interaction, merged, priority=0, at=now)
+        self.routing.submit(session, interaction, merged, priority=0, at=now)
         session.commit()
         self.emit_status(session, conversation)
 

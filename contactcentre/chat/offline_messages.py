@@ -13,6 +13,7 @@ from contactcentre.chat.conversations import OPEN_STATUSES, ChatService
 from contactcentre.customers.lookup import find_by_email
 from contactcentre.interactions import event_log
 from contactcentre.interactions.event_log import NewEvent
+from contactcentre.interactions.opening import open_interaction
 from contactcentre.store.models import ChatConversation, Customer, Interaction, Message
 
 
@@ -48,20 +49,25 @@ def leave_message(
         if chat is None:
             raise LookupError(f"conversation {conversation_id} has no interaction")
         customer = _customer(session, conversation, reply_to)
-        task = service.routing.submit_task(
+        now = datetime.now(UTC)
+        attributes = {
+            "intent": conversation.topic or "general",
+            "source": "chat",
+            "conversation_id": conversation.id,
+        }
+        task = open_interaction(
             session,
             channel="email",
-            attributes={
-                "intent": conversation.topic or "general",
-                "source": "chat",
-                "conversation_id": conversation.id,
-            },
-            customer=customer,
-        )
-        task.from_address = reply_to
-        task.subject = f"Chat message from {conversation.visitor_name or reply_to}"
+            customer_id=customer.id if customer else None,
+            from_address=reply_to,
+            subject=f"Chat message from {conversation.visitor_name or reply_to}",
+            attributes=attributes,
+            actor="customer",
+            details={"source": "chat"},
+            at=now,
+        ).interaction
         session.add(Message(interaction_id=task.id, direction="in", sender="customer", body=body))
-        now = datetime.now(UTC)
+        service.routing.submit(session, task, attributes, priority=0, at=now)
         was = conversation.status
         conversation.status = "left_message"
         conversation.closed_at = now

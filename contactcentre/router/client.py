@@ -6,29 +6,24 @@ Everything is an appended command; reads come from the router's Redis projection
 from __future__ import annotations
 
 import logging
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import redis
-from sqlalchemy import event, select
+from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from contactcentre.interactions import event_log
-from contactcentre.interactions.event_log import NewEvent
 from contactcentre.router.commands import RoutingCommands
 from contactcentre.router.config_loader import load_routing_config
 from contactcentre.router.streams import AGENT_STATE, RESERVATION, TASK, WAITING
-from contactcentre.store.models import Agent, Customer, Interaction
+from contactcentre.router.tasks import task_submitted
+from contactcentre.store.models import Agent, Interaction
 from routing import events as ev
 from routing.config import CapacityProfile
 
 log = logging.getLogger(__name__)
-
-# Value-based priority boost per segment; the engine clamps it to the plan's max_value_boost.
-SEGMENT_BOOST = {"platinum": 3, "gold": 2, "silver": 1}
 
 
 @dataclass(frozen=True)
@@ -60,70 +55,23 @@ class RoutingClient:
 
     # -- tasks ---------------------------------------------------------------------------
 
-    def submit_task(
+    def submit(
         self,
         session: Session,
-        *,
-        channel: str,
+        interaction: Interaction,
         attributes: dict[str, Any],
-        priority: int = 0,
-        customer: Customer | None = None,
-        external_id: str | None = None,
-        interaction_id: str | None = None,
-    ) -> Interaction:
-        """Create the interaction (logged 'created') and ask the router to route it."""
-        interaction = Interaction(
-            id=interaction_id or str(uuid.uuid4()),
-            channel=channel,
-            status="created",
-            external_id=external_id,
-            customer_id=customer.id if customer else None,
-            intent=attributes.get("intent"),
-            attributes=dict(attributes),
-        )
-        session.add(interaction)
-        session.flush()
-        now = datetime.now(UTC)
-        event_log.append(
-            session,
-            NewEvent(
-                interaction.id,
-                "created",
-                now,
-                f"{interaction.id}:created",
-                actor="api",
-                data={"channel": channel},
-            ),
-        )
-        task_attributes = dict(attributes)
-        if customer is not None:
-            task_attributes.setdefault("segment", customer.segment)
-            task_attributes.setdefault("customer_id", customer.id)
-            task_attributes.setdefault("language", customer.language)
-        self.send_after_commit(
-            session,
-            ev.TaskSubmitted(
-                task_id=interaction.id,
-                channel=channel,
-                attributes=task_attributes,
-                priority=priority,
-                value_boost=SEGMENT_BOOST.get(customer.segment, 0) if customer else 0,
-                preferred_agent_id=self._last_agent(session, customer),
-                created_at=now.timestamp(),
-            ),
-        )
-        return interaction
+        *,
+        priority: int,
+        at: datetime,
+    ) -> None:
+        """Ask the router to route `interaction` (any channel), once the caller commits.
 
-    def _last_agent(self, session: Session, customer: Customer | None) -> str | None:
-        if customer is None:
-            return None
-        agent_id = session.scalar(
-            select(Interaction.agent_id)
-            .where(Interaction.customer_id == customer.id, Interaction.agent_id.is_not(None))
-            .order_by(Interaction.created_at.desc())
-            .limit(1)
+        `attributes` are the routing attributes (private ones are dropped, the customer's
+        defaults added: contactcentre.router.tasks); the interaction row is not changed.
+        """
+        self.send_after_commit(
+            session, task_submitted(session, interaction, attributes, priority=priority, at=at)
         )
-        return None if agent_id is None else str(agent_id)
 
     def assigned_agent(self, task_id: str) -> str | None:
         """The agent the router assigned the task to (Redis projection; ahead of SQL)."""

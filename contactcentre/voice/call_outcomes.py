@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 
-from contactcentre.router.tasks import submit_call
 from contactcentre.store.models import Interaction
 from contactcentre.voice import call_state as cs
 from contactcentre.voice import twiml
@@ -51,7 +50,7 @@ def external_transfer_done(ctx: VoiceContext, interaction_id: str, params: dict[
         if not rescue:
             return twiml.hang_up()
         attributes = {**interaction.attributes, "intent": interaction.intent or "general"}
-        submit_call(session, ctx.routing, interaction, attributes, priority=0, at=now)
+        ctx.routing.submit(session, interaction, attributes, priority=0, at=now)
         interaction.status = "queued"
     ctx.calls.update(interaction_id, phase=cs.QUEUED, queued_at=now.timestamp())
     failed = twiml.Sentence(text("transfer_failed", call.language), call.language)

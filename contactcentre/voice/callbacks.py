@@ -8,7 +8,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from contactcentre.router.tasks import submit_call
+from contactcentre.interactions.opening import open_interaction
 from contactcentre.store.models import Interaction
 from contactcentre.voice import call_state as cs
 from contactcentre.voice.context import VoiceContext
@@ -55,29 +55,24 @@ def start_callback(
         original = session.get(Interaction, original_id)
         if original is None:
             return None
-        if session.get(Interaction, callback_id) is not None:
-            return callback_id
-        callback = Interaction(
-            id=callback_id,
+        opened = open_interaction(
+            session,
             channel="outbound",
+            interaction_id=callback_id,
             direction="outbound",
             status="queued",
             customer_id=original.customer_id,
             to_address=number,
             intent=original.intent,
             attributes={**original.attributes, "callback": True, "callback_for": original.id},
+            actor="telephony",
+            details={"callback_for": original.id, **details},
+            at=now,
         )
-        session.add(callback)
-        session.flush()
-        log_call_event(
-            session,
-            callback.id,
-            "created",
-            now,
-            "created",
-            data={"channel": "outbound", "callback_for": original.id, **details},
-        )
-        submit_call(session, ctx.routing, callback, dict(callback.attributes), priority=0, at=now)
+        if not opened.created:
+            return callback_id
+        callback = opened.interaction
+        ctx.routing.submit(session, callback, dict(callback.attributes), priority=0, at=now)
     ctx.calls.put(
         cs.LiveCall(
             callback_id,

@@ -3,19 +3,18 @@ dial the customer with the configured caller ID. The call is an outbound interac
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
 from contactcentre.customers.errors import InvalidPhone
 from contactcentre.customers.phones import normalize_phone
+from contactcentre.interactions.opening import open_interaction
 from contactcentre.store.models import Agent, Customer, Interaction
 from contactcentre.voice import call_state as cs
 from contactcentre.voice import twiml
 from contactcentre.voice.agent_legs import agent_address
 from contactcentre.voice.context import VoiceContext
-from contactcentre.voice.events import log_call_event
 
 
 class DialError(ValueError):
@@ -58,8 +57,9 @@ def place_call(
             e164 = customer_number(session, customer_id)
         else:
             e164 = dialable_number(number or "", ctx.settings.default_phone_region)
-        interaction = Interaction(
-            id=str(uuid.uuid4()),
+        # The call's SID is known only once the agent's leg is placed: no external id yet.
+        interaction = open_interaction(
+            session,
             channel="outbound",
             direction="outbound",
             status="dialing",
@@ -67,18 +67,10 @@ def place_call(
             agent_id=agent.id,
             to_address=e164,
             attributes={"caller": e164, "caller_kind": "number", "click_to_dial": True},
-        )
-        session.add(interaction)
-        session.flush()
-        log_call_event(
-            session,
-            interaction.id,
-            "created",
-            now,
-            "created",
             actor=f"agent:{agent.id}",
-            data={"channel": "outbound", "direction": "outbound", "click_to_dial": True},
-        )
+            details={"click_to_dial": True},
+            at=now,
+        ).interaction
         address = agent_address(agent, str(agent.id))
     iid = interaction.id
     ctx.calls.put(

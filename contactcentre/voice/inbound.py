@@ -4,7 +4,6 @@ webhook at a time, log each step, and act on the flow's ending (queue, callback,
 from __future__ import annotations
 
 import logging
-import uuid
 from datetime import datetime
 from typing import Any
 
@@ -14,7 +13,7 @@ from sqlalchemy.orm import Session
 from contactcentre.cti.ivr_path import describe_path
 from contactcentre.customers.phones import CallerId, classify_caller_id
 from contactcentre.customers.self_service import ivr_ports
-from contactcentre.router.tasks import submit_call
+from contactcentre.interactions.opening import open_interaction
 from contactcentre.store.models import Interaction
 from contactcentre.voice import call_state as cs
 from contactcentre.voice import twiml
@@ -69,30 +68,28 @@ def answer_call(ctx: VoiceContext, params: dict[str, str]) -> str:
     caller = classify_caller_id(params.get("From"), region)
     with ctx.db.session() as session:
         existing = find_call(session, call_sid)
-        if existing is not None:  # a retry after our reply was forgotten: resume, never re-create
+        opened = None
+        if existing is None:
+            opened = open_interaction(
+                session,
+                channel="voice",
+                external_id=call_sid,
+                direction="inbound",
+                status="ivr",
+                from_address=caller.raw or None,
+                to_address=params.get("To") or None,
+                attributes={"caller": caller.e164, "caller_kind": caller.kind},
+                actor="telephony",
+                details={"caller_kind": caller.kind},
+                at=now,
+            )
+        if opened is None or not opened.created:
+            # A retry after our reply was forgotten, or the same call's webhook twice at once:
+            # resume where the first one is, never re-create.
             current = ctx.ivr_sessions.get(call_sid)
             log.info("incoming call %s seen before; resuming", call_sid)
             return current.twiml if current and current.twiml else hangup_twiml()
-        interaction = Interaction(
-            id=str(uuid.uuid4()),
-            channel="voice",
-            direction="inbound",
-            status="ivr",
-            external_id=call_sid,
-            from_address=caller.raw or None,
-            to_address=params.get("To") or None,
-            attributes={"caller": caller.e164, "caller_kind": caller.kind},
-        )
-        session.add(interaction)
-        session.flush()
-        log_call_event(
-            session,
-            interaction.id,
-            "created",
-            now,
-            "created",
-            data={"channel": "voice", "direction": "inbound", "caller_kind": caller.kind},
-        )
+        interaction = opened.interaction
         ctx.calls.put(
             cs.LiveCall(
                 interaction.id,
@@ -173,9 +170,7 @@ def apply_step(
     for action in step.actions:
         if isinstance(action, Enqueue):
             attributes = {**interaction.attributes, **dict(action.attributes)}
-            submit_call(
-                session, ctx.routing, interaction, attributes, priority=action.priority, at=now
-            )
+            ctx.routing.submit(session, interaction, attributes, priority=action.priority, at=now)
             interaction.status = "queued"
             ctx.calls.update(interaction.id, phase=cs.QUEUED, queued_at=now.timestamp())
         elif isinstance(action, RequestCallback):
@@ -259,6 +254,6 @@ def request_callback(
         return
     attributes = {**interaction.attributes, **dict(action.attributes), "callback": True}
     interaction.attributes = {**interaction.attributes, "callback": True}
-    submit_call(session, ctx.routing, interaction, attributes, priority=0, at=now)
+    ctx.routing.submit(session, interaction, attributes, priority=0, at=now)
     interaction.status = "queued"
     ctx.calls.update(interaction.id, phase=cs.CALLBACK, callback=1, queued_at=now.timestamp())

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import secrets
 import uuid
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 import requests
 
+from contactcentre.interactions.opening import open_interaction
 from contactcentre.router.client import RoutingClient
 from contactcentre.store.models import ChatConversation, Interaction
 from tests.integration.chat.test_customer_conversation import _available
@@ -25,12 +27,17 @@ def _chat(
     """A chat waiting for an agent (the customer never connects); returns its interaction id."""
     runtime = app.extensions["contactcentre"]
     with runtime.db.session() as session:
-        interaction = RoutingClient(runtime.redis).submit_task(
+        attributes = {"intent": "general", "queue_id": str(queue_id)}
+        now = datetime.now(UTC)
+        interaction = open_interaction(
             session,
             channel="chat",
-            attributes={"intent": "general", "queue_id": str(queue_id)},
             interaction_id=interaction_id,
-        )
+            attributes=attributes,
+            actor="customer",
+            at=now,
+        ).interaction
+        RoutingClient(runtime.redis).submit(session, interaction, attributes, priority=0, at=now)
         session.add(
             ChatConversation(
                 id=str(uuid.uuid4()),

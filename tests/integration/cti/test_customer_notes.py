@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 from contactcentre.cti.cache import POP, PopProvider
@@ -94,17 +95,18 @@ def test_edit_refreshes_live_pops(
 
 def test_submitted_task_has_its_pop_cached(runtime: Any, customer: int) -> None:
     """A task's pop is in the cache once its submission commits, before the router hears of it."""
+    from contactcentre.interactions.opening import open_interaction
     from contactcentre.router.client import RoutingClient
     from contactcentre.router.streams import COMMANDS
-    from contactcentre.store.models import Customer
 
     before = runtime.redis.xlen(COMMANDS)
     with runtime.db.session() as session:
-        interaction = RoutingClient(runtime.redis).submit_task(
-            session,
-            channel="voice",
-            attributes={"intent": "billing"},
-            customer=session.get(Customer, customer),
+        now = datetime.now(UTC)
+        interaction = open_interaction(
+            session, channel="voice", customer_id=customer, actor="api", at=now
+        ).interaction
+        RoutingClient(runtime.redis).submit(
+            session, interaction, {"intent": "billing"}, priority=0, at=now
         )
         assert runtime.redis.get(POP + interaction.id) is None
         interaction_id = interaction.id

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
 from contactcentre.interactions import event_log
+from contactcentre.router.streams import COMMANDS
 from contactcentre.store.models import Interaction
 from tests.integration.router.conftest import eventually
 
@@ -255,3 +258,36 @@ def test_least_needed_strategy_is_accepted(client: Any, floor: Any) -> None:
     )
     assert response.status_code == 200
     assert response.get_json()["strategy"] == "least_needed"
+
+
+def test_one_external_id_is_one_task_per_channel(app: Any, client: Any, admin: Any) -> None:
+    """A second POST /tasks with a channel's external_id answers 409 on external_id and routes
+    nothing; the same external_id on another channel is a task of its own."""
+    h = admin["headers"]
+    body = {"channel": "voice", "external_id": "CA-once", "attributes": {"intent": "billing"}}
+    first = client.post("/api/v1/tasks", json=body, headers=h)
+    again = client.post("/api/v1/tasks", json=body, headers=h)
+    chat = client.post("/api/v1/tasks", json={**body, "channel": "chat"}, headers=h)
+    assert first.status_code == 201, first.get_json()
+    assert again.status_code == 409, again.get_json()
+    error = again.get_json()["error"]
+    assert (error["code"], error["field"]) == ("duplicate", "external_id")
+    assert first.get_json()["task_id"] in error["message"]
+    assert chat.status_code == 201, chat.get_json()
+    runtime = app.extensions["contactcentre"]
+    with runtime.db.session() as session:
+        channels = session.scalars(
+            select(Interaction.channel).where(Interaction.external_id == "CA-once")
+        ).all()
+    assert sorted(channels) == ["chat", "voice"]
+    commands = [json.loads(f["event"]) for _, f in runtime.redis.xrange(COMMANDS)]
+    assert [c["kind"] for c in commands].count("task_submitted") == 2
+
+
+def test_an_empty_external_id_is_refused(client: Any, admin: Any) -> None:
+    """external_id, when given, must not be empty (it identifies the contact elsewhere)."""
+    response = client.post(
+        "/api/v1/tasks", json={"channel": "voice", "external_id": ""}, headers=admin["headers"]
+    )
+    assert response.status_code == 422
+    assert response.get_json()["error"]["field"] == "external_id"
