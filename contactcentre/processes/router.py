@@ -25,7 +25,7 @@ from contactcentre.router.sinks import EventLogSink
 from contactcentre.router.streams import EVENT_LOG_GROUP
 from contactcentre.router.sweeper import DisconnectSweeper
 from contactcentre.settings import Settings
-from contactcentre.voice.context import build_voice_context
+from contactcentre.voice.context import VoiceContext, build_voice_context
 from contactcentre.voice.routing_sink import TELEPHONY_GROUP, TelephonySink
 from routing.config import RoutingConfig
 
@@ -53,11 +53,8 @@ def run_router(settings: Settings) -> None:
     record = Publisher(runtime.redis, [EventLogSink(runtime.db)], group=EVENT_LOG_GROUP)
     # Calls react to assignments and exits in their own group: a slow Twilio API call never
     # delays offers or the event log.
-    telephony = Publisher(
-        runtime.redis,
-        [TelephonySink(build_voice_context(runtime, with_flow=False))],
-        group=TELEPHONY_GROUP,
-    )
+    voice = build_voice_context(runtime, with_flow=False)
+    telephony = Publisher(runtime.redis, [TelephonySink(voice)], group=TELEPHONY_GROUP)
     # Chats react to the same decisions in theirs (status, "joined", requeue on disconnect).
     chat = Publisher(runtime.redis, [ChatSink(runtime)], group=CHAT_GROUP)
     # Consoles gone longer than the grace period go offline; only the leader decides.
@@ -80,6 +77,9 @@ def run_router(settings: Settings) -> None:
             target=_sweep_chats, args=(runtime, stop, router.is_leader.is_set), daemon=True
         ),
         threading.Thread(target=sweeper.run, args=(stop,), name="sweeper", daemon=True),
+        threading.Thread(
+            target=_sweep_agent_legs, args=(voice, stop, router.is_leader.is_set), daemon=True
+        ),
     ]
     for thread in threads:
         thread.start()
@@ -107,3 +107,18 @@ def _sweep_chats(runtime: Runtime, stop: threading.Event, active: Callable[[], b
             sweep_abandoned(runtime, runtime.settings.chat_abandon_seconds)
         except Exception:  # a database or Redis blip must not kill the sweeper
             log.exception("chat abandon sweep failed; retrying")
+
+
+def _sweep_agent_legs(
+    voice: VoiceContext, stop: threading.Event, active: Callable[[], bool]
+) -> None:
+    """Requeue calls whose agent leg was asked for and never showed up (leader only)."""
+    from contactcentre.voice.agent_legs import sweep_lost_agent_legs
+
+    while not stop.wait(1.0):
+        if not active():
+            continue
+        try:
+            sweep_lost_agent_legs(voice)
+        except Exception:  # a Redis blip must not kill the sweeper
+            log.exception("agent leg sweep failed; retrying")

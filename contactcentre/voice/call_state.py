@@ -10,6 +10,9 @@ import redis
 
 CALL_KEY = "cc:voice:call:"  # + interaction id -> hash of LiveCall fields
 LEG_KEY = "cc:voice:leg:"  # + CallSid -> "interaction_id|role"
+# "interaction_id|reservation" scored by when its agent leg must have shown itself: a leg asked
+# of the carrier that never calls back by then was never created (see agent_legs).
+AGENT_LEGS_DUE = "cc:voice:agent-legs-due"
 TTL_SECONDS = 24 * 3600
 
 # Phases of a call as the voice channel sees it.
@@ -49,6 +52,8 @@ class LiveCall:
     callback: int = 0
     answered_by: str = ""  # Twilio's AMD verdict on a dialled customer leg
     routed: int = 1  # 0 for click-to-dial: no routing task, so the call logs its own end
+    dialling: str = ""  # the reservation whose agent leg was asked for and not yet seen
+    dialling_agent: str = ""  # ... and the agent it rings
 
     @property
     def conference_ref(self) -> str:
@@ -94,6 +99,16 @@ class CallStore:
     def claim(self, interaction_id: str, field: str) -> bool:
         """True only for the first caller: a one-shot flag (e.g. 'agent leg dialled')."""
         return bool(self._redis.hsetnx(CALL_KEY + interaction_id, "once:" + field, "1"))
+
+    def expect_agent_leg(self, interaction_id: str, reservation: str, by: float) -> None:
+        self._redis.zadd(AGENT_LEGS_DUE, {f"{interaction_id}|{reservation}": by})
+
+    def agent_leg_seen(self, interaction_id: str, reservation: str) -> None:
+        self._redis.zrem(AGENT_LEGS_DUE, f"{interaction_id}|{reservation}")
+
+    def agent_legs_due(self, now: float) -> list[tuple[str, str]]:
+        due: Any = self._redis.zrangebyscore(AGENT_LEGS_DUE, "-inf", now, start=0, num=100)
+        return [tuple(str(item).split("|", 1)) for item in due]  # type: ignore[misc]
 
     def link_leg(self, call_sid: str, interaction_id: str, role: str) -> None:
         self._redis.set(LEG_KEY + call_sid, f"{interaction_id}|{role}", ex=TTL_SECONDS)
