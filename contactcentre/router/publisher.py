@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
+import time
 from typing import Any, Protocol
 
 import redis
@@ -15,6 +16,11 @@ import redis
 from contactcentre.router.streams import OUTBOX
 
 log = logging.getLogger(__name__)
+# Entries read but not acknowledged for this long belong to a process that died with them (or
+# one far slower than any delivery, whose sinks are idempotent): any publisher of the group
+# takes them over. Above the carrier's request timeout, so a live slow delivery is left alone.
+STALE_AFTER_MS = 15_000
+RECLAIM_EVERY_SECONDS = 5.0
 
 
 class EffectSink(Protocol):
@@ -40,6 +46,7 @@ class Publisher:
         self._group = group
         self._consumer = consumer
         self._read_id = "0"
+        self._reclaimed_at = time.monotonic()
 
     def run(self, stop: threading.Event) -> None:
         self._ensure_group()
@@ -64,6 +71,11 @@ class Publisher:
                 raise
 
     def step(self, block_ms: int = 200) -> int:
+        if time.monotonic() - self._reclaimed_at >= RECLAIM_EVERY_SECONDS:
+            self._reclaimed_at = time.monotonic()
+            stale = self._reclaim_stale()
+            if stale:
+                return self._deliver(stale)
         reply: Any = self._redis.xreadgroup(
             self._group, self._consumer, {OUTBOX: self._read_id}, count=100, block=block_ms
         )
@@ -72,6 +84,20 @@ class Publisher:
             self._read_id = ">"
         if not entries:
             return 0
+        return self._deliver(entries)
+
+    def _reclaim_stale(self) -> list[Any]:
+        """Entries another publisher of the group read and never acknowledged: its process
+        died mid-delivery (kill -9), so they are delivered again here."""
+        reply: Any = self._redis.xautoclaim(
+            OUTBOX, self._group, self._consumer, STALE_AFTER_MS, "0-0", count=100
+        )
+        claimed: list[Any] = list(reply[1]) if reply else []
+        if claimed:
+            log.warning("took over %d stale outbox entries in group %s", len(claimed), self._group)
+        return claimed
+
+    def _deliver(self, entries: list[Any]) -> int:
         decoded = [
             (entry_id, json.loads(fields["effects"]) if fields else [])
             for entry_id, fields in entries
