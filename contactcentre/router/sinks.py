@@ -73,10 +73,15 @@ class EventLogSink:
                 _project(session.get(Interaction, task_id), effect, delivery["at"])
 
 
+RESCINDED_TYPE = {"rejected": "rejected", "expired": "offer_expired"}
+
+
 def _event_type(effect: dict[str, Any]) -> str | None:
     kind = effect["kind"]
     if kind == "offer_rescinded":
-        return "rejected" if effect.get("reason") == "rejected" else "offer_expired"
+        # Only an offer that rang out is the agent's miss; one taken back because the caller
+        # hung up, the task left or the agent went offline is nobody's miss.
+        return RESCINDED_TYPE.get(effect.get("reason", ""), "offer_withdrawn")
     if kind == "task_ended":
         return ENDED_TYPE.get(effect.get("outcome", ""), "completed")
     return EVENT_TYPE.get(kind)
