@@ -12,7 +12,7 @@ from flask_login import current_user
 from flask_openapi3 import OpenAPI
 from flask_wtf.csrf import validate_csrf
 from pydantic import ValidationError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from wtforms.validators import ValidationError as CSRFInvalid
 
 from contactcentre.auth.users import user_for_token
@@ -173,4 +173,11 @@ def _register_error_handlers(app: Flask) -> None:
         if exc.code == 413:
             limit = current_runtime().settings.max_request_bytes
             message = f"the request body is larger than the {limit}-byte limit"
-        return error_response(exc.code or 500, code, message)
+        if isinstance(exc, MethodNotAllowed) and exc.valid_methods:
+            message = f"{request.method} is not allowed here; use {', '.join(exc.valid_methods)}"
+        response = error_response(exc.code or 500, code, message)
+        # The exception's own headers (Allow on a 405, Retry-After, WWW-Authenticate) still apply.
+        for name, value in exc.get_headers():
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response

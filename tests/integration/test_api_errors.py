@@ -83,6 +83,28 @@ def test_unknown_route_and_method(client: Any, admin: Any) -> None:
     assert _error(response)["code"] == "method_not_allowed"
 
 
+@pytest.mark.parametrize(
+    ("method", "path", "allowed"),
+    [
+        ("PUT", "/api/v1/skills", {"GET", "POST"}),
+        ("POST", "/api/v1/users/1", {"GET", "PATCH", "DELETE"}),
+        ("DELETE", "/api/v1/openapi.json", {"GET"}),
+    ],
+)
+def test_wrong_method_names_the_allowed_ones(
+    client: Any, admin: Any, method: str, path: str, allowed: set[str]
+) -> None:
+    """A 405 carries the Allow header (RFC 9110) and says in its JSON body what to use."""
+    response = client.open(path, method=method, headers=admin["headers"])
+    assert response.status_code == 405
+    assert response.mimetype == "application/json"
+    allow = {m.strip() for m in response.headers["Allow"].split(",")}
+    assert allow >= allowed and method not in allow
+    error = _error(response)
+    assert error["code"] == "method_not_allowed"
+    assert all(m in error["message"] for m in allowed)
+
+
 def test_bad_pagination_is_422(client: Any, admin: Any) -> None:
     """A page size outside 1-500 names the limit field."""
     response = client.get("/api/v1/skills?limit=0", headers=admin["headers"])
