@@ -90,6 +90,12 @@ def _authenticate_api_caller() -> None:
     if _malformed_json():
         # flask-openapi3 would turn unparsable JSON into a confusing "not a dict" error.
         raise ApiError(400, "malformed_json", "the request body is not valid JSON")
+    if _nameless_form_part():
+        raise ApiError(
+            400,
+            "malformed_form",
+            'every multipart part needs a name (Content-Disposition: form-data; name="...")',
+        )
     nul_field = _field_with_nul()
     if nul_field is not None:
         # PostgreSQL text cannot hold NUL; refuse it here rather than fail in the database.
@@ -115,6 +121,13 @@ def _session_user() -> Any:
         except CSRFInvalid as exc:
             raise ApiError(403, "csrf", f"X-CSRFToken header: {exc}") from None
     return current_user._get_current_object()
+
+
+def _nameless_form_part() -> bool:
+    """Werkzeug files a multipart part that has no name under the key None."""
+    if request.mimetype != "multipart/form-data":
+        return False
+    return None in request.form or None in request.files
 
 
 def _field_with_nul() -> str | None:

@@ -145,3 +145,24 @@ def test_nul_characters_are_refused(client: Any, admin: Any) -> None:
     }
     in_body = client.post("/api/v1/skills", json={"name": "x", "description": "a\x00"}, headers=h)
     assert _error(in_body)["field"] == "description"
+
+
+@pytest.mark.parametrize(
+    "part",
+    [
+        b"Content-Disposition: form-data\r\n\r\nx",
+        b'Content-Disposition: form-data; filename="rows.csv"\r\n\r\nx',
+    ],
+)
+@pytest.mark.parametrize("path", ["/api/v1/customers/import", "/api/v1/skills", "/api/v1/nope"])
+def test_multipart_part_without_a_name_is_400(client: Any, part: bytes, path: str) -> None:
+    """A form part with no name in its Content-Disposition is refused before anything else."""
+    response = client.post(
+        path,
+        data=b"--b\r\n" + part + b"\r\n--b--\r\n",
+        content_type="multipart/form-data; boundary=b",
+    )
+    assert response.status_code == 400
+    error = _error(response)
+    assert error["code"] == "malformed_form"
+    assert "name" in error["message"]
