@@ -102,6 +102,15 @@ def _authenticate_api_caller() -> None:
         raise ApiError(400, "nul_character", "text may not contain NUL (\\0) characters", nul_field)
     header = request.headers.get("Authorization", "")
     g.api_user = _bearer_user(header) if header.startswith("Bearer ") else _session_user()
+    blank = _blank_query_parameter()
+    if blank is not None:
+        # `?phone=` read as "no phone" lists everyone, and a CRM taking the first row pops them.
+        raise ApiError(
+            400,
+            "blank_parameter",
+            f"query parameter {blank!r} is empty; give it a value or leave it out",
+            blank,
+        )
 
 
 def _bearer_user(header: str) -> Any:
@@ -121,6 +130,13 @@ def _session_user() -> Any:
         except CSRFInvalid as exc:
             raise ApiError(403, "csrf", f"X-CSRFToken header: {exc}") from None
     return current_user._get_current_object()
+
+
+def _blank_query_parameter() -> str | None:
+    for key, value in request.args.items(multi=True):
+        if not value.strip():
+            return key
+    return None
 
 
 def _nameless_form_part() -> bool:

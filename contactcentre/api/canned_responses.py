@@ -60,7 +60,7 @@ class CannedPath(BaseModel):
 
 class CannedQuery(BaseModel):
     interaction_id: str | None = Field(
-        None, max_length=64, description="fill in this chat's values"
+        None, min_length=1, max_length=64, description="fill in this chat's values"
     )
 
 

@@ -45,9 +45,13 @@ api = APIBlueprint(
 
 
 class CustomerQuery(Page):
-    q: str | None = Field(None, max_length=200, description="name, number, email or account")
-    phone: str | None = Field(None, max_length=40, description="any format of the number")
-    email: str | None = Field(None, max_length=254)
+    q: str | None = Field(
+        None, min_length=1, max_length=200, description="name, number, email or account"
+    )
+    phone: str | None = Field(
+        None, min_length=1, max_length=40, description="any format of the number"
+    )
+    email: str | None = Field(None, min_length=1, max_length=254)
 
 
 class CreateQuery(BaseModel):

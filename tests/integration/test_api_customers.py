@@ -64,6 +64,22 @@ def test_agents_must_search(client: Any, make_user: Any, maria: Any) -> None:
     assert client.get("/api/v1/customers", headers=sup["headers"]).get_json()["total"] == 1
 
 
+@pytest.mark.parametrize("query", ["phone=", "email=", "q=", "phone=%20%20", "q=+"])
+@pytest.mark.parametrize("role", ["agent", "supervisor"])
+def test_blank_search_is_400_naming_the_field(
+    client: Any, make_user: Any, maria: Any, role: str, query: str
+) -> None:
+    """A blank phone, email or q is refused, not read as "no search" (a CRM pops the first row)."""
+    caller = make_user(role)
+    field = query.split("=", maxsplit=1)[0]
+    response = client.get(f"/api/v1/customers?{query}", headers=caller["headers"])
+    assert response.status_code == 400
+    error = response.get_json()["error"]
+    assert error["code"] == "blank_parameter"
+    assert error["field"] == field
+    assert "items" not in response.get_json()
+
+
 def test_duplicate_is_409_unless_allowed(client: Any, admin: Any, maria: Any) -> None:
     """A second customer with the same phone is refused with the existing id, unless allowed."""
     again = client.post("/api/v1/customers", json=NEW, headers=admin["headers"])

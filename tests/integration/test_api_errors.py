@@ -105,6 +105,23 @@ def test_wrong_method_names_the_allowed_ones(
     assert all(m in error["message"] for m in allowed)
 
 
+@pytest.mark.parametrize(
+    ("path", "query"),
+    [
+        ("/api/v1/canned-responses", "interaction_id="),
+        ("/api/v1/skills", "limit=%20"),
+        ("/api/v1/customers", "q=maria&email="),
+    ],
+)
+def test_blank_query_parameter_is_400(client: Any, admin: Any, path: str, query: str) -> None:
+    """A query parameter given without a value is refused naming it, never taken as absent."""
+    response = client.get(f"{path}?{query}", headers=admin["headers"])
+    assert response.status_code == 400
+    error = _error(response)
+    assert error["code"] == "blank_parameter"
+    assert error["field"] == query.rsplit("&", 1)[-1].split("=", maxsplit=1)[0]
+
+
 def test_bad_pagination_is_422(client: Any, admin: Any) -> None:
     """A page size outside 1-500 names the limit field."""
     response = client.get("/api/v1/skills?limit=0", headers=admin["headers"])
