@@ -12,11 +12,12 @@ from flask_login import current_user
 from flask_openapi3 import OpenAPI
 from flask_wtf.csrf import validate_csrf
 from pydantic import ValidationError
+from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from wtforms.validators import ValidationError as CSRFInvalid
 
 from contactcentre.auth.users import user_for_token
-from contactcentre.errors import ApiError, error_response
+from contactcentre.errors import ApiError, duplicate_from, error_response
 from contactcentre.platform.runtime import current_runtime
 
 PREFIX = "/api/v1"
@@ -186,14 +187,25 @@ def _malformed_json() -> bool:
     )
 
 
+def _is_api_path() -> bool:
+    return request.path.startswith((PREFIX, "/chat/api/"))
+
+
 def _register_error_handlers(app: Flask) -> None:
     @app.errorhandler(ApiError)
     def _api_error(exc: ApiError) -> Response:
         return exc.to_response()
 
+    @app.errorhandler(IntegrityError)
+    def _integrity_error(exc: IntegrityError) -> Response:
+        duplicate = duplicate_from(exc)
+        if duplicate is None or not _is_api_path():
+            raise exc
+        return duplicate.to_response()
+
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException) -> Any:
-        if not (request.path.startswith((PREFIX, "/chat/api/")) or request.path == "/healthz"):
+        if not (_is_api_path() or request.path == "/healthz"):
             return exc
         code = {413: "too_large", 404: "not_found", 405: "method_not_allowed"}.get(
             exc.code or 500, "http_error"

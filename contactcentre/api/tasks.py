@@ -112,6 +112,13 @@ def _check_handler(interaction: Interaction) -> None:
 @api.post("/tasks", responses={201: TaskOut, **ERRORS})
 @require_api_role(Role.SUPERVISOR)
 def submit(body: TaskIn) -> Any:
+    """Create a contact and ask the router to route it.
+
+    `external_id` (e.g. a CallSid) is unique within its channel: a task whose channel and
+    external_id an earlier task already has is refused with 409 `duplicate` (field
+    `external_id`) and nothing is created, so a retried submit never makes a second contact.
+    The first answer is not replayed; the first task stands.
+    """
     with current_runtime().db.session() as session:
         customer = None
         if body.customer_id is not None:
