@@ -56,7 +56,7 @@ class StateOut(BaseModel):
     since: float | None = Field(description="epoch seconds; null if never signed in")
 
 
-class WrapUpIn(BaseModel):
+class WrapUpDoneIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     task_id: str = Field(min_length=1, max_length=64)
 
@@ -93,7 +93,7 @@ def set_state(path: AgentPath, body: StateIn) -> Any:
 
 @api.post("/<int:agent_id>/wrap-up-done", responses={202: None, **ERRORS})
 @require_api_role(Role.AGENT)
-def wrap_up_done(path: AgentPath, body: WrapUpIn) -> Any:
+def wrap_up_done(path: AgentPath, body: WrapUpDoneIn) -> Any:
     with current_runtime().db.session() as session:
         agent = get_or_404(session, Agent, path.agent_id, "agent")
         _may_act_for(agent)

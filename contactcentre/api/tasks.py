@@ -63,14 +63,14 @@ class CancelIn(BaseModel):
     reason: str = Field("canceled_by_supervisor", min_length=1, max_length=64)
 
 
-class TransferIn(BaseModel):
+class TaskTransferIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     queue_id: int | None = None
     agent_id: int | None = None
     reason: str = Field("", max_length=200)
 
     @model_validator(mode="after")
-    def _one_target(self) -> TransferIn:
+    def _one_target(self) -> TaskTransferIn:
         if (self.queue_id is None) == (self.agent_id is None):
             raise ValueError("give exactly one of queue_id or agent_id")
         return self
@@ -182,7 +182,7 @@ def cancel(path: TaskPath, body: CancelIn) -> Any:
 
 @api.post("/tasks/<task_id>/transfer", responses={202: None, **ERRORS})
 @require_api_role(Role.AGENT)
-def transfer(path: TaskPath, body: TransferIn) -> Any:
+def transfer(path: TaskPath, body: TaskTransferIn) -> Any:
     with current_runtime().db.session() as session:
         _check_handler(_interaction(session, path.task_id))
         if body.queue_id is not None and session.get(Queue, body.queue_id) is None:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import sys
+from collections import defaultdict
 from typing import Any
 
 import pytest
+from flask_openapi3 import APIBlueprint
+from pydantic import BaseModel
 
 
 def _error(response: Any) -> dict[str, Any]:
@@ -146,6 +150,27 @@ def test_openapi_document_describes_every_resource(client: Any) -> None:
     schemas = doc["components"]["schemas"]
     assert schemas["QueueIn"]["properties"]["wrap_up_seconds"]["maximum"] == 3600
     validate(doc)
+
+
+def test_openapi_schema_names_are_unique(app: Any, client: Any) -> None:
+    """No two models of the API share a schema name (the document would show one for both)."""
+    components = client.get("/api/v1/openapi.json").get_json()["components"]["schemas"]
+    modules = [
+        sys.modules[bp.import_name]
+        for bp in app.blueprints.values()
+        if isinstance(bp, APIBlueprint)
+    ]
+    owners: dict[str, set[type[BaseModel]]] = defaultdict(set)
+    for module in modules:
+        for value in vars(module).values():
+            if isinstance(value, type) and issubclass(value, BaseModel) and value is not BaseModel:
+                owners[value.model_json_schema().get("title") or value.__name__].add(value)
+    clashes = {
+        name: sorted(f"{m.__module__}.{m.__qualname__}" for m in models)
+        for name, models in owners.items()
+        if name in components and len(models) > 1
+    }
+    assert not clashes
 
 
 def test_nul_characters_are_refused(client: Any, admin: Any) -> None:
