@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from contactcentre.api.common import ERRORS, SECURITY, Page, get_or_404, paginate
+from contactcentre.api.common import ERRORS, SECURITY, Id, Page, get_or_404, paginate
 from contactcentre.auth.access import require_api_role
 from contactcentre.customers.phones import InvalidPhone, normalize_phone
 from contactcentre.errors import ApiError, conflict
@@ -35,7 +35,7 @@ AttributeValue = str | int | float | bool | list[str]
 
 class AgentIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    user_id: int
+    user_id: Id
     display_name: str = Field(min_length=1, max_length=120)
     phone_number: str | None = Field(None, max_length=40, description="agent leg, any format")
     skills: dict[str, int] = Field(default_factory=dict, description="skill name -> level 1-10")
@@ -73,7 +73,7 @@ class AgentList(BaseModel):
 
 
 class AgentPath(BaseModel):
-    agent_id: int
+    agent_id: Id
 
 
 def _out(agent: Agent) -> dict[str, Any]:

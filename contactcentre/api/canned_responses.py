@@ -8,7 +8,7 @@ from flask_openapi3 import APIBlueprint, Tag
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlalchemy import or_, select
 
-from contactcentre.api.common import ERRORS, SECURITY, get_or_404
+from contactcentre.api.common import ERRORS, SECURITY, Id, get_or_404
 from contactcentre.auth.access import api_user, require_api_role
 from contactcentre.chat.canned import render, unknown_placeholders
 from contactcentre.cti.access import may_see_interaction
@@ -39,7 +39,7 @@ class CannedIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     title: str = Field(min_length=1, max_length=120)
     body: str = Field(min_length=1, max_length=4000)
-    queue_id: int | None = None
+    queue_id: Id | None = None
     active: bool = True
 
     @field_validator("body")
@@ -55,7 +55,7 @@ class CannedIn(BaseModel):
 
 
 class CannedPath(BaseModel):
-    canned_id: int
+    canned_id: Id
 
 
 class CannedQuery(BaseModel):

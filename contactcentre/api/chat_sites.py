@@ -12,7 +12,7 @@ from flask_openapi3 import APIBlueprint, Tag
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlalchemy import select
 
-from contactcentre.api.common import ERRORS, SECURITY, get_or_404
+from contactcentre.api.common import ERRORS, SECURITY, Id, get_or_404
 from contactcentre.auth.access import require_api_role
 from contactcentre.chat.sites import exact_origin, validate_hours
 from contactcentre.platform.audit import audit
@@ -33,7 +33,7 @@ class SiteIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: str = Field(min_length=1, max_length=120)
     allowed_origins: list[str] = Field(min_length=1, max_length=50)
-    queue_id: int | None = None
+    queue_id: Id | None = None
     bot_enabled: bool = True
     business_hours: dict[str, Any] = Field(default_factory=dict)
     theme: dict[str, str] = Field(default_factory=dict)
@@ -75,7 +75,7 @@ def _is_colour(value: str) -> bool:
 
 
 class SitePath(BaseModel):
-    site_id: int
+    site_id: Id
 
 
 def _out(site: ChatSite) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from flask_openapi3 import APIBlueprint, Tag
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
-from contactcentre.api.common import ERRORS, SECURITY
+from contactcentre.api.common import ERRORS, INT64_MAX, SECURITY
 from contactcentre.auth.access import api_user, require_api_role
 from contactcentre.chat import agent_side, supervision
 from contactcentre.chat.agent_side import ChatRefused
@@ -45,7 +45,7 @@ class WhisperIn(BaseModel):
 
 class ReadIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    seq: int = Field(ge=0)
+    seq: int = Field(ge=0, le=INT64_MAX)
 
 
 @contextmanager

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 from pydantic import BaseModel, Field
 from sqlalchemy import func, select
@@ -12,10 +12,19 @@ from contactcentre.errors import not_found
 
 T = TypeVar("T")
 
+# SQLite's INTEGER and PostgreSQL's bigint are signed 64-bit: a larger id or offset overflows
+# the driver. Every integer the API passes to the database is bounded by its schema.
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+MAX_OFFSET = 1_000_000_000
+
+Id = Annotated[int, Field(ge=1, le=INT64_MAX, description="a row id")]
+Offset = Annotated[int, Field(ge=0, le=MAX_OFFSET, description="rows to skip")]
+Limit = Annotated[int, Field(ge=1, le=500, description="page size")]
+
 
 class Page(BaseModel):
-    limit: int = Field(50, ge=1, le=500, description="page size")
-    offset: int = Field(0, ge=0, description="rows to skip")
+    limit: Limit = 50
+    offset: Offset = 0
 
 
 class ErrorBody(BaseModel):

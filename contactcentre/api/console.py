@@ -11,7 +11,7 @@ from typing import Any
 from flask_openapi3 import APIBlueprint, Tag
 from pydantic import BaseModel
 
-from contactcentre.api.common import ERRORS, SECURITY, get_or_404
+from contactcentre.api.common import ERRORS, SECURITY, Id, get_or_404
 from contactcentre.auth.access import api_user, require_api_role
 from contactcentre.cti.board import build_board
 from contactcentre.cti.stats import DEFINITIONS, AgentDay, agents_today, day_bounds
@@ -29,7 +29,7 @@ api = APIBlueprint(
 
 
 class AgentPath(BaseModel):
-    agent_id: int
+    agent_id: Id
 
 
 def _own_or_supervisor(agent: Agent) -> None:

@@ -11,7 +11,7 @@ from typing import Any
 from flask_openapi3 import APIBlueprint, Tag
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from contactcentre.api.common import ERRORS, SECURITY
+from contactcentre.api.common import ERRORS, SECURITY, Id
 from contactcentre.api.customer_access import visible_customer
 from contactcentre.auth.access import api_user, require_api_role
 from contactcentre.cti.cache import refresh_customer_pops
@@ -30,7 +30,7 @@ api = APIBlueprint(
 
 
 class NotePath(BaseModel):
-    customer_id: int
+    customer_id: Id
 
 
 class NoteIn(BaseModel):

@@ -12,7 +12,7 @@ from flask_openapi3 import APIBlueprint, FileStorage, Tag
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
-from contactcentre.api.common import ERRORS, SECURITY, Page, paginate
+from contactcentre.api.common import ERRORS, SECURITY, Id, Page, paginate
 from contactcentre.api.customer_access import remember_found, visible_customer
 from contactcentre.auth.access import api_user, require_api_role
 from contactcentre.chat.conversations import erase_customer_chats
@@ -66,7 +66,7 @@ class CustomerList(BaseModel):
 
 
 class CustomerPath(BaseModel):
-    customer_id: int
+    customer_id: Id
 
 
 class ImportForm(BaseModel):

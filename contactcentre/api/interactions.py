@@ -12,7 +12,7 @@ from flask_openapi3 import APIBlueprint, Tag
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
-from contactcentre.api.common import ERRORS, SECURITY
+from contactcentre.api.common import ERRORS, SECURITY, Id
 from contactcentre.api.customer_access import require_visible, visible_customer
 from contactcentre.auth.access import api_user, require_api_role
 from contactcentre.cti.access import may_see_interaction
@@ -42,7 +42,7 @@ class InteractionPath(BaseModel):
 
 
 class CustomerPath(BaseModel):
-    customer_id: int
+    customer_id: Id
 
 
 class WrapUpIn(BaseModel):
@@ -53,7 +53,7 @@ class WrapUpIn(BaseModel):
 
 class LinkIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    customer_id: int = Field(description="the customer this contact is with")
+    customer_id: Id = Field(description="the customer this contact is with")
 
 
 class DispositionOut(BaseModel):

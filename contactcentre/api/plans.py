@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from contactcentre.api.common import ERRORS, SECURITY, Page, get_or_404, paginate
+from contactcentre.api.common import ERRORS, SECURITY, Id, Page, get_or_404, paginate
 from contactcentre.api.queues import check_expression
 from contactcentre.auth.access import require_api_role
 from contactcentre.errors import ApiError, conflict
@@ -35,7 +35,7 @@ api = APIBlueprint(
 
 class StepIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    queue_id: int | None = Field(None, description="wait in this queue (or give an exit)")
+    queue_id: Id | None = Field(None, description="wait in this queue (or give an exit)")
     expression: str | None = Field(None, max_length=1000, description="extra agent filter")
     priority_change: int = Field(0, ge=-100, le=100)
     timeout_seconds: float | None = Field(None, gt=0, le=86_400, description="null = wait here")
@@ -85,7 +85,7 @@ class PlanList(BaseModel):
 
 
 class PlanPath(BaseModel):
-    plan_id: int
+    plan_id: Id
 
 
 FIELDS = list(PlanIn.model_fields)

@@ -10,7 +10,7 @@ from typing import Any, Literal
 from flask_openapi3 import APIBlueprint, Tag
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from contactcentre.api.common import ERRORS, SECURITY, get_or_404
+from contactcentre.api.common import ERRORS, SECURITY, Id, get_or_404
 from contactcentre.auth.access import api_user, require_api_role
 from contactcentre.errors import ApiError
 from contactcentre.platform.audit import audit
@@ -62,7 +62,7 @@ class WrapUpDoneIn(BaseModel):
 
 
 class AgentPath(BaseModel):
-    agent_id: int
+    agent_id: Id
 
 
 def _may_act_for(agent: Agent) -> None:

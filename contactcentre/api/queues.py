@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from contactcentre.api.common import ERRORS, SECURITY, Page, get_or_404, paginate
+from contactcentre.api.common import ERRORS, SECURITY, Id, Page, get_or_404, paginate
 from contactcentre.auth.access import require_api_role
 from contactcentre.errors import ApiError, conflict
 from contactcentre.platform.audit import audit
@@ -88,7 +88,7 @@ class QueueList(BaseModel):
 
 
 class QueuePath(BaseModel):
-    queue_id: int
+    queue_id: Id
 
 
 FIELDS = list(QueueIn.model_fields)

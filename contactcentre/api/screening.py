@@ -5,10 +5,12 @@ Each refusal is an ApiError naming the field; the operation's schema then checks
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import request
 
+from contactcentre.api.common import INT64_MAX, INT64_MIN
 from contactcentre.errors import ApiError
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -32,7 +34,7 @@ def refuse_unreadable() -> None:
 
 
 def refuse_ambiguous() -> None:
-    """Values a view would misread (after authentication)."""
+    """Values a view would misread, or the database cannot hold (after authentication)."""
     blank = _blank_query_parameter()
     if blank is not None:
         # `?phone=` read as "no phone" lists everyone, and a CRM taking the first row pops them.
@@ -41,6 +43,16 @@ def refuse_ambiguous() -> None:
             "blank_parameter",
             f"query parameter {blank!r} is empty; give it a value or leave it out",
             blank,
+        )
+    huge = _find(request.get_json(silent=True), "", _beyond_int64) if request.is_json else None
+    if huge is not None:
+        # The schemas bound their ids; this catches an integer in any body they leave unbounded.
+        raise ApiError(
+            422,
+            "validation_error",
+            f"{huge}: integers are limited to the 64-bit range the database holds "
+            f"({INT64_MIN} to {INT64_MAX})",
+            huge,
         )
 
 
@@ -76,23 +88,32 @@ def _field_with_nul() -> str | None:
             if "\x00" in key or "\x00" in value:
                 return key.replace("\x00", "")
     if request.is_json:
-        return _nul_in(request.get_json(silent=True), "")
+        return _find(request.get_json(silent=True), "", _has_nul)
     return None
 
 
-def _nul_in(value: Any, path: str) -> str | None:
-    if isinstance(value, str):
-        return (path or "body") if "\x00" in value else None
+def _has_nul(value: Any) -> bool:
+    return isinstance(value, str) and "\x00" in value
+
+
+def _beyond_int64(value: Any) -> bool:
+    return type(value) is int and not INT64_MIN <= value <= INT64_MAX
+
+
+def _find(value: Any, path: str, bad: Callable[[Any], bool]) -> str | None:
+    """The path of the first value (or key) in a JSON document that `bad` picks out."""
+    if bad(value):
+        return path or "body"
     if isinstance(value, dict):
         for key, item in value.items():
-            if "\x00" in key:
+            if bad(key):
                 return path or "body"
-            found = _nul_in(item, f"{path}.{key}" if path else key)
+            found = _find(item, f"{path}.{key}" if path else key, bad)
             if found:
                 return found
     if isinstance(value, list):
         for index, item in enumerate(value):
-            found = _nul_in(item, f"{path}[{index}]")
+            found = _find(item, f"{path}[{index}]", bad)
             if found:
                 return found
     return None

@@ -8,7 +8,7 @@ from flask_openapi3 import APIBlueprint, Tag
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
-from contactcentre.api.common import ERRORS, SECURITY, Page, get_or_404, paginate
+from contactcentre.api.common import ERRORS, SECURITY, Id, Page, get_or_404, paginate
 from contactcentre.auth.access import require_api_role
 from contactcentre.errors import ApiError, conflict
 from contactcentre.platform.audit import audit
@@ -53,7 +53,7 @@ class SkillList(BaseModel):
 
 
 class SkillPath(BaseModel):
-    skill_id: int
+    skill_id: Id
 
 
 def _out(skill: Skill) -> dict[str, Any]:

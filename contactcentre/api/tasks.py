@@ -10,7 +10,7 @@ from typing import Any, Literal
 from flask_openapi3 import APIBlueprint, Tag
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from contactcentre.api.common import ERRORS, SECURITY
+from contactcentre.api.common import ERRORS, SECURITY, Id
 from contactcentre.auth.access import api_user, require_api_role
 from contactcentre.customers.lookup import get_customer
 from contactcentre.errors import ApiError, not_found
@@ -34,8 +34,8 @@ class TaskIn(BaseModel):
         default_factory=dict, description='routing attributes, e.g. {"intent": "billing"}'
     )
     priority: int = Field(0, ge=-100, le=100)
-    customer_id: int | None = None
-    queue_id: int | None = Field(None, description="route straight to this queue")
+    customer_id: Id | None = None
+    queue_id: Id | None = Field(None, description="route straight to this queue")
     external_id: str | None = Field(None, max_length=64, description="e.g. a CallSid")
 
 
@@ -65,8 +65,8 @@ class CancelIn(BaseModel):
 
 class TaskTransferIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    queue_id: int | None = None
-    agent_id: int | None = None
+    queue_id: Id | None = None
+    agent_id: Id | None = None
     reason: str = Field("", max_length=200)
 
     @model_validator(mode="after")

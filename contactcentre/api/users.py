@@ -11,7 +11,7 @@ from flask_openapi3 import APIBlueprint, Tag
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
-from contactcentre.api.common import ERRORS, SECURITY, Page, get_or_404, paginate
+from contactcentre.api.common import ERRORS, SECURITY, Id, Page, get_or_404, paginate
 from contactcentre.auth.access import api_user, require_api_role
 from contactcentre.auth.users import (
     UserFieldError,
@@ -72,7 +72,7 @@ class UserList(BaseModel):
 
 
 class UserPath(BaseModel):
-    user_id: int
+    user_id: Id
 
 
 def _out(user: User) -> dict[str, Any]:
