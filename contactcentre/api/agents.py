@@ -8,11 +8,11 @@ from __future__ import annotations
 from typing import Any
 
 from flask_openapi3 import APIBlueprint, Tag
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from contactcentre.api.common import ERRORS, SECURITY, Id, Page, get_or_404, paginate
+from contactcentre.api.common import ERRORS, SECURITY, Body, Id, Page, get_or_404, paginate
 from contactcentre.auth.access import require_api_role
 from contactcentre.customers.phones import InvalidPhone, normalize_phone
 from contactcentre.errors import ApiError, conflict
@@ -33,8 +33,7 @@ api = APIBlueprint(
 AttributeValue = str | int | float | bool | list[str]
 
 
-class AgentIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class AgentIn(Body):
     user_id: Id
     display_name: str = Field(min_length=1, max_length=120)
     phone_number: str | None = Field(None, max_length=40, description="agent leg, any format")
@@ -47,8 +46,7 @@ class AgentIn(BaseModel):
     )
 
 
-class AgentPatch(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class AgentPatch(Body):
     display_name: str | None = Field(None, min_length=1, max_length=120)
     phone_number: str | None = Field(None, max_length=40)
     skills: dict[str, int] | None = None

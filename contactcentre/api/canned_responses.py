@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask_openapi3 import APIBlueprint, Tag
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, Field, field_validator
 from sqlalchemy import or_, select
 
-from contactcentre.api.common import ERRORS, SECURITY, Id, get_or_404
+from contactcentre.api.common import ERRORS, SECURITY, Body, Id, get_or_404
 from contactcentre.auth.access import api_user, require_api_role
 from contactcentre.chat.canned import render, unknown_placeholders
 from contactcentre.cti.access import may_see_interaction
@@ -35,8 +35,7 @@ api = APIBlueprint(
 )
 
 
-class CannedIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class CannedIn(Body):
     title: str = Field(min_length=1, max_length=120)
     body: str = Field(min_length=1, max_length=4000)
     queue_id: Id | None = None

@@ -9,10 +9,10 @@ import secrets
 from typing import Any
 
 from flask_openapi3 import APIBlueprint, Tag
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, Field, field_validator
 from sqlalchemy import select
 
-from contactcentre.api.common import ERRORS, SECURITY, Id, get_or_404
+from contactcentre.api.common import ERRORS, SECURITY, Body, Id, get_or_404
 from contactcentre.auth.access import require_api_role
 from contactcentre.chat.sites import exact_origin, validate_hours
 from contactcentre.platform.audit import audit
@@ -29,8 +29,7 @@ api = APIBlueprint(
 THEME_KEYS = frozenset({"primary", "text", "title", "launcher"})
 
 
-class SiteIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class SiteIn(Body):
     name: str = Field(min_length=1, max_length=120)
     allowed_origins: list[str] = Field(min_length=1, max_length=50)
     queue_id: Id | None = None

@@ -9,10 +9,10 @@ from typing import Any
 
 from flask import request
 from flask_openapi3 import APIBlueprint, Tag
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
-from contactcentre.api.common import ERRORS, INT64_MAX, SECURITY
+from contactcentre.api.common import ERRORS, INT64_MAX, SECURITY, Body
 from contactcentre.auth.access import api_user, require_api_role
 from contactcentre.chat import agent_side, supervision
 from contactcentre.chat.agent_side import ChatRefused
@@ -32,19 +32,16 @@ class ChatPath(BaseModel):
     interaction_id: str = Field(max_length=64)
 
 
-class MessageIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class MessageIn(Body):
     body: str = Field(min_length=1, max_length=20_000)
     client_id: str | None = Field(None, min_length=1, max_length=64)
 
 
-class WhisperIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class WhisperIn(Body):
     body: str = Field(min_length=1, max_length=supervision.WHISPER_MAX_CHARS)
 
 
-class ReadIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class ReadIn(Body):
     seq: int = Field(ge=0, le=INT64_MAX)
 
 

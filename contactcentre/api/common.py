@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, TypeVar
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -12,14 +12,24 @@ from contactcentre.errors import not_found
 
 T = TypeVar("T")
 
-# SQLite's INTEGER and PostgreSQL's bigint are signed 64-bit: a larger id or offset overflows
-# the driver. Every integer the API passes to the database is bounded by its schema.
+# The database drivers bind signed 64-bit integers: a larger id or offset overflows them (a 500).
+# Every integer the API passes to the database is bounded by its schema.
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 MAX_OFFSET = 1_000_000_000
 
 Id = Annotated[int, Field(ge=1, le=INT64_MAX, description="a row id")]
 Offset = Annotated[int, Field(ge=0, le=MAX_OFFSET, description="rows to skip")]
 Limit = Annotated[int, Field(ge=1, le=500, description="page size")]
+
+
+class Body(BaseModel):
+    """A JSON request body: unknown fields are refused and nothing is coerced.
+
+    1 is not true, true is not 1 and "5" is not 5: a client that sends the wrong type is told,
+    rather than having {"active": 0} deactivate a user.
+    """
+
+    model_config = ConfigDict(extra="forbid", strict=True)
 
 
 class Page(BaseModel):

@@ -9,9 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from flask_openapi3 import APIBlueprint, Tag
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, Field, field_validator
 
-from contactcentre.api.common import ERRORS, SECURITY, Id
+from contactcentre.api.common import ERRORS, SECURITY, Body, Id
 from contactcentre.api.customer_access import visible_customer
 from contactcentre.auth.access import api_user, require_api_role
 from contactcentre.cti.cache import refresh_customer_pops
@@ -33,8 +33,7 @@ class NotePath(BaseModel):
     customer_id: Id
 
 
-class NoteIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class NoteIn(Body):
     body: str = Field(
         min_length=1, max_length=NOTE_MAX_CHARS, description="the note, 1-2000 characters"
     )

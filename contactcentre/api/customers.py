@@ -9,10 +9,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask_openapi3 import APIBlueprint, FileStorage, Tag
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 from sqlalchemy import select
 
-from contactcentre.api.common import ERRORS, SECURITY, Id, Page, paginate
+from contactcentre.api.common import ERRORS, SECURITY, Body, Id, Page, paginate
 from contactcentre.api.customer_access import remember_found, visible_customer
 from contactcentre.auth.access import api_user, require_api_role
 from contactcentre.chat.conversations import erase_customer_chats
@@ -87,8 +87,7 @@ class ImportOut(BaseModel):
     errors: list[ImportProblem]
 
 
-class EraseIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class EraseIn(Body):
     reason: str = Field(min_length=3, max_length=500, description="why (kept in the audit log)")
 
 

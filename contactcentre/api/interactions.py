@@ -9,10 +9,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask_openapi3 import APIBlueprint, Tag
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 from sqlalchemy import select
 
-from contactcentre.api.common import ERRORS, SECURITY, Id
+from contactcentre.api.common import ERRORS, SECURITY, Body, Id
 from contactcentre.api.customer_access import require_visible, visible_customer
 from contactcentre.auth.access import api_user, require_api_role
 from contactcentre.cti.access import may_see_interaction
@@ -45,14 +45,12 @@ class CustomerPath(BaseModel):
     customer_id: Id
 
 
-class WrapUpIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class WrapUpIn(Body):
     disposition_code: str = Field(min_length=1, max_length=40, description="see GET /dispositions")
     notes: str = Field("", max_length=MAX_NOTES, description="required when the code requires_note")
 
 
-class LinkIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class LinkIn(Body):
     customer_id: Id = Field(description="the customer this contact is with")
 
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from flask_openapi3 import APIBlueprint, Tag
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, Field, model_validator
 
-from contactcentre.api.common import ERRORS, SECURITY, Id, get_or_404
+from contactcentre.api.common import ERRORS, SECURITY, Body, Id, get_or_404
 from contactcentre.auth.access import api_user, require_api_role
 from contactcentre.errors import ApiError
 from contactcentre.platform.audit import audit
@@ -38,8 +38,7 @@ BREAK_REASONS = (
 )
 
 
-class StateIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class StateIn(Body):
     state: Literal["available", "break", "offline"]
     reason: str | None = Field(None, description=f"required for break: one of {BREAK_REASONS}")
 
@@ -56,8 +55,7 @@ class StateOut(BaseModel):
     since: float | None = Field(description="epoch seconds; null if never signed in")
 
 
-class WrapUpDoneIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class WrapUpDoneIn(Body):
     task_id: str = Field(min_length=1, max_length=64)
 
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from flask_openapi3 import APIBlueprint, Tag
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, Field, model_validator
 
-from contactcentre.api.common import ERRORS, SECURITY, Id
+from contactcentre.api.common import ERRORS, SECURITY, Body, Id
 from contactcentre.auth.access import api_user, require_api_role
 from contactcentre.customers.lookup import get_customer
 from contactcentre.errors import ApiError, not_found
@@ -27,8 +27,7 @@ Channel = Literal["voice", "chat", "email", "outbound"]
 AttributeValue = str | int | float | bool | list[str] | None
 
 
-class TaskIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class TaskIn(Body):
     channel: Channel
     attributes: dict[str, AttributeValue] = Field(
         default_factory=dict, description='routing attributes, e.g. {"intent": "billing"}'
@@ -53,18 +52,15 @@ class ReservationPath(BaseModel):
     reservation_id: str = Field(max_length=64)
 
 
-class RejectIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class RejectIn(Body):
     reason: str | None = Field(None, max_length=200)
 
 
-class CancelIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class CancelIn(Body):
     reason: str = Field("canceled_by_supervisor", min_length=1, max_length=64)
 
 
-class TaskTransferIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class TaskTransferIn(Body):
     queue_id: Id | None = None
     agent_id: Id | None = None
     reason: str = Field("", max_length=200)

@@ -10,10 +10,10 @@ import uuid
 from typing import Any, Literal
 
 from flask_openapi3 import APIBlueprint, Tag
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 from sqlalchemy import select
 
-from contactcentre.api.common import ERRORS, SECURITY
+from contactcentre.api.common import ERRORS, SECURITY, Body
 from contactcentre.auth.access import require_api_role
 from contactcentre.errors import ApiError, not_found
 from contactcentre.platform.runtime import current_runtime
@@ -33,8 +33,7 @@ class TracePath(BaseModel):
     task_id: str = Field(max_length=64)
 
 
-class DryRunIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class DryRunIn(Body):
     channel: Literal["voice", "chat", "email", "outbound"] = "voice"
     attributes: dict[str, str | int | float | bool | list[str] | None] = Field(default_factory=dict)
     priority: int = Field(0, ge=-100, le=100)

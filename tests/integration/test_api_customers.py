@@ -91,6 +91,26 @@ def test_duplicate_is_409_unless_allowed(client: Any, admin: Any, maria: Any) ->
     assert forced.status_code == 201
 
 
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("at_risk", 1),
+        ("consent_marketing", 0),
+        ("cancellations", True),
+        ("household_size", False),
+        ("phones", [{"number": "+12025550199", "primary": 1}]),
+    ],
+)
+def test_booleans_and_integers_are_not_coerced(
+    client: Any, admin: Any, field: str, value: Any
+) -> None:
+    """1 is not true and true is not 1: either is refused naming the field."""
+    body = {"first_name": "Ada", field: value}
+    response = client.post("/api/v1/customers", json=body, headers=admin["headers"])
+    assert response.status_code == 422
+    assert response.get_json()["error"]["field"].startswith(field)
+
+
 def test_bad_phone_names_the_field(client: Any, admin: Any) -> None:
     """An unusable phone number names phones[0].number."""
     body = {"first_name": "X", "phones": [{"number": "call me maybe"}]}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from sqlalchemy import func, select
 
 from contactcentre.store.models import Interaction
@@ -39,3 +40,18 @@ def test_openapi_says_a_repeated_external_id_is_refused(client: Any) -> None:
     assert "409" in operation["responses"]
     assert "409" in operation["description"]
     assert "external_id" in operation["description"]
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("priority", True), ("priority", 1.5), ("queue_id", True), ("priority", "5")],
+)
+def test_integers_must_be_integers(
+    app: Any, client: Any, make_user: Any, field: str, value: Any
+) -> None:
+    """{"priority": true} is refused naming the field, not read as priority 1."""
+    headers = make_user("supervisor")["headers"]
+    response = client.post("/api/v1/tasks", json={"channel": "chat", field: value}, headers=headers)
+    assert response.status_code == 422
+    assert response.get_json()["error"]["field"] == field
+    assert _interactions(app) == 0
