@@ -53,6 +53,19 @@ class CannedIn(Body):
         return value
 
 
+class CannedOut(BaseModel):
+    id: int
+    title: str
+    body: str = Field(description="with its {variables}")
+    text: str = Field(description="the body filled in for the chat given, else the body")
+    queue_id: int | None = Field(description="null: offered in every queue")
+    active: bool
+
+
+class CannedList(BaseModel):
+    items: list[CannedOut]
+
+
 class CannedPath(BaseModel):
     canned_id: Id
 
@@ -74,7 +87,7 @@ def _out(row: CannedResponse, text: str | None = None) -> dict[str, Any]:
     }
 
 
-@api.get("/canned-responses", responses={200: None, **ERRORS})
+@api.get("/canned-responses", responses={200: CannedList, **ERRORS})
 @require_api_role(Role.AGENT)
 def list_canned(query: CannedQuery) -> Any:
     """Active responses (for the chat's queue and every queue), filled in when a chat is given."""
@@ -121,7 +134,7 @@ def _values(session: Any, interaction_id: str) -> tuple[dict[str, Any], int | No
     return values, interaction.queue_id
 
 
-@api.post("/canned-responses", responses={201: None, **ERRORS})
+@api.post("/canned-responses", responses={201: CannedOut, **ERRORS})
 @require_api_role(Role.ADMIN)
 def create_canned(body: CannedIn) -> Any:
     with current_runtime().db.session() as session:
@@ -135,7 +148,7 @@ def create_canned(body: CannedIn) -> Any:
         return _out(row), 201
 
 
-@api.put("/canned-responses/<int:canned_id>", responses={200: None, **ERRORS})
+@api.put("/canned-responses/<int:canned_id>", responses={200: CannedOut, **ERRORS})
 @require_api_role(Role.ADMIN)
 def update_canned(path: CannedPath, body: CannedIn) -> Any:
     with current_runtime().db.session() as session:

@@ -1,8 +1,8 @@
-"""Schemas and helpers shared by the API's resources: pagination, errors, lookups."""
+"""Schemas and helpers shared by the API's resources: ids, bodies, pagination, answers, errors."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import func, select
@@ -37,10 +37,29 @@ class Page(BaseModel):
     offset: Offset = 0
 
 
+class Accepted(BaseModel):
+    """A 202: the command is on its way to the router; its outcome comes on the socket."""
+
+    accepted: Literal[True] = True
+
+
+def accepted() -> tuple[dict[str, Any], int]:
+    return Accepted().model_dump(), 202
+
+
+class ErrorDetail(BaseModel):
+    field: str | None
+    message: str
+    type: str
+
+
 class ErrorBody(BaseModel):
     code: str
     message: str
     field: str | None = None
+    details: list[ErrorDetail] | None = Field(
+        None, description="every problem found, for validation errors"
+    )
 
 
 class ErrorOut(BaseModel):

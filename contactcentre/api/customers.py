@@ -87,6 +87,17 @@ class ImportOut(BaseModel):
     errors: list[ImportProblem]
 
 
+class ExportOut(BaseModel):
+    """Everything held about the customer (GDPR access): every column, times in ISO 8601."""
+
+    exported_at: str
+    customer: dict[str, Any]
+    phones: list[dict[str, Any]]
+    emails: list[dict[str, Any]]
+    notes: list[dict[str, Any]]
+    interactions: list[dict[str, Any]] = Field(description="each with its events and messages")
+
+
 class EraseIn(Body):
     reason: str = Field(min_length=3, max_length=500, description="why (kept in the audit log)")
 
@@ -236,7 +247,7 @@ def _where(row: int | None, column: str | None) -> str:
     return f"row {row}, column {column}: " if column else f"row {row}: "
 
 
-@api.get("/<int:customer_id>/export", responses={200: None, **ERRORS})
+@api.get("/<int:customer_id>/export", responses={200: ExportOut, **ERRORS})
 @require_api_role(Role.SUPERVISOR)
 def export(path: CustomerPath) -> Any:
     with current_runtime().db.session() as session:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_openapi3 import APIBlueprint, Tag
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
 from contactcentre.api.common import ERRORS, SECURITY, Body, Id
@@ -65,6 +65,79 @@ class DispositionList(BaseModel):
     items: list[DispositionOut]
 
 
+class InteractionSummary(BaseModel):
+    id: str
+    channel: str
+    direction: str
+    status: str
+    queue_id: int | None
+    agent_id: int | None
+    customer_id: int | None
+    intent: str | None
+    created_at: str = Field(description="ISO 8601")
+    ended_at: str | None
+    disposition: str | None = Field(description="the wrap-up code")
+    wrap_up_notes: str | None
+
+
+class HistoryRow(BaseModel):
+    interaction_id: str
+    at: float = Field(description="epoch seconds")
+    channel: str
+    direction: str
+    intent: str | None
+    outcome: str = Field(description="the disposition's label, else the contact's status")
+    agent: str | None
+
+
+class ScreenPop(BaseModel):
+    """What the agent sees as the contact arrives (cti.pop); the CRM may add to it later."""
+
+    model_config = ConfigDict(extra="allow")
+    interaction_id: str
+    channel: str
+    queue: dict[str, Any] | None = Field(description="id and name")
+    caller: dict[str, Any] = Field(description="number and kind, or a chat visitor's name")
+    customer: dict[str, Any] | None = Field(description="null when the caller is unknown")
+    candidates: list[dict[str, Any]] = Field(description="others who hold the caller's number")
+    unknown: bool
+    new_customer: dict[str, Any] | None = Field(description="a starting point to create one")
+    language: str | None
+    ivr: dict[str, Any] = Field(description="the caller's path, intent and verification")
+    queued_at: float = Field(description="epoch seconds")
+    history: list[HistoryRow] = Field(description="the customer's latest contacts")
+    notes: list[dict[str, Any]] = Field(description="open notes on the customer")
+    retention: dict[str, Any] | None = Field(description="the offer, for at-risk customers")
+    script: dict[str, Any] | None
+    crm: dict[str, Any] = Field(description="the CRM look-up's status and what it found")
+
+
+class InteractionOut(BaseModel):
+    interaction: InteractionSummary
+    pop: ScreenPop | None
+
+
+class LinkOut(BaseModel):
+    interaction_id: str
+    pop: ScreenPop | None = Field(description="rebuilt for the customer now linked")
+
+
+class WrapUpOut(BaseModel):
+    interaction_id: str
+    disposition: str
+
+
+class HistoryNote(BaseModel):
+    id: int
+    body: str
+    at: float = Field(description="epoch seconds")
+
+
+class HistoryOut(BaseModel):
+    items: list[HistoryRow] = Field(description="newest first, at most 500")
+    notes: list[HistoryNote] = Field(description="open notes, newest first")
+
+
 def _visible(session: Any, interaction_id: str) -> Interaction:
     """The interaction if the caller may see it: 404 if unknown, 403 if someone else's."""
     interaction: Interaction | None = session.get(Interaction, interaction_id)
@@ -102,7 +175,7 @@ def _pops() -> PopProvider:
     return PopProvider(runtime.db, runtime.redis, runtime.settings.default_phone_region)
 
 
-@api.get("/interactions/<interaction_id>", responses={200: None, **ERRORS})
+@api.get("/interactions/<interaction_id>", responses={200: InteractionOut, **ERRORS})
 @require_api_role(Role.AGENT)
 def get_interaction(path: InteractionPath) -> Any:
     """The contact and its screen pop (caller, value, IVR path, history, notes, script, offer)."""
@@ -112,7 +185,7 @@ def get_interaction(path: InteractionPath) -> Any:
     return {"interaction": summary, "pop": _pops().get(path.interaction_id)}
 
 
-@api.post("/interactions/<interaction_id>/wrap-up", responses={200: None, **ERRORS})
+@api.post("/interactions/<interaction_id>/wrap-up", responses={200: WrapUpOut, **ERRORS})
 @require_api_role(Role.AGENT)
 def post_wrap_up(path: InteractionPath, body: WrapUpIn) -> Any:
     """Save the disposition (and notes); ends after-call work (WrapUpEnded to the router)."""
@@ -163,7 +236,7 @@ def _desk_agent(desk: Desk, interaction_id: str) -> int | None:
     return int(agent) if agent and agent.isdigit() else None
 
 
-@api.post("/interactions/<interaction_id>/customer", responses={200: None, **ERRORS})
+@api.post("/interactions/<interaction_id>/customer", responses={200: LinkOut, **ERRORS})
 @require_api_role(Role.AGENT)
 def link_customer(path: InteractionPath, body: LinkIn) -> Any:
     """Say who the caller is (e.g. after creating them from an unknown number); new pop."""
@@ -181,7 +254,7 @@ def link_customer(path: InteractionPath, body: LinkIn) -> Any:
     return {"interaction_id": path.interaction_id, "pop": pops.get(path.interaction_id)}
 
 
-@api.get("/customers/<int:customer_id>/interactions", responses={200: None, **ERRORS})
+@api.get("/customers/<int:customer_id>/interactions", responses={200: HistoryOut, **ERRORS})
 @require_api_role(Role.AGENT)
 def customer_history(path: CustomerPath) -> Any:
     """The customer's whole contact history, newest first (date, channel, outcome, agent), and

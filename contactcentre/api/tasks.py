@@ -10,7 +10,7 @@ from typing import Any, Literal
 from flask_openapi3 import APIBlueprint, Tag
 from pydantic import BaseModel, Field, model_validator
 
-from contactcentre.api.common import ERRORS, SECURITY, Body, Id
+from contactcentre.api.common import ERRORS, SECURITY, Accepted, Body, Id, accepted
 from contactcentre.auth.access import api_user, require_api_role
 from contactcentre.customers.lookup import get_customer
 from contactcentre.errors import ApiError, not_found
@@ -157,26 +157,26 @@ def estimate(path: TaskPath) -> Any:
     return found
 
 
-@api.post("/tasks/<task_id>/complete", responses={202: None, **ERRORS})
+@api.post("/tasks/<task_id>/complete", responses={202: Accepted, **ERRORS})
 @require_api_role(Role.AGENT)
 def complete(path: TaskPath) -> Any:
     with current_runtime().db.session() as session:
         _check_handler(_interaction(session, path.task_id))
     _client().complete(path.task_id)
-    return "", 202
+    return accepted()
 
 
-@api.post("/tasks/<task_id>/cancel", responses={202: None, **ERRORS})
+@api.post("/tasks/<task_id>/cancel", responses={202: Accepted, **ERRORS})
 @require_api_role(Role.SUPERVISOR)
 def cancel(path: TaskPath, body: CancelIn) -> Any:
     with current_runtime().db.session() as session:
         _interaction(session, path.task_id)
         audit(session, "task.cancel", "task", path.task_id, {"reason": body.reason})
     _client().cancel(path.task_id, body.reason)
-    return "", 202
+    return accepted()
 
 
-@api.post("/tasks/<task_id>/transfer", responses={202: None, **ERRORS})
+@api.post("/tasks/<task_id>/transfer", responses={202: Accepted, **ERRORS})
 @require_api_role(Role.AGENT)
 def transfer(path: TaskPath, body: TaskTransferIn) -> Any:
     with current_runtime().db.session() as session:
@@ -191,16 +191,16 @@ def transfer(path: TaskPath, body: TaskTransferIn) -> Any:
         agent_id=None if body.agent_id is None else str(body.agent_id),
         reason=body.reason,
     )
-    return "", 202
+    return accepted()
 
 
-@api.post("/tasks/<task_id>/requeue", responses={202: None, **ERRORS})
+@api.post("/tasks/<task_id>/requeue", responses={202: Accepted, **ERRORS})
 @require_api_role(Role.AGENT)
 def requeue(path: TaskPath) -> Any:
     with current_runtime().db.session() as session:
         _check_handler(_interaction(session, path.task_id))
     _client().requeue(path.task_id, "requeued")
-    return "", 202
+    return accepted()
 
 
 def _own_reservation(reservation_id: str) -> Any:
@@ -216,17 +216,17 @@ def _own_reservation(reservation_id: str) -> Any:
     return reservation
 
 
-@api.post("/reservations/<reservation_id>/accept", responses={202: None, **ERRORS})
+@api.post("/reservations/<reservation_id>/accept", responses={202: Accepted, **ERRORS})
 @require_api_role(Role.AGENT)
 def accept(path: ReservationPath) -> Any:
     _own_reservation(path.reservation_id)
     _client().accept(path.reservation_id)
-    return "", 202
+    return accepted()
 
 
-@api.post("/reservations/<reservation_id>/reject", responses={202: None, **ERRORS})
+@api.post("/reservations/<reservation_id>/reject", responses={202: Accepted, **ERRORS})
 @require_api_role(Role.AGENT)
 def reject(path: ReservationPath, body: RejectIn) -> Any:
     _own_reservation(path.reservation_id)
     _client().reject(path.reservation_id, body.reason)
-    return "", 202
+    return accepted()

@@ -152,6 +152,21 @@ def test_openapi_document_describes_every_resource(client: Any) -> None:
     validate(doc)
 
 
+def test_every_success_response_has_a_schema(client: Any) -> None:
+    """Clients can generate code from the document: each 2xx answer but 204 says its shape."""
+    doc = client.get("/api/v1/openapi.json").get_json()
+    missing = [
+        f"{method.upper()} {path} {status}"
+        for path, operations in doc["paths"].items()
+        for method, operation in operations.items()
+        for status, response in operation["responses"].items()
+        if status.startswith("2")
+        and status != "204"
+        and "schema" not in response.get("content", {}).get("application/json", {})
+    ]
+    assert not missing
+
+
 def test_openapi_schema_names_are_unique(app: Any, client: Any) -> None:
     """No two models of the API share a schema name (the document would show one for both)."""
     components = client.get("/api/v1/openapi.json").get_json()["components"]["schemas"]
