@@ -10,6 +10,8 @@ from typing import Any
 
 import pytest
 
+pytestmark = pytest.mark.usefixtures("validated_responses")
+
 WRONG_VALUES: dict[str, list[Any]] = {
     "string": [12345, ["a"], {"a": 1}, "x" * 5000],
     "integer": ["abc", 1.5, -(2**70), 2**70, [1]],

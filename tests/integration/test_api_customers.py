@@ -7,6 +7,8 @@ from typing import Any
 
 import pytest
 
+pytestmark = pytest.mark.usefixtures("validated_responses")
+
 NEW = {
     "first_name": "Maria",
     "last_name": "Lopez",

@@ -10,6 +10,8 @@ import pytest
 from flask_openapi3 import APIBlueprint
 from pydantic import BaseModel
 
+pytestmark = pytest.mark.usefixtures("validated_responses")
+
 
 def _error(response: Any) -> dict[str, Any]:
     body = response.get_json()

@@ -9,6 +9,8 @@ from sqlalchemy import func, select
 
 from contactcentre.store.models import Interaction
 
+pytestmark = pytest.mark.usefixtures("validated_responses")
+
 
 def _interactions(app: Any) -> int:
     with app.extensions["contactcentre"].db.session() as session:

@@ -6,6 +6,8 @@ from typing import Any
 
 import pytest
 
+pytestmark = pytest.mark.usefixtures("validated_responses")
+
 
 def test_user_lifecycle(client: Any, admin: Any) -> None:
     """An admin creates a user, changes the role, and deactivates them."""

@@ -10,6 +10,8 @@ from contactcentre.interactions import event_log
 from contactcentre.store.models import Interaction
 from tests.integration.router.conftest import eventually
 
+pytestmark = pytest.mark.usefixtures("validated_responses")
+
 
 @pytest.fixture
 def floor(client: Any, admin: Any, make_user: Any, running_router: Any) -> dict[str, Any]:
