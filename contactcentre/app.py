@@ -21,6 +21,11 @@ from contactcentre.store.models import User
 SECURITY_SCHEMES: dict[str, Any] = {
     "bearer": {"type": "http", "scheme": "bearer", "description": "API token (cc_...)"},
     "session": {"type": "apiKey", "in": "cookie", "name": "session"},
+    "conversation": {
+        "type": "http",
+        "scheme": "bearer",
+        "description": "a chat conversation's token (POST /chat/api/conversations)",
+    },
 }
 
 
