@@ -151,6 +151,7 @@ def test_openapi_document_describes_every_resource(client: Any) -> None:
         assert path in doc["paths"], path
     schemas = doc["components"]["schemas"]
     assert schemas["QueueIn"]["properties"]["wrap_up_seconds"]["maximum"] == 3600
+    assert "blank_parameter" in doc["info"]["description"]
     validate(doc)
 
 
