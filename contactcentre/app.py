@@ -21,7 +21,27 @@ from contactcentre.store.models import User
 SECURITY_SCHEMES: dict[str, Any] = {
     "bearer": {"type": "http", "scheme": "bearer", "description": "API token (cc_...)"},
     "session": {"type": "apiKey", "in": "cookie", "name": "session"},
+    "conversation": {
+        "type": "http",
+        "scheme": "bearer",
+        "description": "a chat conversation's token (POST /chat/api/conversations)",
+    },
 }
+
+
+API_RULES = """Rules every operation follows:
+
+- Bad input answers 4xx with `{"error": {"code", "message", "field"}}`; validation errors (422)
+  list every problem in `error.details`.
+- JSON bodies are strict: unknown fields are refused, and nothing is coerced (1 is not true,
+  true is not 1, "5" is not 5). Customer records also take numbers and dates as text, as the
+  CSV import does, but never a number for a flag or a flag for a number.
+- Ids are 1 to 2^63-1 and offsets 0 to 1,000,000,000; no integer in a /api/v1 body may exceed
+  64 bits.
+- A query parameter given without a value (`?phone=`) is refused with 400 `blank_parameter`.
+- A value that must be unique and is taken answers 409 `duplicate` naming the field.
+- A 405 carries the `Allow` header.
+"""
 
 
 def create_app(settings: Settings | None = None) -> OpenAPI:
@@ -39,7 +59,7 @@ def create_app(settings: Settings | None = None) -> OpenAPI:
 
     app = OpenAPI(
         __name__,
-        info=Info(title="Contact centre API", version="1"),
+        info=Info(title="Contact centre API", version="1", description=API_RULES),
         security_schemes=SECURITY_SCHEMES,
         doc_prefix="/api/v1",
         doc_url="/openapi.json",

@@ -8,10 +8,9 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from flask_openapi3 import APIBlueprint, Tag
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 from sqlalchemy import select
 
-from contactcentre.api.common import ERRORS, SECURITY, Page, get_or_404, paginate
 from contactcentre.auth.access import api_user, require_api_role
 from contactcentre.auth.users import (
     UserFieldError,
@@ -25,6 +24,7 @@ from contactcentre.errors import ApiError, conflict
 from contactcentre.platform.audit import audit
 from contactcentre.platform.runtime import current_runtime
 from contactcentre.store.models import Role, User
+from contactcentre.webapi.common import ERRORS, SECURITY, Body, Id, Page, get_or_404, paginate
 
 api = APIBlueprint(
     "users",
@@ -37,8 +37,7 @@ api = APIBlueprint(
 RoleName = Literal["agent", "supervisor", "admin"]
 
 
-class UserIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class UserIn(Body):
     email: str = Field(max_length=254)
     name: str = Field(min_length=1, max_length=120)
     role: RoleName = "agent"
@@ -46,8 +45,7 @@ class UserIn(BaseModel):
     timezone: str = Field("UTC", max_length=64)
 
 
-class UserPatch(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class UserPatch(Body):
     email: str | None = Field(None, max_length=254)
     name: str | None = Field(None, min_length=1, max_length=120)
     role: RoleName | None = None
@@ -72,7 +70,7 @@ class UserList(BaseModel):
 
 
 class UserPath(BaseModel):
-    user_id: int
+    user_id: Id
 
 
 def _out(user: User) -> dict[str, Any]:

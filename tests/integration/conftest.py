@@ -30,6 +30,16 @@ def client(app: OpenAPI) -> FlaskClient:
 
 
 @pytest.fixture
+def validated_responses(app: OpenAPI) -> None:
+    """Every API answer is checked against the response schema its operation documents.
+
+    Opt in per module: `pytestmark = pytest.mark.usefixtures("validated_responses")`. An answer
+    that does not match raises pydantic's ValidationError in the test.
+    """
+    app.validate_response = True
+
+
+@pytest.fixture
 def make_user(app: OpenAPI) -> Callable[..., dict[str, Any]]:
     """Create a user of a role; returns its id, email, password, bearer headers (and agent id)."""
     counter = iter(range(1, 10_000))

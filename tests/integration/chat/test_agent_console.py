@@ -12,6 +12,8 @@ from contactcentre.store.models import Interaction, InteractionEvent
 from tests.integration.chat.test_agent_side import _accepted_chat
 from tests.integration.realtime.live import Listener, browser, eventually
 
+pytestmark = pytest.mark.usefixtures("validated_responses")
+
 
 def _console(live: Any, user: dict[str, Any]) -> Listener:
     console = Listener()

@@ -12,6 +12,8 @@ from contactcentre.store.models import AuditEntry, ChatConversation
 from tests.integration.chat.test_customer_conversation import _available
 from tests.integration.realtime.live import eventually
 
+pytestmark = pytest.mark.usefixtures("validated_responses")
+
 
 def _accepted_chat(live: Any, chat_floor: Any, make_site: Any, customers: Any) -> tuple[Any, str]:
     """A customer whose chat the floor's agent has accepted; returns (customer, interaction)."""

@@ -12,6 +12,8 @@ from contactcentre.store.models import ChatConversation, Customer, CustomerEmail
 from tests.integration.chat.test_customer_conversation import _available
 from tests.integration.realtime.live import eventually
 
+pytestmark = pytest.mark.usefixtures("validated_responses")
+
 
 def _bodies(customer: Any) -> list[str]:
     return [m["body"] for m in customer.messages()]

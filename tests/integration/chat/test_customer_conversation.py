@@ -17,6 +17,8 @@ from contactcentre.router.streams import TASK
 from contactcentre.store.models import ChatConversation, Interaction, InteractionEvent, Message
 from tests.integration.realtime.live import browser, eventually
 
+pytestmark = pytest.mark.usefixtures("validated_responses")
+
 
 def _available(base: str, agent: dict[str, Any]) -> None:
     headers = agent["headers"]

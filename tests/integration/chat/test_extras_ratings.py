@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
+
 from contactcentre.chat.ratings import csat
 from contactcentre.chat.tokens import ConversationTokens
 from contactcentre.router.streams import COMMANDS, TASK
@@ -26,6 +28,8 @@ from contactcentre.store.models import (
     InteractionEvent,
     Queue,
 )
+
+pytestmark = pytest.mark.usefixtures("validated_responses")
 
 
 @dataclass(frozen=True)

@@ -5,9 +5,13 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
+
 from contactcentre.cti.stats import agents_today, day_bounds
 from contactcentre.interactions import event_log
 from contactcentre.interactions.event_log import NewEvent
+
+pytestmark = pytest.mark.usefixtures("validated_responses")
 
 
 def _event(session: Any, interaction_id: str, kind: str, at: datetime, **data: Any) -> None:

@@ -13,6 +13,8 @@ from contactcentre.router.streams import COMMANDS
 from contactcentre.store.models import Interaction
 from tests.integration.router.conftest import eventually
 
+pytestmark = pytest.mark.usefixtures("validated_responses")
+
 
 @pytest.fixture
 def floor(client: Any, admin: Any, make_user: Any, running_router: Any) -> dict[str, Any]:
