@@ -11,8 +11,10 @@ from contactcentre.reporting.ledger import LoggedEvent
 from routing.metrics import ContactOutcome, Handling
 
 ENDED = frozenset({"completed", "canceled", "transferred", "exited"})
-TYPES = frozenset({"queued", "accepted", "answered", "held", "unheld", "wrap_up", "disposition"})
-CONTACT_TYPES = TYPES | ENDED
+_MILESTONES = frozenset(
+    {"queued", "accepted", "answered", "held", "unheld", "wrap_up", "disposition"}
+)
+CONTACT_TYPES = _MILESTONES | ENDED
 # A call's agent is connected when their leg is answered (the voice channel logs "answered");
 # a chat's or an email's agent is with the customer as soon as they accept.
 CONNECT_ON_ANSWER = frozenset({"voice"})
