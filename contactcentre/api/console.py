@@ -13,13 +13,14 @@ from pydantic import BaseModel, Field
 
 from contactcentre.api.presence import StateOut
 from contactcentre.auth.access import api_user, require_api_role
-from contactcentre.cti.board import build_board
-from contactcentre.cti.stats import DEFINITIONS, AgentDay, agents_today, day_bounds
 from contactcentre.errors import ApiError
 from contactcentre.platform.runtime import current_runtime
 from contactcentre.realtime.desk import Desk
 from contactcentre.realtime.rooms import SUPERVISORS, agent_room
 from contactcentre.realtime.sequence import SequencedLog
+from contactcentre.reporting.agent_day import DEFINITION_IDS, DEFINITIONS, AgentDay, agents_today
+from contactcentre.reporting.board import build_board
+from contactcentre.reporting.period import day_bounds
 from contactcentre.router.client import RoutingClient
 from contactcentre.store.models import Agent, Role
 from contactcentre.webapi.common import ERRORS, SECURITY, Id, get_or_404
@@ -122,7 +123,12 @@ def stats(path: AgentPath) -> Any:
     with runtime.db.session() as session:
         _own_or_supervisor(get_or_404(session, Agent, path.agent_id, "agent", "agent_id"))
         day = agents_today(session, start, end).get(str(path.agent_id), AgentDay())
-    return {**day.to_dict(), "day_start": start.isoformat(), "definitions": DEFINITIONS}
+    return {
+        **day.to_dict(),
+        "day_start": start.isoformat(),
+        "definitions": DEFINITIONS,
+        "definition_ids": DEFINITION_IDS,
+    }
 
 
 @api.get("/board", responses={200: BoardOut, **ERRORS})

@@ -1,5 +1,5 @@
 """The rating box at close: stored once as CSAT with its agent, a survey event without the
-comment, the customer's satisfaction updated; and the CSAT figure (4-5 / all ratings).
+comment, the customer's satisfaction updated (the CSAT figure: tests/integration/reporting).
 
 Conversations are inserted as rows (site, chat interaction, conversation, signed token), so
 these tests need neither the pre-chat endpoint nor a router. Other test_extras_* modules
@@ -11,12 +11,10 @@ import json
 import secrets
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 
-from contactcentre.chat.ratings import csat
 from contactcentre.chat.tokens import ConversationTokens
 from contactcentre.router.streams import COMMANDS, TASK
 from contactcentre.store.models import (
@@ -26,7 +24,6 @@ from contactcentre.store.models import (
     Customer,
     Interaction,
     InteractionEvent,
-    Queue,
 )
 
 pytestmark = pytest.mark.usefixtures("validated_responses")
@@ -213,52 +210,6 @@ def test_a_rating_needs_the_conversations_own_token(app: Any, client: Any, make_
     assert wrong.status_code == 403
     with app.extensions["contactcentre"].db.session() as session:
         assert session.query(CsatRating).count() == 0
-
-
-def test_csat_is_ratings_of_four_or_five_over_all_ratings_in_the_period(
-    app: Any, make_user: Any
-) -> None:
-    """CSAT counts 4-5 over all ratings given in [start, end), per agent or queue on request."""
-    alex, sam = make_user("agent")["agent_id"], make_user("agent")["agent_id"]
-    start = datetime(2026, 11, 1, tzinfo=UTC)
-    runtime = app.extensions["contactcentre"]
-    with runtime.db.session() as session:
-        sales = Queue(name="Sales", expression="true")
-        session.add(sales)
-        session.flush()
-        given = [
-            (alex, 5, sales.id, start),
-            (alex, 4, sales.id, start + timedelta(days=1)),
-            (alex, 2, None, start + timedelta(days=2)),
-            (sam, 3, sales.id, start + timedelta(days=3)),
-            (sam, 5, None, start - timedelta(seconds=1)),  # before the period
-            (alex, 5, None, start + timedelta(days=30)),  # at the end: excluded
-        ]
-        for agent_id, score, queue_id, at in given:
-            interaction = Interaction(id=str(uuid.uuid4()), channel="chat", queue_id=queue_id)
-            session.add(interaction)
-            session.flush()
-            session.add(
-                CsatRating(
-                    interaction_id=interaction.id,
-                    channel="chat",
-                    agent_id=agent_id,
-                    score=score,
-                    created_at=at,
-                )
-            )
-        session.commit()
-        end = start + timedelta(days=30)
-        everyone = csat(session, start, end)
-        assert (everyone.satisfied, everyone.rated) == (2, 4)
-        assert everyone.ratio == 0.5
-        assert everyone.label() == "CSAT 50% (ratings 4-5 / all ratings on a 1-5 scale, 2 of 4)"
-        per_agent = csat(session, start, end, agent_id=alex)
-        assert (per_agent.satisfied, per_agent.rated) == (2, 3)
-        per_queue = csat(session, start, end, queue_id=sales.id)
-        assert (per_queue.satisfied, per_queue.rated) == (2, 3)
-        nothing = csat(session, end, end + timedelta(days=1), agent_id=sam)
-        assert nothing.ratio is None and nothing.rated == 0
 
 
 def test_before_the_sql_write_back_the_agent_comes_from_routing(
