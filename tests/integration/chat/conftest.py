@@ -81,7 +81,7 @@ def live(app: Any) -> Iterator[LiveServer]:
 
 @pytest.fixture
 def live_router(app: Any) -> Iterator[LiveRouter]:
-    router = LiveRouter(app.extensions["contactcentre"], sweeper_grace=1.5)
+    router = LiveRouter(app.extensions["contactcentre"])
     yield router
     router.stop()
 

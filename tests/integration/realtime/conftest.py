@@ -46,7 +46,7 @@ def second_web_process(settings: Settings) -> Iterator[LiveServer]:
 
 @pytest.fixture
 def live_router(app: Any) -> Iterator[LiveRouter]:
-    router = LiveRouter(app.extensions["contactcentre"], sweeper_grace=2.5)
+    router = LiveRouter(app.extensions["contactcentre"])
     yield router
     router.stop()
 

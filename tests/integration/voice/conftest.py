@@ -3,7 +3,6 @@ emulator), the router with all its publishers, and a floor of one queue and two 
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any
@@ -14,15 +13,11 @@ from flask.testing import FlaskClient
 
 from contactcentre.app import create_app
 from contactcentre.interactions import event_log
-from contactcentre.router.config_loader import load_routing_config
-from contactcentre.router.publisher import Publisher
 from contactcentre.router.router import Router
-from contactcentre.router.sinks import EventLogSink, RedisProjection
 from contactcentre.settings import Settings
 from contactcentre.store.models import Interaction
 from contactcentre.telephony.emulator import Emulator, ServerThread, WebhookPolicy
-from contactcentre.voice.routing_sink import TelephonySink
-from routing.config import RoutingConfig
+from tests.integration.realtime.live import LiveRouter
 from tests.integration.router.conftest import eventually
 
 ACCOUNT_SID = "AC" + "1" * 32
@@ -88,29 +83,10 @@ def voice_client(voice_app: Any) -> FlaskClient:
 
 @pytest.fixture
 def router_threads(voice_app: Any) -> Iterator[Router]:
-    """The router process's threads: router, notify, event log and telephony publishers."""
-    runtime = voice_app.extensions["contactcentre"]
-
-    def config() -> RoutingConfig:
-        with runtime.db.session() as session:
-            return load_routing_config(session)
-
-    stop = threading.Event()
-    router = Router(runtime.redis, config, snapshot_interval=0.5)
-    publishers = [
-        Publisher(runtime.redis, [RedisProjection(runtime.redis)], group="notify"),
-        Publisher(runtime.redis, [EventLogSink(runtime.db)], group="event-log"),
-        Publisher(runtime.redis, [TelephonySink(voice_app.extensions["voice"])], group="telephony"),
-    ]
-    threads = [threading.Thread(target=router.run, args=(stop,), daemon=True)]
-    threads += [threading.Thread(target=p.run, args=(stop,), daemon=True) for p in publishers]
-    for thread in threads:
-        thread.start()
-    assert router.is_leader.wait(5), "router never became leader"
-    yield router
-    stop.set()
-    for thread in threads:
-        thread.join(5)
+    """The router process's parts in threads, dialling with the app's own voice context."""
+    live = LiveRouter(voice_app.extensions["contactcentre"], voice=voice_app.extensions["voice"])
+    yield live.router
+    live.stop()
 
 
 def _make_user(app: Any) -> Callable[..., dict[str, Any]]:
