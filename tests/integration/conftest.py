@@ -11,9 +11,8 @@ from flask.testing import FlaskClient
 from flask_openapi3 import OpenAPI
 
 from contactcentre.app import create_app
-from contactcentre.auth.users import create_user, issue_api_token
 from contactcentre.settings import Settings
-from contactcentre.store.models import Agent
+from tests.builders import add_person
 
 
 @pytest.fixture
@@ -31,30 +30,17 @@ def client(app: OpenAPI) -> FlaskClient:
 
 @pytest.fixture
 def make_user(app: OpenAPI) -> Callable[..., dict[str, Any]]:
-    """Create a user of a role; returns its id, email, password, bearer headers (and agent id)."""
+    """Create a user of a role; returns its id, email, password, bearer headers (and agent id).
+
+    An agent's skills are given as levels, e.g. make_user("agent", skills={"billing": 9}).
+    """
     counter = iter(range(1, 10_000))
 
-    def _make(role: str = "admin", *, agent: bool | None = None) -> dict[str, Any]:
-        n = next(counter)
-        email, password = f"{role}{n}@example.com", "correct horse battery"
+    def _make(
+        role: str = "admin", *, agent: bool | None = None, skills: dict[str, int] | None = None
+    ) -> dict[str, Any]:
         with app.extensions["contactcentre"].db.session() as session:
-            user = create_user(
-                session, email=email, name=f"{role.title()} {n}", password=password, role=role
-            )
-            agent_id = None
-            if agent or (agent is None and role == "agent"):
-                row = Agent(user_id=user.id, display_name=user.name, attributes={})
-                session.add(row)
-                session.flush()
-                agent_id = row.id
-            token = issue_api_token(session, user, "tests")
-            return {
-                "id": user.id,
-                "email": email,
-                "password": password,
-                "agent_id": agent_id,
-                "headers": {"Authorization": f"Bearer {token}"},
-            }
+            return add_person(session, role, next(counter), agent=agent, skills=skills)
 
     return _make
 

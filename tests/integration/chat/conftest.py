@@ -12,8 +12,10 @@ import pytest
 import requests
 import socketio
 
+from contactcentre.router.client import RoutingClient
 from contactcentre.settings import Settings
 from contactcentre.store.models import ChatSite
+from tests.builders import add_queue
 from tests.integration.realtime.live import LiveRouter, LiveServer
 
 SHOP = "https://shop.example.com"
@@ -31,25 +33,16 @@ def settings(settings: Settings) -> Settings:
 
 
 @pytest.fixture
-def chat_floor(client: Any, admin: Any, make_user: Callable[..., Any]) -> dict[str, Any]:
+def chat_floor(app: Any, admin: Any, make_user: Callable[..., Any]) -> dict[str, Any]:
     """A Chat queue any agent with the chat skill may answer, and one such agent."""
-    h = admin["headers"]
-    client.post("/api/v1/skills", json={"name": "chat"}, headers=h)
-    queue = client.post(
-        "/api/v1/queues",
-        json={
-            "name": "Chat",
-            "expression": "skills.chat >= 1",
-            "strategy": "longest_idle",
-            "skill": "chat",
-            "wrap_up_seconds": 0,
-            "offer_timeout_seconds": 60,
-        },
-        headers=h,
-    ).get_json()
-    agent = make_user("agent")
-    client.patch(f"/api/v1/agents/{agent['agent_id']}", json={"skills": {"chat": 5}}, headers=h)
-    return {"queue": queue, "agent": agent, "admin": admin}
+    agent = make_user("agent", skills={"chat": 5})
+    runtime = app.extensions["contactcentre"]
+    with runtime.db.session() as session:
+        queue = add_queue(
+            session, "Chat", expression="skills.chat >= 1", skill="chat", offer_timeout_seconds=60
+        )
+        RoutingClient(runtime.redis).config_changed(session)
+        return {"queue": {"id": queue.id}, "agent": agent, "admin": admin}
 
 
 @pytest.fixture

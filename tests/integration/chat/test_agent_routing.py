@@ -176,8 +176,7 @@ def test_a_chat_offer_not_answered_in_time_is_offered_again(
         f"/api/v1/queues/{queue_id}", json={"offer_timeout_seconds": 5}, headers=admin
     )
     assert updated.status_code == 200, updated.get_data(as_text=True)
-    other = make_user("agent")
-    client.patch(f"/api/v1/agents/{other['agent_id']}", json={"skills": {"chat": 5}}, headers=admin)
+    other = make_user("agent", skills={"chat": 5})
     agents = [chat_floor["agent"], other]
     for agent in agents:
         _available(live.url, agent)
@@ -207,20 +206,13 @@ def test_a_chat_transferred_to_a_queue_waits_again_and_the_next_agent_joins(
 ) -> None:
     """Transfer to a queue: the conversation waits again, the next agent joins with the whole
     conversation, and the first agent may no longer write in it."""
-    admin = chat_floor["admin"]["headers"]
     first = chat_floor["agent"]
     site = make_site(queue_id=chat_floor["queue"]["id"])
     _available(live.url, first)
     task_id = _chat(app, site.id, chat_floor["queue"]["id"])
     _accept(live, first, task_id)
 
-    second = make_user("agent")
-    requests.patch(
-        f"{live.url}/api/v1/agents/{second['agent_id']}",
-        json={"skills": {"chat": 5}},
-        headers=admin,
-        timeout=5,
-    )
+    second = make_user("agent", skills={"chat": 5})
     _available(live.url, second)  # idle longer than the first agent, so offered the chat next
     moved = requests.post(
         f"{live.url}/api/v1/tasks/{task_id}/transfer",

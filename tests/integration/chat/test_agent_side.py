@@ -9,6 +9,7 @@ import pytest
 import requests
 
 from contactcentre.store.models import AuditEntry, ChatConversation
+from tests.builders import add_queue
 from tests.integration.chat.test_customer_conversation import _available
 from tests.integration.realtime.live import eventually
 
@@ -238,13 +239,7 @@ def test_an_agent_whose_console_is_gone_loses_the_chat_to_the_queue_with_its_his
     console.close()  # the laptop lid closes
     eventually(lambda: any("was disconnected" in m["body"] for m in ann.messages()), timeout=15)
 
-    second = make_user("agent")
-    requests.patch(
-        f"{live.url}/api/v1/agents/{second['agent_id']}",
-        json={"skills": {"chat": 5}},
-        headers=chat_floor["admin"]["headers"],
-        timeout=5,
-    )
+    second = make_user("agent", skills={"chat": 5})
     other_console = Listener()
     other_console.connect(
         live.url, browser(live.url, second["email"], second["password"]), "/agent"
@@ -356,11 +351,8 @@ def test_canned_responses_are_kept_by_administrators_and_scoped_to_a_queue(
     admin = chat_floor["admin"]["headers"]
     agent = chat_floor["agent"]["headers"]
     client = live.app.test_client()
-    other_queue = client.post(
-        "/api/v1/queues",
-        json={"name": "Elsewhere", "expression": "skills.chat >= 9", "strategy": "longest_idle"},
-        headers=admin,
-    ).get_json()
+    with live.app.extensions["contactcentre"].db.session() as session:
+        other_queue = {"id": add_queue(session, "Elsewhere", expression="skills.chat >= 9").id}
     made = client.post(
         "/api/v1/canned-responses",
         json={"title": "Bye", "body": "Bye {customer_name}"},

@@ -24,8 +24,8 @@ from contactcentre.store.models import (
     Customer,
     Interaction,
     InteractionEvent,
-    Queue,
 )
+from tests.builders import add_queue
 
 
 @dataclass(frozen=True)
@@ -219,9 +219,7 @@ def test_csat_is_ratings_of_four_or_five_over_all_ratings_in_the_period(
     start = datetime(2026, 11, 1, tzinfo=UTC)
     runtime = app.extensions["contactcentre"]
     with runtime.db.session() as session:
-        sales = Queue(name="Sales", expression="true")
-        session.add(sales)
-        session.flush()
+        sales = add_queue(session, "Sales")
         given = [
             (alex, 5, sales.id, start),
             (alex, 4, sales.id, start + timedelta(days=1)),

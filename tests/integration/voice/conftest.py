@@ -13,10 +13,12 @@ from flask.testing import FlaskClient
 
 from contactcentre.app import create_app
 from contactcentre.interactions import event_log
+from contactcentre.router.client import RoutingClient
 from contactcentre.router.router import Router
 from contactcentre.settings import Settings
 from contactcentre.store.models import Interaction
 from contactcentre.telephony.emulator import Emulator, ServerThread, WebhookPolicy
+from tests.builders import add_person, add_plan, add_queue
 from tests.integration.realtime.live import LiveRouter
 from tests.integration.router.conftest import eventually
 
@@ -89,70 +91,29 @@ def router_threads(voice_app: Any) -> Iterator[Router]:
     live.stop()
 
 
-def _make_user(app: Any) -> Callable[..., dict[str, Any]]:
-    from contactcentre.auth.users import create_user, issue_api_token
-    from contactcentre.store.models import Agent
-
+@pytest.fixture
+def people(voice_app: Any) -> Callable[..., dict[str, Any]]:
+    """Create a user of a role (default agent); returns its id, agent id and bearer headers."""
     counter = iter(range(1, 10_000))
 
     def make(role: str = "agent") -> dict[str, Any]:
-        n = next(counter)
-        with app.extensions["contactcentre"].db.session() as session:
-            user = create_user(
-                session,
-                email=f"{role}{n}@example.com",
-                name=f"{role.title()} {n}",
-                password="correct horse battery",
-                role=role,
-            )
-            agent_id = None
-            if role == "agent":
-                row = Agent(user_id=user.id, display_name=user.name, attributes={})
-                session.add(row)
-                session.flush()
-                agent_id = row.id
-            token = issue_api_token(session, user, "tests")
-        return {
-            "id": user.id,
-            "agent_id": agent_id,
-            "headers": {"Authorization": f"Bearer {token}"},
-        }
+        with voice_app.extensions["contactcentre"].db.session() as session:
+            return add_person(session, role, next(counter))
 
     return make
 
 
 @pytest.fixture
-def people(voice_app: Any) -> Callable[..., dict[str, Any]]:
-    return _make_user(voice_app)
-
-
-@pytest.fixture
-def floor(voice_client: FlaskClient, people: Any, router_threads: Any) -> dict[str, Any]:
+def floor(voice_app: Any, people: Any, router_threads: Any) -> dict[str, Any]:
     """One queue any agent serves, a plan sending every call there, two agents (not signed in)."""
     admin = people("admin")
-    h = admin["headers"]
-    queue = voice_client.post(
-        "/api/v1/queues",
-        json={
-            "name": "Main",
-            "expression": "true",
-            "strategy": "longest_idle",
-            "wrap_up_seconds": 0,
-        },
-        headers=h,
-    ).get_json()
-    plan = voice_client.post(
-        "/api/v1/routing-plans",
-        json={
-            "name": "Everything",
-            "filter": "true",
-            "steps": [{"queue_id": queue["id"]}],
-            "preferred_agent_seconds": 0,
-        },
-        headers=h,
-    )
-    assert plan.status_code == 201, plan.get_json()
-    return {"admin": admin, "queue": queue, "agents": [people("agent"), people("agent")]}
+    runtime = voice_app.extensions["contactcentre"]
+    with runtime.db.session() as session:
+        queue = add_queue(session, "Main")
+        add_plan(session, "Everything", queue, preferred_agent_seconds=0)
+        RoutingClient(runtime.redis).config_changed(session)
+        queue_id = queue.id
+    return {"admin": admin, "queue": {"id": queue_id}, "agents": [people("agent"), people("agent")]}
 
 
 def sign_in(client: FlaskClient, agent: dict[str, Any]) -> None:

@@ -9,7 +9,9 @@ import pytest
 
 from contactcentre.customers import create_customer
 from contactcentre.customers.schemas import CustomerIn
+from contactcentre.router.client import RoutingClient
 from contactcentre.telephony.emulator import AgentScript, Callee
+from tests.builders import add_plan, add_queue
 from tests.integration.router.conftest import eventually
 from tests.integration.voice.conftest import (
     ACCOUNT_SID,
@@ -201,23 +203,13 @@ def test_click_to_dial_rings_the_agent_then_the_customer(
 
 
 def test_max_wait_sends_the_caller_to_voicemail(
-    voice_app: Any, voice_client: Any, emulator: Any, people: Any, router_threads: Any
+    voice_app: Any, emulator: Any, router_threads: Any
 ) -> None:
     """A routing plan's max wait exit takes the caller to voicemail; the message is logged."""
-    admin = people("admin")
-    queue = voice_client.post(
-        "/api/v1/queues", json={"name": "Short", "expression": "true"}, headers=admin["headers"]
-    ).get_json()
-    voice_client.post(
-        "/api/v1/routing-plans",
-        json={
-            "name": "Hurry",
-            "filter": "true",
-            "steps": [{"queue_id": queue["id"]}],
-            "max_wait_seconds": 1,
-        },
-        headers=admin["headers"],
-    )
+    runtime = voice_app.extensions["contactcentre"]
+    with runtime.db.session() as session:
+        add_plan(session, "Hurry", add_queue(session, "Short"), max_wait_seconds=1)
+        RoutingClient(runtime.redis).config_changed(session)
     caller = _support_caller().leave_message("please call me about my bill", seconds=3)
     call = emulator.place_call(CUSTOMER, NUMBER, caller)
     call.wait_until_over(timeout=15)

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from contactcentre.router.client import RoutingClient
 from contactcentre.telephony.emulator import AgentScript, Callee
+from tests.builders import add_queue
 from tests.integration.router.conftest import eventually
 from tests.integration.voice.conftest import accept_offer, event_types, events, offer_for
 from tests.integration.voice.test_call_flow import _agent_leg, _connected, _support_caller
@@ -44,11 +46,10 @@ def test_cold_transfer_to_a_queue_requeues_the_task_for_another_agent(
     agent's answer is logged and the task completes once."""
     call, iid = _connected(voice_app, voice_client, emulator, floor, _support_caller())
     first = floor["agents"][0]
-    escalations = voice_client.post(
-        "/api/v1/queues",
-        json={"name": "Escalations", "expression": "true", "wrap_up_seconds": 0},
-        headers=floor["admin"]["headers"],
-    ).get_json()
+    runtime = voice_app.extensions["contactcentre"]
+    with runtime.db.session() as session:
+        escalations = {"id": add_queue(session, "Escalations").id}
+        RoutingClient(runtime.redis).config_changed(session)
     second = _second_agent_ready(voice_client, emulator, floor)
     first_leg = _agent_leg(emulator, first)
 
