@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from contactcentre.demo import DEMO_WIDGET_KEY
 from contactcentre.store.models import CannedResponse, ChatSite
-from tests.integration.chat.conftest import Customer
+from tests.integration.chat.visitors import Customer
 
 PASSWORD = "contactcentre-demo"
 GRACE = "agent7@example.com"  # Grace Kim, sales 9: the demo site's chats go to Sales

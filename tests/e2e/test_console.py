@@ -14,9 +14,9 @@ from sqlalchemy import select
 
 from contactcentre.store.models import Agent, Customer, CustomerPhone, User
 from contactcentre.telephony.emulator import AgentScript, CallerScript
-from tests.e2e.conftest import SCREENSHOTS, VoiceFloor
+from tests.e2e.floors import SCREENSHOTS, VoiceFloor
 from tests.integration.realtime.live import browser, eventually
-from tests.integration.voice.conftest import event_types
+from tests.integration.voice.calls import event_types
 
 pytestmark = pytest.mark.e2e
 PASSWORD = "contactcentre-demo"  # the published demo password

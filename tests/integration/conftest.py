@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -48,17 +47,3 @@ def make_user(app: OpenAPI) -> Callable[..., dict[str, Any]]:
 @pytest.fixture
 def admin(make_user: Callable[..., dict[str, Any]]) -> dict[str, Any]:
     return make_user("admin")
-
-
-def csrf_token(client: FlaskClient, path: str = "/login") -> str:
-    page = client.get(path).get_data(as_text=True)
-    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page) or re.search(
-        r'value="([^"]+)"[^>]*name="csrf_token"', page
-    )
-    assert match, "no CSRF token on the page"
-    return match.group(1)
-
-
-def login(client: FlaskClient, email: str, password: str) -> Any:
-    token = csrf_token(client)
-    return client.post("/login", data={"email": email, "password": password, "csrf_token": token})

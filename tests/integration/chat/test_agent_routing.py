@@ -15,7 +15,7 @@ import requests
 
 from contactcentre.router.client import RoutingClient
 from contactcentre.store.models import ChatConversation, Interaction
-from tests.integration.chat.test_customer_conversation import _available
+from tests.integration.chat.agents import available
 from tests.integration.realtime.live import Listener, browser, eventually
 
 
@@ -100,7 +100,7 @@ def test_an_agent_holds_three_chats_at_once_but_not_a_fourth(
     "queued", first in line) until one ends."""
     site = make_site(queue_id=chat_floor["queue"]["id"])
     agent = chat_floor["agent"]
-    _available(live.url, agent)
+    available(live.url, agent)
     chats = [_chat(app, site.id, chat_floor["queue"]["id"], f"Visitor {n}") for n in range(3)]
     for task_id in chats:
         _accept(live, agent, task_id)
@@ -144,7 +144,7 @@ def test_a_cross_channel_rule_keeps_calls_away_from_an_agent_with_two_chats(
     )
     assert changed.status_code == 200, changed.get_data(as_text=True)
     site = make_site(queue_id=chat_floor["queue"]["id"])
-    _available(live.url, agent)
+    available(live.url, agent)
     chats = [_chat(app, site.id, chat_floor["queue"]["id"], f"Visitor {n}") for n in range(2)]
     for task_id in chats:
         _accept(live, agent, task_id)
@@ -179,7 +179,7 @@ def test_a_chat_offer_not_answered_in_time_is_offered_again(
     other = make_user("agent", skills={"chat": 5})
     agents = [chat_floor["agent"], other]
     for agent in agents:
-        _available(live.url, agent)
+        available(live.url, agent)
     site = make_site(queue_id=queue_id)
     task_id = _chat(live.app, site.id, queue_id)
 
@@ -208,12 +208,12 @@ def test_a_chat_transferred_to_a_queue_waits_again_and_the_next_agent_joins(
     conversation, and the first agent may no longer write in it."""
     first = chat_floor["agent"]
     site = make_site(queue_id=chat_floor["queue"]["id"])
-    _available(live.url, first)
+    available(live.url, first)
     task_id = _chat(app, site.id, chat_floor["queue"]["id"])
     _accept(live, first, task_id)
 
     second = make_user("agent", skills={"chat": 5})
-    _available(live.url, second)  # idle longer than the first agent, so offered the chat next
+    available(live.url, second)  # idle longer than the first agent, so offered the chat next
     moved = requests.post(
         f"{live.url}/api/v1/tasks/{task_id}/transfer",
         json={"queue_id": chat_floor["queue"]["id"], "reason": "second opinion"},

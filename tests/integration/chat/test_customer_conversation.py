@@ -15,25 +15,8 @@ from contactcentre.chat import namespace as chat_namespace
 from contactcentre.chat.conversations import chat_service
 from contactcentre.router.streams import TASK
 from contactcentre.store.models import ChatConversation, Interaction, InteractionEvent, Message
+from tests.integration.chat.agents import available
 from tests.integration.realtime.live import browser, eventually
-
-
-def _available(base: str, agent: dict[str, Any]) -> None:
-    headers = agent["headers"]
-    requests.post(
-        f"{base}/api/v1/agents/{agent['agent_id']}/state",
-        json={"state": "available"},
-        headers=headers,
-        timeout=5,
-    )
-    eventually(
-        lambda: (
-            requests.get(
-                f"{base}/api/v1/agents/{agent['agent_id']}/state", headers=headers, timeout=5
-            ).json()["state"]
-            == "available"
-        )
-    )
 
 
 @pytest.mark.usefixtures("live_router")
@@ -42,7 +25,7 @@ def test_prechat_form_gives_a_token_and_the_socket_sends_history(
 ) -> None:
     """The pre-chat form answers with a conversation token; the socket opens with the history."""
     site = make_site(queue_id=chat_floor["queue"]["id"])
-    _available(live.url, chat_floor["agent"])
+    available(live.url, chat_floor["agent"])
     ann = customers()
     response = ann.start(site.widget_key, topic="billing")
     assert response.status_code == 201, response.text
@@ -174,7 +157,7 @@ def test_close_while_queued_cancels_the_task_and_logs_customer_left(
 ) -> None:
     """A customer who leaves while waiting ends the interaction: customer_left, task canceled."""
     site = make_site(queue_id=chat_floor["queue"]["id"])
-    _available(live.url, chat_floor["agent"])
+    available(live.url, chat_floor["agent"])
     # The agent is busy elsewhere, so the chat waits: take them out of the running first.
     headers = chat_floor["agent"]["headers"]
     requests.post(
@@ -235,7 +218,7 @@ def test_hand_over_submits_a_chat_task_that_reaches_the_agent(
 ) -> None:
     """With the bot off and an agent available, the chat is routed to the agent at once."""
     site = make_site(queue_id=chat_floor["queue"]["id"])
-    _available(live.url, chat_floor["agent"])
+    available(live.url, chat_floor["agent"])
     ann = customers()
     ann.start(site.widget_key, topic="general")
     runtime = app.extensions["contactcentre"]
@@ -307,7 +290,7 @@ def test_the_bots_hand_over_routes_a_chat_task_to_an_agent(
     """With the bot on, its greeting comes first and "agent" submits a chat task to the ACD."""
     site = make_site(bot_enabled=True, queue_id=chat_floor["queue"]["id"])
     agent = chat_floor["agent"]
-    _available(live.url, agent)
+    available(live.url, agent)
     ann = customers()
     ann.start(site.widget_key, topic="general")
     assert ann.started["status"] == "bot"

@@ -10,7 +10,7 @@ from contactcentre.interactions import event_log
 from contactcentre.router.client import RoutingClient
 from contactcentre.store.models import Interaction
 from tests.builders import billing_queue
-from tests.integration.router.conftest import eventually
+from tests.integration.realtime.live import eventually
 
 
 @pytest.fixture

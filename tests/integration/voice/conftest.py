@@ -4,30 +4,19 @@ emulator), the router with all its publishers, and a floor of one queue and two 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 from flask.testing import FlaskClient
 
 from contactcentre.app import create_app
-from contactcentre.interactions import event_log
 from contactcentre.router.client import RoutingClient
 from contactcentre.router.router import Router
 from contactcentre.settings import Settings
-from contactcentre.store.models import Interaction
 from contactcentre.telephony.emulator import Emulator, ServerThread, WebhookPolicy
 from tests.builders import add_person, add_plan, add_queue
 from tests.integration.realtime.live import LiveRouter
-from tests.integration.router.conftest import eventually
-
-ACCOUNT_SID = "AC" + "1" * 32
-AUTH_TOKEN = "voice-tests-auth-token-0123456789"
-NUMBER = "+15005550006"
-CUSTOMER = "+14155550100"
-# A Tuesday morning in New York: the default flow's business hours are open.
-OPEN_HOURS = datetime(2025, 3, 4, 10, 0, tzinfo=ZoneInfo("America/New_York"))
+from tests.integration.voice.calls import ACCOUNT_SID, AUTH_TOKEN, NUMBER, OPEN_HOURS
 
 
 @pytest.fixture
@@ -114,50 +103,3 @@ def floor(voice_app: Any, people: Any, router_threads: Any) -> dict[str, Any]:
         RoutingClient(runtime.redis).config_changed(session)
         queue_id = queue.id
     return {"admin": admin, "queue": {"id": queue_id}, "agents": [people("agent"), people("agent")]}
-
-
-def sign_in(client: FlaskClient, agent: dict[str, Any]) -> None:
-    """Sign the agent in and wait until routing knows (available, or already offered a call)."""
-    response = client.post(
-        f"/api/v1/agents/{agent['agent_id']}/state",
-        json={"state": "available"},
-        headers=agent["headers"],
-    )
-    assert response.status_code == 202
-    url = f"/api/v1/agents/{agent['agent_id']}/state"
-    eventually(lambda: client.get(url, headers=agent["headers"]).get_json()["state"] != "offline")
-
-
-def offer_for(app: Any, agent_id: int) -> str | None:
-    redis = app.extensions["contactcentre"].redis
-    for key in redis.scan_iter("cc:routing:reservation:*"):
-        data = redis.hgetall(key)
-        if data.get("agent_id") == str(agent_id) and data.get("state") == "offered":
-            return str(key).rsplit(":", 1)[1]
-    return None
-
-
-def accept_offer(app: Any, client: FlaskClient, agent: dict[str, Any]) -> None:
-    reservation = eventually(lambda: offer_for(app, agent["agent_id"]), timeout=10)
-    response = client.post(f"/api/v1/reservations/{reservation}/accept", headers=agent["headers"])
-    assert response.status_code == 202
-
-
-def event_types(app: Any, interaction_id: str) -> list[str]:
-    with app.extensions["contactcentre"].db.session() as session:
-        return [e.type for e in event_log.for_interaction(session, interaction_id)]
-
-
-def events(app: Any, interaction_id: str) -> list[Any]:
-    with app.extensions["contactcentre"].db.session() as session:
-        return list(event_log.for_interaction(session, interaction_id))
-
-
-def interaction_for(app: Any, call_sid: str) -> Interaction | None:
-    from sqlalchemy import select
-
-    with app.extensions["contactcentre"].db.session() as session:
-        found: Interaction | None = session.scalars(
-            select(Interaction).where(Interaction.external_id == call_sid)
-        ).first()
-        return found
