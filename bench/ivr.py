@@ -15,6 +15,7 @@ import os
 import platform
 import queue
 import random
+import re
 import shlex
 import statistics
 import subprocess
@@ -32,6 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.common import free_port, percentile, scratch, wait_for_web  # noqa: E402
+from contactcentre.processes.launcher import procfile_entries  # noqa: E402
 from contactcentre.store.migrate import upgrade  # noqa: E402
 
 RATE = 50.0  # requests per second, all webhooks together
@@ -44,15 +46,11 @@ OPEN_HOURS = "2025-03-04T10:00:00-05:00"  # a Tuesday morning: the flow's busine
 
 
 def web_command(port: int) -> list[str]:
-    """The Procfile's web line, with this run's port."""
-    line = next(
-        raw.split(":", 1)[1]
-        for raw in (ROOT / "Procfile").read_text().splitlines()
-        if raw.startswith("web:")
-    )
-    line = line.replace("${CC_WEB_HOST:-127.0.0.1}", "127.0.0.1").replace(
-        "${PORT:-5000}", str(port)
-    )
+    """The Procfile's web line, with this run's host and port and the line's own defaults for
+    any other ${NAME:-default} (it is written for a shell, and this runs it without one)."""
+    line = dict(procfile_entries(ROOT / "Procfile"))["web"]
+    ours = {"CC_WEB_HOST": "127.0.0.1", "PORT": str(port)}
+    line = re.sub(r"\$\{(\w+):-([^}]*)\}", lambda m: ours.get(m[1], m[2]), line)
     args = shlex.split(line)
     return [sys.executable if args[0] == "python" else args[0], *args[1:]]
 
