@@ -1,4 +1,5 @@
-"""Fixtures for tests of the web process: the app on a real database and Redis, API callers."""
+"""Fixtures for tests of the web process: the app on a real database and Redis, API callers,
+and the router process's parts running beside it."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from flask_openapi3 import OpenAPI
 from contactcentre.app import create_app
 from contactcentre.settings import Settings
 from tests.builders import add_person
+from tests.integration.realtime.live import LiveRouter
 
 
 @pytest.fixture
@@ -25,6 +27,14 @@ def app(settings: Settings, redis_client: Any) -> Iterator[OpenAPI]:
 @pytest.fixture
 def client(app: OpenAPI) -> FlaskClient:
     return app.test_client()
+
+
+@pytest.fixture
+def live_router(app: OpenAPI) -> Iterator[LiveRouter]:
+    """The router process's parts running in threads, on the app's database and Redis."""
+    router = LiveRouter(app.extensions["contactcentre"])
+    yield router
+    router.stop()
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from contactcentre.settings import Settings
 from contactcentre.store.models import ChatSite
 from tests.builders import add_queue
 from tests.integration.chat.visitors import SHOP, Customer
-from tests.integration.realtime.live import LiveRouter, LiveServer
+from tests.integration.realtime.live import LiveServer
 
 
 @pytest.fixture
@@ -66,13 +66,6 @@ def live(app: Any) -> Iterator[LiveServer]:
     server = LiveServer(app)
     yield server
     server.stop()
-
-
-@pytest.fixture
-def live_router(app: Any) -> Iterator[LiveRouter]:
-    router = LiveRouter(app.extensions["contactcentre"])
-    yield router
-    router.stop()
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from contactcentre.app import create_app
 from contactcentre.router.client import RoutingClient
 from contactcentre.settings import Settings
 from tests.builders import billing_queue
-from tests.integration.realtime.live import LiveRouter, LiveServer
+from tests.integration.realtime.live import LiveServer
 
 
 @pytest.fixture
@@ -44,13 +44,6 @@ def second_web_process(settings: Settings) -> Iterator[LiveServer]:
     yield server
     server.stop()
     other.extensions["contactcentre"].close()
-
-
-@pytest.fixture
-def live_router(app: Any) -> Iterator[LiveRouter]:
-    router = LiveRouter(app.extensions["contactcentre"])
-    yield router
-    router.stop()
 
 
 @pytest.fixture

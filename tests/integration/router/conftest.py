@@ -1,9 +1,6 @@
-"""A running router with its publishers (threads) against the test database and Redis."""
+"""The router tests' handle on the running router (live_router, tests/integration/conftest.py)."""
 
 from __future__ import annotations
-
-from collections.abc import Iterator
-from typing import Any
 
 import pytest
 
@@ -12,8 +9,6 @@ from tests.integration.realtime.live import LiveRouter
 
 
 @pytest.fixture
-def running_router(app: Any) -> Iterator[Router]:
-    """The router process's parts, in threads of the test process."""
-    live = LiveRouter(app.extensions["contactcentre"])
-    yield live.router
-    live.stop()
+def running_router(live_router: LiveRouter) -> Router:
+    """The router itself, for tests that look inside its engine."""
+    return live_router.router
