@@ -15,7 +15,7 @@ import requests
 
 from contactcentre.router.client import RoutingClient
 from contactcentre.store.models import ChatConversation, Interaction
-from tests.integration.chat.agents import available
+from tests.integration.chat.agents import accept_offer, available, desk
 from tests.integration.realtime.live import Listener, browser, eventually
 
 
@@ -46,25 +46,12 @@ def _chat(
         return interaction.id
 
 
-def _desk(live: Any, agent: dict[str, Any]) -> dict[str, Any]:
-    desk: dict[str, Any] = requests.get(
-        f"{live.url}/api/v1/agents/{agent['agent_id']}/desk", headers=agent["headers"], timeout=5
-    ).json()
-    return desk
-
-
 def _offer_of(live: Any, agent: dict[str, Any], task_id: str) -> dict[str, Any] | None:
-    return next((o for o in _desk(live, agent)["offers"] if o["task_id"] == task_id), None)
+    return next((o for o in desk(live.url, agent)["offers"] if o["task_id"] == task_id), None)
 
 
 def _accept(live: Any, agent: dict[str, Any], task_id: str) -> None:
-    offer = eventually(lambda: _offer_of(live, agent, task_id))
-    accepted = requests.post(
-        f"{live.url}/api/v1/reservations/{offer['reservation_id']}/accept",
-        headers=agent["headers"],
-        timeout=5,
-    )
-    assert accepted.status_code == 202, accepted.text
+    accept_offer(live.url, agent, task_id)
     eventually(lambda: RoutingClient(_redis(live)).assigned_agent(task_id))
 
 
@@ -104,7 +91,7 @@ def test_an_agent_holds_three_chats_at_once_but_not_a_fourth(
     chats = [_chat(app, site.id, chat_floor["queue"]["id"], f"Visitor {n}") for n in range(3)]
     for task_id in chats:
         _accept(live, agent, task_id)
-    assert len(_desk(live, agent)["tasks"]) == 3
+    assert len(desk(live.url, agent)["tasks"]) == 3
 
     fourth = str(uuid.uuid4())
     boss = make_user("supervisor")

@@ -10,7 +10,7 @@ import requests
 
 from contactcentre.store.models import AuditEntry, ChatConversation
 from tests.builders import add_queue
-from tests.integration.chat.agents import accepted_chat, available
+from tests.integration.chat.agents import accept_offer, accepted_chat, available
 from tests.integration.realtime.live import eventually
 
 
@@ -194,20 +194,7 @@ def test_an_agent_whose_console_is_gone_loses_the_chat_to_the_queue_with_its_his
     ann.connect()
     ann.say("my router is broken")
 
-    def offered(agent: dict[str, Any]) -> list[dict[str, Any]]:
-        desk = requests.get(
-            f"{live.url}/api/v1/agents/{agent['agent_id']}/desk",
-            headers=agent["headers"],
-            timeout=5,
-        ).json()
-        return desk["offers"]
-
-    offer = eventually(lambda: offered(first))[0]
-    requests.post(
-        f"{live.url}/api/v1/reservations/{offer['reservation_id']}/accept",
-        headers=first["headers"],
-        timeout=5,
-    )
+    offer = accept_offer(live.url, first)
     eventually(lambda: any(s.get("status") == "active" for s in ann.of("status")))
     console.close()  # the laptop lid closes
     eventually(lambda: any("was disconnected" in m["body"] for m in ann.messages()), timeout=15)
@@ -224,13 +211,8 @@ def test_an_agent_whose_console_is_gone_loses_the_chat_to_the_queue_with_its_his
         headers=second["headers"],
         timeout=5,
     )
-    again = eventually(lambda: offered(second), timeout=15)[0]
+    again = accept_offer(live.url, second, timeout=15)
     assert again["task_id"] == offer["task_id"]
-    requests.post(
-        f"{live.url}/api/v1/reservations/{again['reservation_id']}/accept",
-        headers=second["headers"],
-        timeout=5,
-    )
     history = requests.get(
         f"{live.url}/api/v1/chats/{offer['task_id']}", headers=second["headers"], timeout=5
     ).json()["messages"]

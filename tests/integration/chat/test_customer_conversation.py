@@ -15,7 +15,7 @@ from contactcentre.chat import namespace as chat_namespace
 from contactcentre.chat.conversations import chat_service
 from contactcentre.router.streams import TASK
 from contactcentre.store.models import ChatConversation, Interaction, InteractionEvent, Message
-from tests.integration.chat.agents import available
+from tests.integration.chat.agents import accept_offer, available, desk
 from tests.integration.realtime.live import browser, eventually
 
 
@@ -228,24 +228,7 @@ def test_hand_over_submits_a_chat_task_that_reaches_the_agent(
         interaction = session.get(Interaction, conversation.interaction_id)
         assert interaction is not None and interaction.channel == "chat"
         interaction_id = interaction.id
-    agent = chat_floor["agent"]
-
-    def offered() -> list[dict[str, Any]]:
-        desk = requests.get(
-            f"{live.url}/api/v1/agents/{agent['agent_id']}/desk",
-            headers=agent["headers"],
-            timeout=5,
-        ).json()
-        return [o for o in desk["offers"] if o["task_id"] == interaction_id]
-
-    offer = eventually(offered)[0]
-    assert offer["channel"] == "chat"
-    accepted = requests.post(
-        f"{live.url}/api/v1/reservations/{offer['reservation_id']}/accept",
-        headers=agent["headers"],
-        timeout=5,
-    )
-    assert accepted.status_code == 202
+    assert accept_offer(live.url, chat_floor["agent"], interaction_id)["channel"] == "chat"
     eventually(lambda: runtime.redis.hget(TASK + interaction_id, "agent_id") is not None)
 
 
@@ -306,12 +289,7 @@ def test_the_bots_hand_over_routes_a_chat_task_to_an_agent(
     assert ann.say("agent", client_id="c-agent")["ok"]
 
     def offered() -> list[dict[str, Any]]:
-        desk = requests.get(
-            f"{live.url}/api/v1/agents/{agent['agent_id']}/desk",
-            headers=agent["headers"],
-            timeout=5,
-        ).json()
-        return [o for o in desk["offers"] if o["task_id"] == interaction_id]
+        return [o for o in desk(live.url, agent)["offers"] if o["task_id"] == interaction_id]
 
     assert eventually(offered)[0]["channel"] == "chat"
     with runtime.db.session() as session:
