@@ -14,9 +14,10 @@ from sqlalchemy import select
 
 from contactcentre.store.models import Agent, Customer, CustomerPhone, User
 from contactcentre.telephony.emulator import AgentScript, CallerScript
-from tests.e2e.conftest import SCREENSHOTS, VoiceFloor
+from tests.e2e.chat_console_fixtures import sign_in
+from tests.e2e.floors import SCREENSHOTS, VoiceFloor
 from tests.integration.realtime.live import browser, eventually
-from tests.integration.voice.conftest import event_types
+from tests.integration.voice.calls import event_types
 
 pytestmark = pytest.mark.e2e
 PASSWORD = "contactcentre-demo"  # the published demo password
@@ -27,14 +28,7 @@ PATIENT = 3_600.0  # emulated seconds a scripted caller waits for each prompt
 
 
 def _sign_in(chromium: Any, base: str, email: str, path: str) -> Any:
-    page = chromium.new_context(viewport={"width": 1280, "height": 800}).new_page()
-    page.set_default_timeout(WAIT_MS)
-    page.goto(f"{base}/login?next={path}")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{base}{path}")
-    return page
+    return sign_in(chromium, base, email, path, timeout_ms=WAIT_MS)
 
 
 def _customer(app: Any, e164: str = CALLER) -> Customer:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.integration.conftest import csrf_token, login
+from tests.integration.signin import csrf_token, login
 
 
 def test_pages_need_sign_in(client: Any) -> None:

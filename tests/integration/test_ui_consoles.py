@@ -9,7 +9,7 @@ from typing import Any
 from flask.testing import FlaskClient
 
 from routing.metrics import AverageHandleTime
-from tests.integration.conftest import login
+from tests.integration.signin import login
 
 AHT_TITLE = f'title="{html.escape(AverageHandleTime().label)} (aht v2), today"'
 

@@ -13,7 +13,7 @@ from contactcentre.chat.attachments import storage_root
 from contactcentre.chat.conversations import erase_customer_chats
 from contactcentre.chat.tokens import ConversationTokens
 from contactcentre.store.models import ChatConversation, Customer, CustomerEmail
-from tests.integration.chat.conftest import SHOP
+from tests.integration.chat.visitors import SHOP
 from tests.integration.realtime.live import browser
 
 pytestmark = pytest.mark.usefixtures("validated_responses")

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from contactcentre.store.models import Interaction, InteractionEvent, Message
-from tests.integration.chat.test_extras_ratings import make_chat, submitted_tasks
+from tests.integration.chat.rows import make_chat, submitted_tasks
 
 pytestmark = pytest.mark.usefixtures("validated_responses")
 

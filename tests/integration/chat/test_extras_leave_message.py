@@ -11,7 +11,7 @@ import pytest
 
 from contactcentre.router.streams import COMMANDS
 from contactcentre.store.models import ChatConversation, Interaction, InteractionEvent, Message
-from tests.integration.chat.test_extras_ratings import make_chat, submitted_tasks
+from tests.integration.chat.rows import make_chat, submitted_tasks
 
 pytestmark = pytest.mark.usefixtures("validated_responses")
 

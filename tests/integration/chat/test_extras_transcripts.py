@@ -22,7 +22,7 @@ from rq import Queue, SimpleWorker
 from contactcentre.chat.messages import Author, post_message
 from contactcentre.chat.transcripts import QUEUE, deliver_transcript
 from contactcentre.store.models import ChatConversation
-from tests.integration.chat.test_extras_ratings import ChatRows, make_chat
+from tests.integration.chat.rows import ChatRows, make_chat
 
 
 class _Inbox:

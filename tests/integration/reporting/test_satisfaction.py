@@ -8,7 +8,7 @@ from typing import Any
 
 from contactcentre.reporting.satisfaction import csat
 from contactcentre.store.models import Queue
-from tests.integration.chat.test_extras_ratings import make_chat
+from tests.integration.chat.rows import make_chat
 from tests.integration.reporting.builders import add_contact, log
 
 START = datetime(2026, 11, 1, tzinfo=UTC)

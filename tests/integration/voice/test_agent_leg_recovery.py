@@ -8,11 +8,11 @@ from typing import Any
 
 import pytest
 
-from contactcentre.telephony.emulator import AgentScript, CallerScript
+from contactcentre.telephony.emulator import AgentScript
 from contactcentre.voice import agent_legs
 from contactcentre.voice import call_state as cs
-from tests.integration.router.conftest import eventually
-from tests.integration.voice.conftest import (
+from tests.integration.realtime.live import eventually
+from tests.integration.voice.calls import (
     CUSTOMER,
     NUMBER,
     accept_offer,
@@ -20,6 +20,7 @@ from tests.integration.voice.conftest import (
     interaction_for,
     offer_for,
     sign_in,
+    support_caller,
 )
 
 
@@ -46,16 +47,6 @@ class DiesAroundTheRequest:
         return getattr(self._real, name)
 
 
-def _support_caller() -> CallerScript:
-    return (
-        CallerScript()
-        .wait_for_prompt("For English")
-        .press("1")
-        .wait_for_prompt("For billing")
-        .press("2")
-    )
-
-
 @pytest.fixture
 def dying(voice_app: Any, request: pytest.FixtureRequest) -> DiesAroundTheRequest:
     ctx = voice_app.extensions["voice"]
@@ -73,7 +64,7 @@ def test_a_leg_made_while_we_died_is_adopted_and_connects(
     agent = floor["agents"][0]
     emulator.register_party(f"client:agent_{agent['agent_id']}", AgentScript(answer_after=1))
     sign_in(voice_client, agent)
-    call = emulator.place_call(CUSTOMER, NUMBER, _support_caller())
+    call = emulator.place_call(CUSTOMER, NUMBER, support_caller())
     interaction = eventually(lambda: interaction_for(voice_app, call.sid))
     accept_offer(voice_app, voice_client, agent)
     eventually(lambda: dying.died, timeout=10)
@@ -93,7 +84,7 @@ def test_a_request_that_never_reached_the_carrier_is_requeued(  # noqa: PLR0917
     agent = floor["agents"][0]
     emulator.register_party(f"client:agent_{agent['agent_id']}", AgentScript(answer_after=1))
     sign_in(voice_client, agent)
-    call = emulator.place_call(CUSTOMER, NUMBER, _support_caller())
+    call = emulator.place_call(CUSTOMER, NUMBER, support_caller())
     interaction = eventually(lambda: interaction_for(voice_app, call.sid))
     accept_offer(voice_app, voice_client, agent)
     eventually(lambda: dying.died, timeout=10)
