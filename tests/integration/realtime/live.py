@@ -52,7 +52,11 @@ class LiveRouter:
         ]
         for thread in self._threads:
             thread.start()
-        assert self.router.is_leader.wait(5), "router never became leader"
+        # Generous for a loaded machine; a router that fails to lead is stopped before the test
+        # fails, or it would hold the leader lock against every test after this one.
+        if not self.router.is_leader.wait(20):
+            self.stop()
+            raise AssertionError("router never became leader")
 
     def stop(self) -> None:
         self.stop_event.set()
