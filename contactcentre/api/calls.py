@@ -103,11 +103,20 @@ class ParticipantOut(BaseModel):
 
 
 class CallStateOut(BaseModel):
-    status: str
+    """What the console's call_state events carry too (without started_at)."""
+
+    status: str = Field(
+        description="connecting (the agent's leg rings), connected, transferring, ended; "
+        "ivr, queued or callback while no agent has the call"
+    )
     on_hold: bool
     muted: bool
     recording: bool
     participants: list[ParticipantOut]
+    agent_id: int | None = Field(description="the agent the call is with now")
+    version: int = Field(
+        description="rises with every change: of a fetched and a pushed state, the higher is newer"
+    )
     started_at: str | None
 
 

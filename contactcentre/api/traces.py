@@ -20,6 +20,7 @@ from contactcentre.router.config_loader import load_routing_config
 from contactcentre.router.journal import current_engine
 from contactcentre.store.models import Interaction, InteractionEvent, Role
 from contactcentre.webapi.common import ERRORS, SECURITY, Body
+from routing import effects as fx
 from routing import events as ev
 from routing.config import RoutingConfig
 from routing.engine import Engine
@@ -124,14 +125,15 @@ def dry_run(body: DryRunIn) -> Any:
         )
     except ev.InvalidEvent as exc:
         raise ApiError(422, "validation_error", exc.message, exc.field) from None
-    mine = [e.to_dict() for e in effects if getattr(e, "task_id", None) == task_id]
-    queued = next((e for e in mine if e["kind"] == "task_queued"), None)
-    offer = next((e for e in mine if e["kind"] == "offer_created"), None)
+    mine = [e for e in effects if fx.task_of(e) == task_id]
+    queued = next((e for e in mine if isinstance(e, fx.TaskQueued)), None)
+    offer = next((e for e in mine if isinstance(e, fx.OfferCreated)), None)
+    placed = offer or queued  # the queue it is offered from, else the one it waits in
     return {
-        "plan_id": queued["plan_id"] if queued else None,
-        "step_index": queued["step_index"] if queued else None,
-        "queue_id": (offer or queued or {}).get("queue_id"),
-        "would_offer_to": offer["agent_id"] if offer else None,
-        "effects": mine,
+        "plan_id": queued.plan_id if queued else None,
+        "step_index": queued.step_index if queued else None,
+        "queue_id": placed.queue_id if placed else None,
+        "would_offer_to": offer.agent_id if offer else None,
+        "effects": [e.to_dict() for e in mine],
         "trace": [e.to_dict() for e in engine.trace(task_id)],
     }

@@ -4,7 +4,7 @@ is (ivr, queued, connected, ...) and its conference flags. Rebuildable from Twil
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields
-from typing import Any
+from typing import Any, Protocol
 
 import redis
 
@@ -25,6 +25,7 @@ IVR, QUEUED, CALLBACK, CONNECTING, CONNECTED, TRANSFERRING, ENDED = (
     "transferring",
     "ended",
 )
+LIVE = (CONNECTED, TRANSFERRING)  # an agent and the customer are in the call's conference
 
 
 @dataclass
@@ -54,6 +55,7 @@ class LiveCall:
     routed: int = 1  # 0 for click-to-dial: no routing task, so the call logs its own end
     dialling: str = ""  # the reservation whose agent leg was asked for and not yet seen
     dialling_agent: str = ""  # ... and the agent it rings
+    version: int = 0  # +1 on every change an agent sees (WATCHED), so stale news can be told
 
     @property
     def conference_ref(self) -> str:
@@ -61,40 +63,68 @@ class LiveCall:
         return self.conference_sid or self.conference
 
 
+# What the agent's call bar shows depends on these fields; a change to any is news for them.
+WATCHED = frozenset(
+    {
+        "phase",
+        "on_hold",
+        "muted",
+        "recording_sid",
+        "agent_id",
+        "agent_sid",
+        "customer_sid",
+        "consult_sid",
+        "consult_agent_id",
+    }
+)
+
+
 def conference_name(interaction_id: str) -> str:
     return f"cc-{interaction_id}"
 
 
+class CallWatcher(Protocol):
+    """Told of every change to a call's WATCHED fields, with the call as that change left it."""
+
+    def changed(self, call: LiveCall, agent_before: str) -> None:
+        """agent_before: the call's agent before the change (another one after a transfer)."""
+        ...
+
+
 class CallStore:
-    def __init__(self, client: redis.Redis) -> None:
+    def __init__(self, client: redis.Redis, watcher: CallWatcher | None = None) -> None:
         self._redis = client
+        self._watcher = watcher
 
     def get(self, interaction_id: str) -> LiveCall | None:
         data: Any = self._redis.hgetall(CALL_KEY + interaction_id)
-        if not data:
-            return None
-        known = {f.name: f.type for f in fields(LiveCall)}
-        values: dict[str, Any] = {}
-        for name, raw in data.items():
-            kind = known.get(name)
-            if kind is None:
-                continue
-            values[name] = int(raw) if kind == "int" else float(raw) if kind == "float" else raw
-        return LiveCall(**values)
+        return _parse(interaction_id, data) if data else None
 
     def put(self, call: LiveCall) -> None:
-        key = CALL_KEY + call.interaction_id
-        pipe = self._redis.pipeline()
-        pipe.hset(key, mapping={k: v for k, v in asdict(call).items()})
-        pipe.expire(key, TTL_SECONDS)
-        pipe.execute()
+        # The version only ever rises, even over a call written afresh (a callback's new leg).
+        values = {k: v for k, v in asdict(call).items() if k != "version"}
+        self._write(call.interaction_id, values)
 
     def update(self, interaction_id: str, **changes: str | int | float) -> None:
+        self._write(interaction_id, dict(changes))
+
+    def _write(self, interaction_id: str, values: dict[str, Any]) -> None:
         key = CALL_KEY + interaction_id
+        watched = not WATCHED.isdisjoint(values)
+        # One transaction: the version and the state read back are this change's own, even when
+        # two webhooks change the same call at once.
         pipe = self._redis.pipeline()
-        pipe.hset(key, mapping=dict(changes))  # type: ignore[arg-type]
+        if watched:
+            pipe.hget(key, "agent_id")
+        pipe.hset(key, mapping=values)  # type: ignore[arg-type]
+        if watched:
+            pipe.hincrby(key, "version", 1)
+            pipe.hgetall(key)
         pipe.expire(key, TTL_SECONDS)
-        pipe.execute()
+        replies = pipe.execute()
+        if watched and self._watcher is not None:
+            agent_before, _set, _version, after, _ttl = replies
+            self._watcher.changed(_parse(interaction_id, after), agent_before or "")
 
     def claim(self, interaction_id: str, field: str) -> bool:
         """True only for the first caller: a one-shot flag (e.g. 'agent leg dialled')."""
@@ -120,3 +150,14 @@ class CallStore:
             return None
         interaction_id, _, role = str(value).partition("|")
         return interaction_id, role
+
+
+def _parse(interaction_id: str, data: dict[str, str]) -> LiveCall:
+    known = {f.name: f.type for f in fields(LiveCall)}
+    values: dict[str, Any] = {"interaction_id": interaction_id}
+    for name, raw in data.items():
+        kind = known.get(name)
+        if kind is None:
+            continue  # one-shot claims ("once:...") and fields of another version
+        values[name] = int(raw) if kind == "int" else float(raw) if kind == "float" else raw
+    return LiveCall(**values)
