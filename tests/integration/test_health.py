@@ -21,10 +21,10 @@ def test_healthy_platform_answers_200(client: Any) -> None:
 def test_missing_process_gives_503_naming_it(app: Any, client: Any) -> None:
     """An expected process with no heartbeat makes health 503 and names the process."""
     settings: Settings = app.extensions["contactcentre"].settings
-    settings.processes = ["web", "worker"]
+    settings.processes = ["web", "router"]
     response = client.get("/healthz")
     assert response.status_code == 503
-    assert response.get_json()["down"] == ["process:worker"]
+    assert response.get_json()["down"] == ["process:router"]
 
 
 def test_heartbeat_makes_process_healthy(app: Any, client: Any, redis_client: Any) -> None:
@@ -33,6 +33,17 @@ def test_heartbeat_makes_process_healthy(app: Any, client: Any, redis_client: An
     beat(redis_client, "worker", interval=5)
     body = client.get("/healthz").get_json()
     assert body["processes"]["worker"] == {"ok": True, "instances": 1}
+
+
+def test_worker_without_scheduler_is_degraded(app: Any, client: Any, redis_client: Any) -> None:
+    """A live worker whose queues no scheduler holds makes health 503 naming the scheduler."""
+    app.extensions["contactcentre"].settings.processes = ["web", "worker"]
+    beat(redis_client, "worker", interval=5)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    body = response.get_json()
+    assert body["down"] == ["process:scheduler"]
+    assert body["processes"]["scheduler"]["unscheduled_queues"] == ["high", "default", "low"]
 
 
 def test_redis_down_is_reported(app: Any, client: Any) -> None:
