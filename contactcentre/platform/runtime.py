@@ -14,6 +14,7 @@ from pathlib import Path
 import redis
 from flask import current_app
 
+from contactcentre.platform.heartbeat import Heartbeat
 from contactcentre.settings import Settings
 from contactcentre.store.db import Database
 
@@ -27,8 +28,11 @@ class Runtime:
     db: Database
     redis: redis.Redis
     redis_url: str
+    heartbeat: Heartbeat | None = None  # the process's own, when the runtime owns it (web)
 
     def close(self) -> None:
+        if self.heartbeat is not None:
+            self.heartbeat.stop()
         self.db.dispose()
         self.redis.close()
 
