@@ -14,6 +14,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from contactcentre.extensions import csrf, limiter, login_manager
 from contactcentre.platform.heap import settle_after_start
+from contactcentre.platform.heartbeat import Heartbeat
 from contactcentre.platform.runtime import Runtime, build_runtime
 from contactcentre.settings import Settings, load_settings
 from contactcentre.store.models import User
@@ -80,6 +81,9 @@ def create_app(settings: Settings | None = None) -> OpenAPI:
         RATELIMIT_HEADERS_ENABLED=True,
     )
     app.extensions["contactcentre"] = runtime
+    # Each web process beats like every other, so health run from outside one (the CLI, a peer
+    # behind the load balancer) sees whether any web process is alive.
+    runtime.heartbeat = Heartbeat(runtime.redis, "web", settings.heartbeat_seconds).start()
     install_pop_prebuild()
     if settings.behind_proxy:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
