@@ -6,8 +6,6 @@ a channel adds its own /agent events as an AgentExtension (chat's typing relay).
 
 from __future__ import annotations
 
-import logging
-import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Protocol
@@ -17,13 +15,13 @@ from flask_login import current_user
 from flask_socketio import Namespace, join_room
 
 from contactcentre.platform.runtime import Runtime
-from contactcentre.realtime.presence import Presence
-from contactcentre.realtime.rooms import AGENT_NS, SUPERVISORS, agent_room
+from contactcentre.realtime.registry import SocketRegistry
+from contactcentre.realtime.rooms import AGENT_NS, SUPERVISOR_NS, SUPERVISORS, agent_room
 from contactcentre.realtime.sequence import SequencedLog
+from contactcentre.realtime.user_sockets import SESSION, UserSocket
 from contactcentre.store.models import Role, User
 
 MAX_RESUME_ROOMS = 20
-log = logging.getLogger(__name__)
 
 
 def _runtime() -> Runtime:
@@ -70,52 +68,19 @@ class AgentExtension(Protocol):
     def disconnected(self, sid: str) -> None: ...
 
 
-class SocketRegistry:
-    """This process's agent sockets, vouched for in Redis every few seconds while any is open."""
-
-    def __init__(self, runtime: Runtime, interval: float) -> None:
-        self.presence = Presence(runtime.redis)
-        self._sockets: dict[str, str] = {}
-        self._lock = threading.Lock()
-        self._interval = interval
-        self._thread: threading.Thread | None = None
-
-    def add(self, sid: str, agent_id: str) -> None:
-        with self._lock:
-            self._sockets[sid] = agent_id
-            if self._thread is None or not self._thread.is_alive():
-                self._thread = threading.Thread(
-                    target=self._refresh, name="socket-presence", daemon=True
-                )
-                self._thread.start()
-        self.presence.connected(agent_id, sid, time.time())
-
-    def remove(self, sid: str) -> None:
-        with self._lock:
-            agent_id = self._sockets.pop(sid, None)
-        if agent_id is not None:
-            self.presence.disconnected(agent_id, sid, time.time())
-
-    def _refresh(self) -> None:
-        while True:
-            time.sleep(self._interval)
-            with self._lock:
-                sockets = dict(self._sockets)
-                if not sockets:
-                    self._thread = None
-                    return
-            try:
-                self.presence.refresh(sockets, time.time())
-            except Exception:  # Redis blips must not kill the refresher
-                log.exception("could not refresh socket presence")
-
-
 class _Rooms(Namespace):  # type: ignore[misc]  # Flask-SocketIO is untyped
-    """Join and resume, shared by both namespaces."""
+    """Join and resume, shared by both namespaces, and the record of who holds each socket."""
 
-    def __init__(self, namespace: str, rooms: RoomPolicy) -> None:
+    def __init__(self, namespace: str, registry: SocketRegistry, rooms: RoomPolicy) -> None:
         super().__init__(namespace)
+        self._registry = registry
         self._rooms = rooms
+
+    def _opened(self, user: User, agent_id: str | None = None) -> None:
+        self._registry.add(UserSocket(user.id, self.namespace, _sid(), SESSION), agent_id)
+
+    def on_disconnect(self, *_reason: Any) -> None:
+        self._registry.remove(_sid())
 
     def on_join(self, data: Any) -> dict[str, Any]:
         room = str((data or {}).get("room", "")) if isinstance(data, dict) else ""
@@ -156,8 +121,7 @@ class AgentNamespace(_Rooms):
         rooms: RoomPolicy,
         extensions: Sequence[AgentExtension] = (),
     ) -> None:
-        super().__init__(AGENT_NS, rooms)
-        self._registry = registry
+        super().__init__(AGENT_NS, registry, rooms)
         self._extensions = tuple(extensions)
         self._extra = {name: h for ext in self._extensions for name, h in ext.events.items()}
 
@@ -175,22 +139,27 @@ class AgentNamespace(_Rooms):
         if user.agent is None:
             if not user.has_role(Role.SUPERVISOR):
                 raise Refused("forbidden: this account is not an agent")
-            return  # a supervisor may join agent and interaction rooms to monitor them
-        room = agent_room(user.agent.id)
-        join_room(room)
-        self._registry.add(_sid(), str(user.agent.id))
+            # A supervisor may join agent and interaction rooms to monitor them.
+            self._opened(user)
+            return
+        join_room(agent_room(user.agent.id))
+        self._opened(user, str(user.agent.id))
 
-    def on_disconnect(self, *_reason: Any) -> None:
-        sid = _sid()
-        self._registry.remove(sid)
+    def on_disconnect(self, *reason: Any) -> None:
+        super().on_disconnect(*reason)
         for extension in self._extensions:
-            extension.disconnected(sid)
+            extension.disconnected(_sid())
 
 
 class SupervisorNamespace(_Rooms):
+    def __init__(self, registry: SocketRegistry, rooms: RoomPolicy) -> None:
+        super().__init__(SUPERVISOR_NS, registry, rooms)
+
     def on_connect(self, auth: Any = None) -> None:
         from flask_socketio import ConnectionRefusedError as Refused
 
-        if not socket_user().has_role(Role.SUPERVISOR):
+        user = socket_user()
+        if not user.has_role(Role.SUPERVISOR):
             raise Refused("forbidden: the supervisor board needs the supervisor role")
         join_room(SUPERVISORS)
+        self._opened(user)

@@ -19,10 +19,9 @@ from contactcentre.realtime.namespaces import (
     AgentExtension,
     AgentNamespace,
     RoomPolicy,
-    SocketRegistry,
     SupervisorNamespace,
 )
-from contactcentre.realtime.rooms import SUPERVISOR_NS
+from contactcentre.realtime.registry import SocketRegistry
 
 
 def init_realtime(
@@ -58,10 +57,9 @@ def init_realtime(
     )
     # Vouch for live sockets well within the grace period, so a refresh is never "late".
     interval = min(settings.heartbeat_seconds, settings.realtime_grace_seconds / 3)
-    socketio.on_namespace(
-        AgentNamespace(SocketRegistry(runtime, interval), rooms, agent_extensions)
-    )
-    socketio.on_namespace(SupervisorNamespace(SUPERVISOR_NS, rooms))
+    registry = SocketRegistry(runtime, interval)
+    socketio.on_namespace(AgentNamespace(registry, rooms, agent_extensions))
+    socketio.on_namespace(SupervisorNamespace(registry, rooms))
     for bind in guest_namespaces:
         bind(socketio)
     return socketio
