@@ -20,7 +20,7 @@ from contactcentre.errors import ApiError, error_response
 from contactcentre.platform.runtime import current_runtime
 
 PREFIX = "/api/v1"
-PUBLIC_PATHS = {f"{PREFIX}/openapi.json"}
+PUBLIC_PATHS = {f"{PREFIX}/openapi.json", f"{PREFIX}/auth/token"}
 _UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 
 
@@ -49,6 +49,7 @@ def _field_path(loc: tuple[Any, ...]) -> str | None:
 def register_api(app: OpenAPI) -> None:
     from contactcentre.api import (
         agents,
+        auth_tokens,
         canned_responses,
         chat_sites,
         chats,
@@ -70,7 +71,7 @@ def register_api(app: OpenAPI) -> None:
 
     for module in (
         skills, users, agents, presence, queues, plans, policy, customers, tasks, traces,
-        calls_api,
+        calls_api, auth_tokens,
     ):  # fmt: skip
         # The API checks X-CSRFToken itself for cookie sessions and skips it for bearer tokens.
         csrf.exempt(module.api)

@@ -1,4 +1,4 @@
-"""Socket.IO handlers of /agent and /supervisor: session auth, rooms, resume with replay, presence.
+"""Socket.IO handlers of /agent and /supervisor: auth, rooms, resume with replay, presence.
 
 Handlers stay thin: who may join what is a RoomPolicy (cti.rooms), numbering in realtime.sequence;
 a channel adds its own /agent events as an AgentExtension (chat's typing relay).
@@ -11,14 +11,14 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Protocol
 
 from flask import current_app, request
-from flask_login import current_user
 from flask_socketio import Namespace, join_room
 
 from contactcentre.platform.runtime import Runtime
 from contactcentre.realtime.registry import SocketRegistry
 from contactcentre.realtime.rooms import AGENT_NS, SUPERVISOR_NS, SUPERVISORS, agent_room
 from contactcentre.realtime.sequence import SequencedLog
-from contactcentre.realtime.user_sockets import SESSION, UserSocket
+from contactcentre.realtime.socket_auth import connecting_user, socket_user
+from contactcentre.realtime.user_sockets import UserSocket
 from contactcentre.store.models import Role, User
 
 MAX_RESUME_ROOMS = 20
@@ -31,23 +31,6 @@ def _runtime() -> Runtime:
 
 def _sid() -> str:
     return str(request.sid)  # type: ignore[attr-defined]  # set by Flask-SocketIO
-
-
-def socket_user() -> User:
-    """The signed-in user of this socket's handshake; anyone else is refused."""
-    from flask_socketio import ConnectionRefusedError as Refused
-
-    origin = request.headers.get("Origin")
-    if origin is not None:
-        from contactcentre.realtime.server import own_origins
-
-        if origin.lower().rstrip("/") not in own_origins(_runtime(), request.environ):
-            # The engine admits chat sites' origins for the widget; consoles are ours only.
-            raise Refused("forbidden: this origin may not open the console")
-    if not current_user.is_authenticated:
-        raise Refused("unauthenticated: sign in first")
-    user: User = current_user._get_current_object()
-    return user
 
 
 class RoomPolicy(Protocol):
@@ -76,8 +59,8 @@ class _Rooms(Namespace):  # type: ignore[misc]  # Flask-SocketIO is untyped
         self._registry = registry
         self._rooms = rooms
 
-    def _opened(self, user: User, agent_id: str | None = None) -> None:
-        self._registry.add(UserSocket(user.id, self.namespace, _sid(), SESSION), agent_id)
+    def _opened(self, user: User, credential: str, agent_id: str | None = None) -> None:
+        self._registry.add(UserSocket(user.id, self.namespace, _sid(), credential), agent_id)
 
     def on_disconnect(self, *_reason: Any) -> None:
         self._registry.remove(_sid())
@@ -135,15 +118,15 @@ class AgentNamespace(_Rooms):
     def on_connect(self, auth: Any = None) -> None:
         from flask_socketio import ConnectionRefusedError as Refused
 
-        user = socket_user()
+        user, credential = connecting_user(auth)
         if user.agent is None:
             if not user.has_role(Role.SUPERVISOR):
                 raise Refused("forbidden: this account is not an agent")
             # A supervisor may join agent and interaction rooms to monitor them.
-            self._opened(user)
+            self._opened(user, credential)
             return
         join_room(agent_room(user.agent.id))
-        self._opened(user, str(user.agent.id))
+        self._opened(user, credential, str(user.agent.id))
 
     def on_disconnect(self, *reason: Any) -> None:
         super().on_disconnect(*reason)
@@ -158,8 +141,8 @@ class SupervisorNamespace(_Rooms):
     def on_connect(self, auth: Any = None) -> None:
         from flask_socketio import ConnectionRefusedError as Refused
 
-        user = socket_user()
+        user, credential = connecting_user(auth)
         if not user.has_role(Role.SUPERVISOR):
             raise Refused("forbidden: the supervisor board needs the supervisor role")
         join_room(SUPERVISORS)
-        self._opened(user)
+        self._opened(user, credential)
