@@ -6,6 +6,7 @@ a channel adds its own /agent events as an AgentExtension (chat's typing relay).
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Protocol
@@ -14,6 +15,7 @@ from flask import current_app, request
 from flask_socketio import Namespace, join_room
 
 from contactcentre.platform.runtime import Runtime
+from contactcentre.realtime.event_limits import EventLimiter, Verdict
 from contactcentre.realtime.registry import SocketRegistry
 from contactcentre.realtime.rooms import AGENT_NS, SUPERVISOR_NS, SUPERVISORS, agent_room
 from contactcentre.realtime.sequence import SequencedLog
@@ -22,6 +24,8 @@ from contactcentre.realtime.user_sockets import UserSocket
 from contactcentre.store.models import Role, User
 
 MAX_RESUME_ROOMS = 20
+RATE_LIMITED = {"ok": False, "error": "rate_limited"}  # the refused event's acknowledgement
+log = logging.getLogger(__name__)
 
 
 def _runtime() -> Runtime:
@@ -54,16 +58,43 @@ class AgentExtension(Protocol):
 class _Rooms(Namespace):  # type: ignore[misc]  # Flask-SocketIO is untyped
     """Join and resume, shared by both namespaces, and the record of who holds each socket."""
 
-    def __init__(self, namespace: str, registry: SocketRegistry, rooms: RoomPolicy) -> None:
+    def __init__(
+        self, namespace: str, registry: SocketRegistry, rooms: RoomPolicy, limiter: EventLimiter
+    ) -> None:
         super().__init__(namespace)
         self._registry = registry
         self._rooms = rooms
+        self._limiter = limiter
+
+    def trigger_event(self, event: str, *args: Any) -> Any:
+        """Every event but the connection's own is counted against the socket's budget (unknown
+        events too: a flood of them costs as much to receive)."""
+        if event in ("connect", "disconnect"):
+            return self._dispatch(event, *args)
+        sid = str(args[0])
+        verdict = self._limiter.hit(sid)
+        if verdict is Verdict.ALLOWED:
+            return self._dispatch(event, *args)
+        if verdict is Verdict.DISCONNECT:
+            socket = self._registry.socket(sid)
+            log.warning(
+                "disconnecting socket %s of user %s on %s: it kept sending events too fast",
+                sid,
+                socket.user_id if socket else "?",
+                self.namespace,
+            )
+            self.socketio.server.disconnect(sid, namespace=self.namespace)
+        return dict(RATE_LIMITED)
+
+    def _dispatch(self, event: str, *args: Any) -> Any:
+        return super().trigger_event(event, *args)
 
     def _opened(self, user: User, credential: str, agent_id: str | None = None) -> None:
         self._registry.add(UserSocket(user.id, self.namespace, _sid(), credential), agent_id)
 
     def on_disconnect(self, *_reason: Any) -> None:
         self._registry.remove(_sid())
+        self._limiter.forget(_sid())
 
     def on_join(self, data: Any) -> dict[str, Any]:
         room = str((data or {}).get("room", "")) if isinstance(data, dict) else ""
@@ -102,16 +133,17 @@ class AgentNamespace(_Rooms):
         self,
         registry: SocketRegistry,
         rooms: RoomPolicy,
+        limiter: EventLimiter,
         extensions: Sequence[AgentExtension] = (),
     ) -> None:
-        super().__init__(AGENT_NS, registry, rooms)
+        super().__init__(AGENT_NS, registry, rooms, limiter)
         self._extensions = tuple(extensions)
         self._extra = {name: h for ext in self._extensions for name, h in ext.events.items()}
 
-    def trigger_event(self, event: str, *args: Any) -> Any:
+    def _dispatch(self, event: str, *args: Any) -> Any:
         handler = self._extra.get(event)
         if handler is None:
-            return super().trigger_event(event, *args)
+            return super()._dispatch(event, *args)
         # The same dispatch as our own on_* handlers: app and request context, error handling.
         return self.socketio._handle_event(handler, event, self.namespace, *args)
 
@@ -135,8 +167,8 @@ class AgentNamespace(_Rooms):
 
 
 class SupervisorNamespace(_Rooms):
-    def __init__(self, registry: SocketRegistry, rooms: RoomPolicy) -> None:
-        super().__init__(SUPERVISOR_NS, registry, rooms)
+    def __init__(self, registry: SocketRegistry, rooms: RoomPolicy, limiter: EventLimiter) -> None:
+        super().__init__(SUPERVISOR_NS, registry, rooms, limiter)
 
     def on_connect(self, auth: Any = None) -> None:
         from flask_socketio import ConnectionRefusedError as Refused

@@ -49,6 +49,11 @@ class SocketRegistry:
         if agent_id is not None:
             self.presence.disconnected(agent_id, sid, time.time())
 
+    def socket(self, sid: str) -> UserSocket | None:
+        with self._lock:
+            found = self._sockets.get(sid)
+        return found[0] if found else None
+
     def _refresh(self) -> None:
         while True:
             time.sleep(self._interval)
