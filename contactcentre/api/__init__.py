@@ -15,6 +15,7 @@ from pydantic import ValidationError
 from werkzeug.exceptions import HTTPException
 from wtforms.validators import ValidationError as CSRFInvalid
 
+from contactcentre.auth.access import check_declared_role
 from contactcentre.auth.users import user_for_token
 from contactcentre.errors import ApiError, error_response
 from contactcentre.platform.runtime import current_runtime
@@ -81,6 +82,7 @@ def register_api(app: OpenAPI) -> None:
         app.register_api(module.api)
     app.add_url_rule(f"{PREFIX}/openapi.json", "openapi_json", lambda: app.api_doc)
     app.before_request(_authenticate_api_caller)
+    app.before_request(check_declared_role)  # roles before input validation (auth.access)
     _register_error_handlers(app)
 
 
