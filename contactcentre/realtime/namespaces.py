@@ -89,6 +89,11 @@ class _Rooms(Namespace):  # type: ignore[misc]  # Flask-SocketIO is untyped
     def _dispatch(self, event: str, *args: Any) -> Any:
         return super().trigger_event(event, *args)
 
+    def event_names(self) -> set[str]:
+        """The events a client may send (the connection's own aside)."""
+        handlers = {name.removeprefix("on_") for name in dir(self) if name.startswith("on_")}
+        return handlers - {"connect", "disconnect"}
+
     def _opened(self, user: User, credential: str, agent_id: str | None = None) -> None:
         self._registry.add(UserSocket(user.id, self.namespace, _sid(), credential), agent_id)
 
@@ -139,6 +144,9 @@ class AgentNamespace(_Rooms):
         super().__init__(AGENT_NS, registry, rooms, limiter)
         self._extensions = tuple(extensions)
         self._extra = {name: h for ext in self._extensions for name, h in ext.events.items()}
+
+    def event_names(self) -> set[str]:
+        return super().event_names() | set(self._extra)
 
     def _dispatch(self, event: str, *args: Any) -> Any:
         handler = self._extra.get(event)
