@@ -63,18 +63,27 @@ def test_sign_out_closes_the_sessions_sockets_on_every_web_process(
     consoles.close()
 
 
+@pytest.mark.parametrize("how", ["DELETE", "PATCH"])
 def test_deactivation_closes_the_users_sockets_on_every_web_process(
-    live_app: Any, second_web_process: Any, supervisor: dict[str, Any], admin: dict[str, Any]
+    live_app: Any,
+    second_web_process: Any,
+    supervisor: dict[str, Any],
+    admin: dict[str, Any],
+    how: str,
 ) -> None:
-    """Deactivating a user disconnects their sockets everywhere, and they cannot reconnect."""
+    """Deactivating a user (DELETE, or PATCH active false) disconnects their sockets
+    everywhere, and they cannot reconnect."""
     http = browser(live_app.url, supervisor["email"], supervisor["password"])
     consoles = Consoles(live_app, second_web_process, http)
     assert consoles.open() == [True, True]
 
-    response = http.delete(
-        f"{second_web_process.url}/api/v1/users/{supervisor['id']}", headers=admin["headers"]
+    response = http.request(
+        how,
+        f"{second_web_process.url}/api/v1/users/{supervisor['id']}",
+        json={"active": False} if how == "PATCH" else None,
+        headers=admin["headers"],
     )
-    assert response.status_code == 204
+    assert response.status_code in (200, 204)
 
     eventually(lambda: consoles.open() == [False, False])
     assert _refused(live_app.url, http, AGENT_NS)
