@@ -134,14 +134,19 @@ def _close_after_too_large(wsgi_app: Any) -> Any:
 
 
 def _init_sockets(app: OpenAPI, runtime: Runtime) -> None:
-    """Socket.IO with what the channels add: chat's namespace, origins and typing relay."""
+    """Socket.IO with what the channels add: chat's namespace, origins and typing relay; and
+    a sign-out closes the session's sockets (auth/ sits below realtime/, so the link is made
+    here, on flask-login's signal, rather than in the logout view)."""
     from functools import partial
+
+    from flask_login import user_logged_out
 
     from contactcentre.chat.sites import site_origins
     from contactcentre.chat.staff_typing import StaffTyping
     from contactcentre.chat.web import init_chat_socket
     from contactcentre.cti.rooms import CtiRooms
     from contactcentre.realtime.server import init_realtime
+    from contactcentre.realtime.user_sockets import close_signed_out_sockets
 
     init_realtime(
         app,
@@ -151,6 +156,8 @@ def _init_sockets(app: OpenAPI, runtime: Runtime) -> None:
         guest_origins=site_origins(runtime),
         guest_namespaces=[partial(init_chat_socket, runtime=runtime)],
     )
+    # The receiver is told which app signed the user out; connecting it again is a no-op.
+    user_logged_out.connect(close_signed_out_sockets)
 
 
 def _init_extensions(app: OpenAPI) -> None:

@@ -16,13 +16,14 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from wtforms.validators import ValidationError as CSRFInvalid
 
+from contactcentre.auth.access import check_declared_role
 from contactcentre.auth.users import user_for_token
 from contactcentre.errors import ApiError, duplicate_from, error_response
 from contactcentre.platform.runtime import current_runtime
 from contactcentre.webapi.screening import UNSAFE_METHODS, refuse_ambiguous, refuse_unreadable
 
 PREFIX = "/api/v1"
-PUBLIC_PATHS = {f"{PREFIX}/openapi.json"}
+PUBLIC_PATHS = {f"{PREFIX}/openapi.json", f"{PREFIX}/auth/token"}
 
 
 def validation_error_response(exc: ValidationError) -> Response:
@@ -50,6 +51,7 @@ def _field_path(loc: tuple[Any, ...]) -> str | None:
 def register_api(app: OpenAPI) -> None:
     from contactcentre.api import (
         agents,
+        auth_tokens,
         canned_responses,
         chat_sites,
         chats,
@@ -71,7 +73,7 @@ def register_api(app: OpenAPI) -> None:
 
     for module in (
         skills, users, agents, presence, queues, plans, policy, customers, tasks, traces,
-        calls_api,
+        calls_api, auth_tokens,
     ):  # fmt: skip
         # The API checks X-CSRFToken itself for cookie sessions and skips it for bearer tokens.
         csrf.exempt(module.api)
@@ -81,6 +83,7 @@ def register_api(app: OpenAPI) -> None:
         app.register_api(module.api)
     app.add_url_rule(f"{PREFIX}/openapi.json", "openapi_json", lambda: app.api_doc)
     app.before_request(_authenticate_api_caller)
+    app.before_request(check_declared_role)  # roles before input validation (auth.access)
     _register_error_handlers(app)
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+from flask import current_app
 from flask_openapi3 import APIBlueprint, Tag
 from pydantic import BaseModel, Field
 from sqlalchemy import select
@@ -23,6 +24,7 @@ from contactcentre.auth.users import (
 from contactcentre.errors import ApiError, conflict
 from contactcentre.platform.audit import audit
 from contactcentre.platform.runtime import current_runtime
+from contactcentre.realtime.user_sockets import close_user_sockets
 from contactcentre.store.models import Role, User
 from contactcentre.webapi.common import ERRORS, SECURITY, Body, Id, Page, get_or_404, paginate
 
@@ -150,6 +152,11 @@ def update(path: UserPath, body: UserPatch) -> Any:
                 user.password_hash = hash_password(changes.pop("password"))
         except UserFieldError as exc:
             raise ApiError(422, "validation_error", exc.message, exc.field) from None
+        # A socket's rooms were granted for the role it connected with: a new role, or none,
+        # must not keep receiving what the old one could see.
+        rights_changed = changes.get("role", user.role) != user.role or (
+            changes.get("active") is False and user.active
+        )
         for key, value in changes.items():
             setattr(user, key, value)
         audit(
@@ -159,7 +166,10 @@ def update(path: UserPath, body: UserPatch) -> Any:
             user.id,
             {k: v for k, v in body.model_dump(exclude_unset=True).items() if k != "password"},
         )
-        return _out(user)
+        out = _out(user)
+    if rights_changed:  # after the commit: a socket reconnecting at once meets the new role
+        close_user_sockets(current_app, path.user_id)
+    return out
 
 
 @api.delete("/<int:user_id>", responses={204: None, **ERRORS})
@@ -171,4 +181,5 @@ def deactivate(path: UserPath) -> Any:
             raise ApiError(409, "self_lockout", "you cannot deactivate yourself", "user_id")
         user.active = False
         audit(session, "user.deactivate", "user", user.id)
-        return "", 204
+    close_user_sockets(current_app, path.user_id)  # committed: a reconnect is refused
+    return "", 204
