@@ -27,6 +27,7 @@ printed is JSON.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import multiprocessing as mp
 import os
@@ -52,7 +53,13 @@ from bench.chat import (  # noqa: E402 - after the path insert
 from bench.ivr import ACCOUNT_SID, AUTH_TOKEN, OPEN_HOURS  # noqa: E402
 from bench.scaleout_clients import AgentLogin, agent_process, customer_process  # noqa: E402
 from bench.scaleout_parts import HAPROXY_PACKAGE, Topology, server_ports, wait_healthy  # noqa: E402
-from bench.screenpop import percentile, session_cookies, sign_in_agents  # noqa: E402
+from bench.screenpop import (  # noqa: E402
+    QueueProbe,
+    percentile,
+    session_cookies,
+    sign_in_agents,
+    stage_breakdown,
+)
 
 AGENTS = int(os.environ.get("BENCH_AGENTS", "1000"))
 CALLS_PER_MINUTE = float(os.environ.get("BENCH_CALLS_PER_MINUTE", "120"))
@@ -246,6 +253,8 @@ def run(
         if names[i::CLIENT_PROCESSES]
     ]
     procs = [*agent_procs, *customer_procs]
+    # When each offer was published on the message queue, to split its latency into stages.
+    probe = QueueProbe(REDIS_URL, env["CC_SOCKETIO_CHANNEL"])
     try:
         started = time.monotonic()
         for proc in agent_procs:
@@ -263,7 +272,7 @@ def run(
             flush=True,
         )
         cpu_before = machine_cpu()
-        topology.mark_load_start()
+        topology.mark_load(ended=False)
         load_started = time.time()
         topology.start_emulator(SEED)
         go.set()
@@ -280,6 +289,7 @@ def run(
         _sleep_until(load_started + SECONDS)
         quiet.set()
         machine = machine_share(cpu_before, machine_cpu())
+        topology.mark_load(ended=True)
         if topology.emulator is not None:
             topology.emulator.stop()  # hangs up live calls: no new offers
         try:
@@ -306,6 +316,7 @@ def run(
         "machine": machine,
         "tallies": tallies,
         "offers": decided_offers(REDIS_URL),
+        "published": probe.stop(),
     }
 
 
@@ -391,6 +402,12 @@ def analyse(result: dict[str, Any]) -> dict[str, Any]:
     chat = [(g - s) * 1000 for s, g in got.values()]
     chat_steady = [(g - s) * 1000 for s, g in got.values() if clear_of_failover(s, g)]
     channels = Counter(channel for _agent, channel, _at in decided.values())
+    first_by_task = {}
+    for _rid, task, at, got_at, _replayed, _pop in sorted(
+        (o for t in agents for o in t["offers"]), key=lambda o: o[3]
+    ):
+        first_by_task.setdefault(task, (at, got_at))
+    stages = stage_breakdown(list(first_by_task), result["published"], first_by_task)
     lost = len(lost_pops) + len(to_agent_lost) + len(to_customer_lost)
     return {
         "lost": lost,
@@ -406,6 +423,7 @@ def analyse(result: dict[str, Any]) -> dict[str, Any]:
         "pop_p99_ms": _round(percentile(pops, 99)) if pops else None,
         "pop_max_ms": _round(max(pops)) if pops else None,
         "pop_p99_ms_outside_failover": _round(percentile(pops_steady, 99)) if pops_steady else None,
+        "pop_stages_ms": stages,
         "chat_messages": len(sent),
         "chat_p50_ms": _round(statistics.median(chat)) if chat else None,
         "chat_p99_ms": _round(percentile(chat, 99)) if chat else None,
@@ -465,8 +483,8 @@ def _merged(counters: Any) -> dict[str, int]:
 
 
 def part_troubles(topology: Topology) -> dict[str, Any]:
-    """Tracebacks in each part's log, and what HAProxy logged once the load began (it logs
-    only failed or abnormal requests, and servers going down or up)."""
+    """Tracebacks in each part's log, and what HAProxy logged during the load (it logs only
+    failed or abnormal requests, and servers going down or up)."""
     import re
 
     tracebacks = {}
@@ -476,9 +494,10 @@ def part_troubles(topology: Topology) -> dict[str, Any]:
             tracebacks[part.name] = text.count("Traceback")
     lines: list[str] = []
     if topology.haproxy is not None and topology.haproxy.log_path.exists():
+        start, end = topology.balancer_log_span
         with topology.haproxy.log_path.open("rb") as log:
-            log.seek(topology.balancer_log_offset)
-            lines = log.read().decode(errors="replace").splitlines()
+            log.seek(start)
+            lines = log.read(max(0, end - start)).decode(errors="replace").splitlines()
     requests: Counter[str] = Counter()
     for line in lines:
         found = re.search(r'\] contactcentre \S+ \S+ (\d{3}) .* "(\w+) ([^? ]+)', line)
@@ -513,6 +532,7 @@ def report(figures: dict[str, Any]) -> None:
         f"  screen pop p99 {goal(figures['pop_p99_ms'], GOALS['pop_p99_ms'], 'ms')}; "
         f"p50 {figures['pop_p50_ms']} ms, outside the failover window p99 "
         f"{figures['pop_p99_ms_outside_failover']} ms; {figures['offers_replayed']} replayed\n"
+        f"    stages (p50 / p99 ms): {figures['pop_stages_ms']}\n"
         f"  chat p99 {goal(figures['chat_p99_ms'], GOALS['chat_p99_ms'], 'ms')}; "
         f"p50 {figures['chat_p50_ms']} ms, outside the failover window p99 "
         f"{figures['chat_p99_ms_outside_failover']} ms\n"
@@ -527,6 +547,18 @@ def report(figures: dict[str, Any]) -> None:
     )
 
 
+def raise_open_files() -> None:
+    """Every socket is a file in a client process and in a web process: lift the soft limit to
+    the hard one for this bench and what it starts."""
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = 1 << 20 if hard == resource.RLIM_INFINITY else hard
+    if soft < wanted:
+        with contextlib.suppress(ValueError, OSError):  # not allowed here: keep the soft one
+            resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
+
+
 def main() -> int:
     # SIGTERM (a CI timeout) unwinds like Ctrl-C, so every part started is stopped.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
@@ -537,6 +569,7 @@ def main() -> int:
         return 0
     import redis
 
+    raise_open_files()
     work = Path(tempfile.mkdtemp(prefix="bench-scaleout-"))
     store = redis.Redis.from_url(REDIS_URL)
     store.flushdb()  # the bench's own database (db 13 unless told), never FLUSHALL

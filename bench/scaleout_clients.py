@@ -266,7 +266,7 @@ class Console:
             elif event == "task_assigned" and self.channels.get(data["task_id"]) == "voice":
                 self.background.spawn(self._finish_call(data["task_id"]))
             elif event == "chat_message" and data["author"]["kind"] == "customer":
-                self._answer(data, now)
+                self._answer(data, now, replayed)
 
     def _offered(self, data: dict[str, Any], now: float, replayed: bool) -> None:
         task_id, channel = data["task_id"], data.get("channel") or "voice"
@@ -315,11 +315,13 @@ class Console:
         )
         self.tally.outcomes[f"complete {status}"] += 1
 
-    def _answer(self, data: dict[str, Any], now: float) -> None:
+    def _answer(self, data: dict[str, Any], now: float, replayed: bool) -> None:
         ident, sent = data["body"].split("|")
         if ident in self.replied:
             return  # a resend delivered again: answered once
         self.replied.add(ident)
+        if replayed:
+            self.tally.outcomes["message replayed on resume"] += 1
         self.tally.received[ident] = (float(sent), now)
         self.background.spawn(self._reply(data["interaction_id"], "r-" + ident))
 
@@ -420,7 +422,8 @@ class Customer:
 
     async def _history(self, data: Any) -> None:
         for message in (data or {}).get("messages", []):
-            self._apply(message)
+            if self._apply(message) and self.dropped:
+                self.tally.outcomes["message from history on reconnect"] += 1
         if self.dropped:  # what was missed has arrived: resumed
             self.tally.event(self.name, "resumed")
             self.dropped = False
@@ -428,16 +431,19 @@ class Customer:
     async def _message(self, envelope: Any) -> None:
         self._apply((envelope or {}).get("data", envelope))
 
-    def _apply(self, message: dict[str, Any]) -> None:
+    def _apply(self, message: dict[str, Any]) -> bool:
+        """Note an agent's message the first time it arrives; whether it was new."""
         now = time.time()
         seq = message.get("seq")
         if not isinstance(seq, int) or seq in self.seen:
-            return
+            return False
         self.seen.add(seq)
         self.last_seq = max(self.last_seq, seq)
-        if (message.get("author") or {}).get("kind") == "agent":
-            ident, sent = message["body"].split("|")
-            self.tally.received.setdefault(ident, (float(sent), now))
+        if (message.get("author") or {}).get("kind") != "agent":
+            return False
+        ident, sent = message["body"].split("|")
+        self.tally.received.setdefault(ident, (float(sent), now))
+        return True
 
     async def send(self, ident: str) -> None:
         first = time.time()

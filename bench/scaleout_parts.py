@@ -174,7 +174,8 @@ class Topology:
         ]
         self.haproxy: Part | None = None
         self.emulator: Part | None = None
-        self.balancer_log_offset = 0  # what HAProxy logged before the load is not the run's
+        # What HAProxy logged before the load began or after it ended is not the run's.
+        self.balancer_log_span = (0, 0)
 
     def _web(self, index: int) -> Part:
         port = self.web_ports[index]
@@ -205,9 +206,12 @@ class Topology:
         command = ["bash", "-c", f"exec {line} --seed {seed}"]
         self.emulator = Part("emulator", command, self.env, self.logs).start()
 
-    def mark_load_start(self) -> None:
+    def mark_load(self, *, ended: bool) -> None:
+        """Note where the balancer's log stands as the load starts or ends."""
         if self.haproxy is not None and self.haproxy.log_path.exists():
-            self.balancer_log_offset = self.haproxy.log_path.stat().st_size
+            size = self.haproxy.log_path.stat().st_size
+            start = self.balancer_log_span[0]
+            self.balancer_log_span = (start, size) if ended else (size, size)
 
     def kill_web(self, index: int) -> None:
         self.webs[index].kill()
