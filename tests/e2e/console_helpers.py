@@ -69,6 +69,6 @@ def billing_caller(account_number: str) -> CallerScript:
     )
 
 
-def agent_leg(floor: VoiceFloor, agent_id: int) -> str:
+def agent_leg_sid(floor: VoiceFloor, agent_id: int) -> str:
     legs = [c for c in floor.emulator.calls() if c.to == f"client:agent_{agent_id}"]
     return legs[-1].sid if legs else ""

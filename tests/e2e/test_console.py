@@ -17,6 +17,7 @@ from tests.e2e.console_helpers import (
     WAIT_MS,
     WAIT_S,
     agent_id_of,
+    agent_leg_sid,
     billing_caller,
     caller_name,
     demo_customer,
@@ -82,9 +83,9 @@ def test_call_through_the_emulator_pops_accepts_wraps_up_and_shows_on_the_board(
     ana.keyboard.press("Enter")  # accept
     ana.locator(".call-bar").wait_for()
     conference = eventually(lambda: emulator.conference(f"cc-{interaction_id}"), timeout=WAIT_S)
-    agent_leg = eventually(lambda: agent_leg(voice_floor, ana_id), timeout=WAIT_S)
+    agent_leg = eventually(lambda: agent_leg_sid(voice_floor, ana_id), timeout=WAIT_S)
     eventually(lambda: call.sid in conference.audible_to(agent_leg), timeout=WAIT_S)
-    assert not agent_leg(voice_floor, dev_id)
+    assert not agent_leg_sid(voice_floor, dev_id)
     assert "billing enquiry" in ana.locator(".script").inner_text().lower()
     assert "this is Ana García" in ana.locator(".script").inner_text()
     ana.screenshot(path=str(SCREENSHOTS / "console-call.png"))

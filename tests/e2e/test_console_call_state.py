@@ -19,6 +19,7 @@ from tests.e2e.console_helpers import (
     WAIT_MS,
     WAIT_S,
     agent_id_of,
+    agent_leg_sid,
     billing_caller,
     demo_customer,
     sign_in_console,
@@ -75,7 +76,7 @@ def test_call_bar_shows_hold_and_the_callers_hang_up_as_they_happen(
     expect(bar.locator(".call-status")).to_have_text("connected", timeout=WAIT_MS)
     interaction_id = str(bar.get_attribute("data-task"))
     conference = eventually(lambda: emulator.conference(f"cc-{interaction_id}"), timeout=WAIT_S)
-    agent_leg = eventually(lambda: agent_leg(voice_floor, ana_id), timeout=WAIT_S)
+    agent_leg = eventually(lambda: agent_leg_sid(voice_floor, ana_id), timeout=WAIT_S)
     eventually(lambda: call.sid in conference.audible_to(agent_leg), timeout=WAIT_S)
 
     # Her other tab (the same session's API) holds the caller; this page learns it pushed.
