@@ -64,6 +64,8 @@ class SchedulerKeeper:
                 self._keep()
             except redis.RedisError as exc:
                 log.warning("scheduler keeper: Redis failed (%s); retrying", exc)
+            except Exception:  # a failed fork must not end the keeping: health would stay red
+                log.exception("scheduler keeper failed; retrying")
             self._stop.wait(self._retry_seconds)
 
     def _keep(self) -> None:
