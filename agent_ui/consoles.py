@@ -15,6 +15,7 @@ from contactcentre.api.presence import BREAK_REASONS
 from contactcentre.auth.access import require_page_role
 from contactcentre.cti.wrapup import active_dispositions
 from contactcentre.platform.runtime import current_runtime
+from contactcentre.reporting.agent_day import DEFINITION_IDS, DEFINITIONS
 from contactcentre.store.models import Agent, Queue, Role
 
 
@@ -33,6 +34,11 @@ def _directory() -> dict[str, object]:
     return {"queues": queues, "agents": agents, "dispositions": dispositions}
 
 
+def _today_definitions() -> dict[str, str]:
+    """The hover text of each of today's numbers: its definition's label and id."""
+    return {key: f"{label} ({DEFINITION_IDS[key]}), today" for key, label in DEFINITIONS.items()}
+
+
 @bp.get("/console")
 @require_page_role(Role.AGENT)
 def console() -> ResponseReturnValue:
@@ -44,6 +50,7 @@ def console() -> ResponseReturnValue:
         agent={"id": agent.id, "name": agent.display_name},
         break_reasons=[r for r in BREAK_REASONS if r != "missed_offer"],
         timezone=current_user.timezone,
+        definitions=_today_definitions(),
         **_directory(),
     )
 
@@ -55,5 +62,6 @@ def board() -> ResponseReturnValue:
         "console/board.html",
         break_reasons=list(BREAK_REASONS),
         timezone=current_user.timezone,
+        definitions=_today_definitions(),
         **_directory(),
     )

@@ -21,12 +21,10 @@ import multiprocessing as mp
 import os
 import queue as queue_mod
 import random
-import shutil
 import signal
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -34,12 +32,14 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.screenpop import (  # noqa: E402 - after the path insert
+from bench.common import (  # noqa: E402 - after the path insert
+    floor,
     free_port,
     percentile,
+    scratch,
     session_cookies,
     sign_in_agents,
-    wait_for,
+    wait_for_web,
 )
 
 CUSTOMERS = int(os.environ.get("BENCH_CUSTOMERS", "1000"))
@@ -67,50 +67,23 @@ def reset_schema(url: str) -> None:
 
 def build_floor(env: dict[str, str]) -> dict[str, Any]:
     """A chat queue anyone may answer, agents who can hold many chats, one chat site."""
-    from contactcentre.auth.users import hash_password, issue_api_token
-    from contactcentre.settings import load_settings
-    from contactcentre.store.db import Database
-    from contactcentre.store.migrate import upgrade
-    from contactcentre.store.models import Agent, ChatSite, Queue, User
+    from contactcentre.auth.users import issue_api_token
+    from contactcentre.store.models import ChatSite
 
-    load_settings(database_url=env["CC_DATABASE_URL"], redis_url=env["CC_REDIS_URL"])
-    upgrade(env["CC_DATABASE_URL"])
-    db = Database(env["CC_DATABASE_URL"])
     per_agent = -(-CUSTOMERS // AGENTS) + 2
-    password = hash_password("bench-password-1")
-    with db.session() as session:
-        queue = Queue(
-            name="Chat",
-            expression="true",
-            strategy="longest_idle",
-            wrap_up_seconds=0,
-            offer_timeout_seconds=600,
-            max_missed_offers=0,
-        )
-        session.add(queue)
-        session.flush()
-        users = [
-            User(email=f"agent{n}@bench.example", name=f"Agent {n}", password_hash=password)
-            for n in range(AGENTS)
-        ]
-        session.add_all(users)
-        session.flush()
-        capacity = {"units": {"chat": 1}, "limits": {"chat": per_agent}, "total_units": per_agent}
-        session.add_all(
-            Agent(user_id=u.id, display_name=u.name, attributes={}, capacity=capacity)
-            for u in users
-        )
+    capacity = {"units": {"chat": 1}, "limits": {"chat": per_agent}, "total_units": per_agent}
+    with floor(env["CC_DATABASE_URL"], "Chat", AGENTS, capacity=capacity) as (session, queue, rows):
         site = ChatSite(
             name="Bench", widget_key="wk_bench", allowed_origins=[env["BENCH_ORIGIN"]],
             queue_id=queue.id, bot_enabled=False,
         )  # fmt: skip
         session.add(site)
-        session.flush()
-        tokens = [issue_api_token(session, u, "bench") for u in users]
-        agents = [(a.id, a.user_id) for a in session.query(Agent).order_by(Agent.id)]
-        session.commit()
-    db.dispose()
-    return {"agents": agents, "tokens": tokens, "queue_id": queue.id}
+        tokens = [issue_api_token(session, agent.user, "bench") for agent in rows]
+        return {
+            "agents": [(a.id, a.user_id) for a in rows],
+            "tokens": tokens,
+            "queue_id": queue.id,
+        }
 
 
 # -- client processes -------------------------------------------------------------------------
@@ -430,11 +403,11 @@ def machine_share(before: list[int] | None, after: list[int] | None) -> dict[str
 
 
 def main() -> None:
-    from contactcentre.platform.embedded_valkey import EmbeddedValkey
+    with scratch("chat") as (work, redis_url):
+        run(work, redis_url)
 
-    work = Path(tempfile.mkdtemp(prefix="bench-chat-"))
-    valkey = EmbeddedValkey(work / "valkey", persistent=False)
-    redis_url = valkey.start()
+
+def run(work: Path, redis_url: str) -> None:
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     env = {
@@ -478,7 +451,7 @@ def main() -> None:
     procs: list[Any] = []
     timeline: list[tuple[str, float, float]] = []
     try:
-        wait_for(url)
+        wait_for_web(url, web)
         ready, results, stop, go = ctx.Queue(), ctx.Queue(), ctx.Event(), ctx.Event()
         agents = [
             (aid, cookies[i], floor["tokens"][i]) for i, (aid, _uid) in enumerate(floor["agents"])
@@ -531,8 +504,6 @@ def main() -> None:
                 proc.wait(15)
             except subprocess.TimeoutExpired:
                 proc.kill()
-        valkey.stop()
-        shutil.rmtree(work, ignore_errors=True)
     if DUMP:
         Path(DUMP).write_text(json.dumps(timeline))
     # A message sent in the last second may still be on its way when the run stops: only

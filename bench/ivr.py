@@ -15,11 +15,9 @@ import os
 import platform
 import queue
 import random
-import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
@@ -32,7 +30,7 @@ from twilio.request_validator import RequestValidator
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from contactcentre.platform.embedded_valkey import EmbeddedValkey  # noqa: E402
+from bench.common import free_port, percentile, scratch, wait_for_web  # noqa: E402
 from contactcentre.processes.launcher import procfile_entries  # noqa: E402
 from contactcentre.store.migrate import upgrade  # noqa: E402
 
@@ -43,17 +41,6 @@ AUTH_TOKEN = "bench-auth-token-0123456789abcdef"
 ACCOUNT_SID = "AC" + "b" * 32
 NUMBER = "+15005550006"
 OPEN_HOURS = "2025-03-04T10:00:00-05:00"  # a Tuesday morning: the flow's business hours
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def web_command(port: int) -> list[str]:
@@ -181,23 +168,12 @@ def run_load(base: str) -> Results:
     return load.results
 
 
-def wait_until_up(base: str, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit("the web process exited during start-up")
-        try:
-            requests.get(base + "/healthz", timeout=1)
-            return
-        except requests.RequestException:
-            time.sleep(0.2)
-    raise SystemExit("the web process did not start within 60 s")
-
-
 def main() -> None:
-    work = Path(tempfile.mkdtemp(prefix="bench-ivr-"))
-    valkey = EmbeddedValkey(work / "valkey", persistent=False)
-    redis_url = valkey.start()
+    with scratch("ivr") as (work, redis_url):
+        run(work, redis_url)
+
+
+def run(work: Path, redis_url: str) -> None:
     db_url = f"sqlite:///{work / 'db.sqlite3'}"
     upgrade(db_url)
     port = free_port()
@@ -219,14 +195,13 @@ def main() -> None:
     }
     web = subprocess.Popen(web_command(port), cwd=ROOT, env=env)
     try:
-        wait_until_up(base, web)
+        wait_for_web(base, web)
         results = run_load(base)
     finally:
         web.terminate()
         web.wait(15)
-        valkey.stop()
     lat = results.latencies
-    p50, p99 = percentile(lat, 0.50), percentile(lat, 0.99)
+    p50, p99 = percentile(lat, 50), percentile(lat, 99)
     print(f"web: {web_command(port)[-1]}")
     print(f"requests {len(lat)} at {RATE:g}/s for {DURATION:g} s, errors {len(results.errors)}")
     for error in results.errors[:5]:

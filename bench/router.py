@@ -16,7 +16,6 @@ import platform
 import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -26,24 +25,19 @@ import redis
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from contactcentre.platform.embedded_valkey import EmbeddedValkey  # noqa: E402
+from bench.common import percentile, scratch  # noqa: E402
 from contactcentre.router.commands import RoutingCommands  # noqa: E402
 from contactcentre.router.streams import LEADER  # noqa: E402
 from contactcentre.store.db import Database  # noqa: E402
 from contactcentre.store.migrate import upgrade  # noqa: E402
-from contactcentre.store.models import Queue  # noqa: E402
 from routing import events as ev  # noqa: E402
+from tests.builders import add_queue  # noqa: E402
 
 COMMANDS_PER_SECOND = 100  # submits + accepts + completions together
 DURATION = float(os.environ.get("BENCH_SECONDS", "30"))
 AGENTS = 200
 TALK_SECONDS = 2.0
 CHANNEL = "bench-router-socketio"  # the Socket.IO message-queue channel web processes read
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def redis_round_trips(client: redis.Redis, n: int = 2000) -> list[float]:
@@ -56,23 +50,17 @@ def redis_round_trips(client: redis.Redis, n: int = 2000) -> list[float]:
 
 
 def main() -> None:
-    work = Path(tempfile.mkdtemp(prefix="bench-router-"))
-    valkey = EmbeddedValkey(work / "valkey", persistent=False)
-    url = valkey.start()
+    with scratch("router") as (work, url):
+        run(work, url)
+
+
+def run(work: Path, url: str) -> None:
     db_url = f"sqlite:///{work / 'db.sqlite3'}"
     upgrade(db_url)
     database = Database(db_url)
     with database.session() as session:
         # 1 s offer timeout for the expiry phase; no missed-offer breaks so agents stay available.
-        session.add(
-            Queue(
-                name="Bench",
-                expression="true",
-                wrap_up_seconds=0,
-                offer_timeout_seconds=1,
-                max_missed_offers=0,
-            )
-        )
+        add_queue(session, "Bench", offer_timeout_seconds=1, max_missed_offers=0)
     env = {
         **os.environ,
         "CC_DATABASE_URL": db_url,
@@ -172,7 +160,6 @@ def main() -> None:
     finally:
         router.terminate()
         router.wait(10)
-        valkey.stop()
     submitted = n
     lost = len(sent)
     result = {
@@ -182,10 +169,10 @@ def main() -> None:
         "offers_measured": len(latencies),
         "lost": lost,
         "p50_ms": round(statistics.median(latencies), 2),
-        "p99_ms": round(percentile(latencies, 0.99), 2),
+        "p99_ms": round(percentile(latencies, 99), 2),
         "max_ms": round(max(latencies), 2),
         "redis_rtt_p50_ms": round(statistics.median(rtt), 3),
-        "redis_rtt_p99_ms": round(percentile(rtt, 0.99), 3),
+        "redis_rtt_p99_ms": round(percentile(rtt, 99), 3),
         "goal_p99_ms": 20,
         "timer_lateness_p50_ms": round(statistics.median(lateness), 1),
         "timer_lateness_max_ms": round(max(lateness), 1),

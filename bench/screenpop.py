@@ -15,13 +15,10 @@ import json
 import multiprocessing as mp
 import os
 import queue as queue_mod
-import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from decimal import Decimal
@@ -30,6 +27,16 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.common import (  # noqa: E402 - after the path insert
+    floor,
+    free_port,
+    percentile,
+    scratch,
+    session_cookies,
+    sign_in_agents,
+    wait_for_web,
+)
 
 SIZES = [int(s) for s in os.environ.get("BENCH_SOCKETS", "500,1000").split(",")]
 SECONDS = float(os.environ.get("BENCH_SECONDS", "20"))
@@ -41,49 +48,21 @@ SUBMIT_THREADS = 4
 ROLES: dict[str, Any] = {}  # the server-side processes, for CPU accounting
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 # -- the floor -------------------------------------------------------------------------------
 
 
 def build_floor(env: dict[str, str], agents: int) -> dict[str, Any]:
     """Migrate, then one queue anyone may answer (no wrap-up), agents and customers in SQL."""
-    from contactcentre.auth.users import hash_password
     from contactcentre.customers.value import refresh_value
     from contactcentre.settings import load_settings
-    from contactcentre.store.db import Database
-    from contactcentre.store.migrate import upgrade
-    from contactcentre.store.models import Agent, Customer, CustomerPhone, Queue, User
+    from contactcentre.store.models import Customer, CustomerPhone
 
     settings = load_settings(
         database_url=env["CC_DATABASE_URL"],
         redis_url=env["CC_REDIS_URL"],
         instance_path=Path(env["CC_INSTANCE_PATH"]),
     )
-    upgrade(env["CC_DATABASE_URL"])
-    db = Database(env["CC_DATABASE_URL"])
-    password = hash_password("bench-password-1")  # one hash: Argon2 x 1,000 would take a minute
-    with db.session() as session:
-        queue = Queue(
-            name="Bench",
-            expression="true",
-            strategy="longest_idle",
-            wrap_up_seconds=0,
-            offer_timeout_seconds=600,
-            max_missed_offers=0,
-        )
-        session.add(queue)
-        users = [
-            User(email=f"agent{n}@bench.example", name=f"Agent {n}", password_hash=password)
-            for n in range(agents)
-        ]
-        session.add_all(users)
-        session.flush()
-        session.add_all(Agent(user_id=u.id, display_name=u.name, attributes={}) for u in users)
+    with floor(env["CC_DATABASE_URL"], "Bench", agents) as (session, queue, rows):
         for n in range(CUSTOMERS):
             customer = Customer(
                 first_name="Caller",
@@ -95,24 +74,7 @@ def build_floor(env: dict[str, str], agents: int) -> dict[str, Any]:
             customer.phones = [CustomerPhone(e164=f"+1303555{n:04d}", primary=True)]
             refresh_value(customer, settings)
             session.add(customer)
-        session.flush()
-        agent_rows = session.query(Agent).order_by(Agent.id).all()
-        floor = {
-            "queue_id": queue.id,
-            "agents": [(a.id, a.user_id) for a in agent_rows],
-        }
-    db.dispose()
-    return floor
-
-
-def session_cookies(env: dict[str, str], user_ids: list[int]) -> list[str]:
-    """Signed Flask session cookies, as a sign-in would set them (1,000 Argon2 checks skipped)."""
-    from flask import Flask
-
-    app = Flask(__name__, root_path=str(ROOT))
-    app.secret_key = env["CC_SECRET_KEY"]
-    serializer = app.session_interface.get_signing_serializer(app)  # type: ignore[attr-defined]
-    return [serializer.dumps({"_user_id": str(uid), "_fresh": True}) for uid in user_ids]
+        return {"queue_id": queue.id, "agents": [(a.id, a.user_id) for a in rows]}
 
 
 # -- agent sockets (client processes) ----------------------------------------------------------
@@ -205,12 +167,6 @@ async def _clients(
 # -- the run ------------------------------------------------------------------------------------
 
 
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(p / 100 * len(ordered) + 0.5) - 1))
-    return ordered[index]
-
-
 def submit_load(env: dict[str, str], queue_id: int, seconds: float) -> list[str]:
     """Submit tasks (with a customer each) at RATE per second through the real RoutingClient.
 
@@ -256,30 +212,6 @@ def submit_load(env: dict[str, str], queue_id: int, seconds: float) -> list[str]
     submitted = [f.result() for f in futures]
     db.dispose()
     return submitted
-
-
-def sign_in_agents(env: dict[str, str], agent_ids: list[int]) -> None:
-    import redis as redis_mod
-
-    from contactcentre.router.client import RoutingClient
-    from contactcentre.store.db import Database
-    from contactcentre.store.models import Agent
-
-    db = Database(env["CC_DATABASE_URL"])
-    routing = RoutingClient(redis_mod.Redis.from_url(env["CC_REDIS_URL"], decode_responses=True))
-    with db.session() as session:
-        for agent_id in agent_ids:
-            agent = session.get(Agent, agent_id)
-            assert agent is not None
-            routing.set_agent_state(agent, "available", None)
-    db.dispose()
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        states = [routing.agent_state(a)["state"] for a in agent_ids[-5:]]
-        if all(s == "available" for s in states):
-            return
-        time.sleep(0.2)
-    raise RuntimeError("agents never became available")
 
 
 class QueueProbe:
@@ -453,19 +385,6 @@ def sign_out(env: dict[str, str], agent_ids: list[int]) -> None:
     time.sleep(2)
 
 
-def wait_for(url: str, timeout: float = 60) -> None:
-    import urllib.request
-
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url + "/login", timeout=2):
-                return
-        except OSError:
-            time.sleep(0.3)
-    raise RuntimeError(f"web process at {url} did not start")
-
-
 def valkey_pid(redis_url: str) -> int:
     import redis as redis_mod
 
@@ -473,11 +392,11 @@ def valkey_pid(redis_url: str) -> int:
 
 
 def main() -> None:
-    from contactcentre.platform.embedded_valkey import EmbeddedValkey
+    with scratch("screenpop") as (work, redis_url):
+        run(work, redis_url)
 
-    work = Path(tempfile.mkdtemp(prefix="bench-screenpop-"))
-    valkey = EmbeddedValkey(work / "valkey", persistent=False)
-    redis_url = valkey.start()
+
+def run(work: Path, redis_url: str) -> None:
     port = free_port()
     env = {
         **os.environ,
@@ -510,7 +429,7 @@ def main() -> None:
     ROLES.update(router=router, web=web, valkey=valkey_pid(redis_url))
     runs = []
     try:
-        wait_for(url)
+        wait_for_web(url, web)
         for size in SIZES:
             result = measure(env, url, floor, cookies, size)
             stages = ", ".join(
@@ -535,8 +454,6 @@ def main() -> None:
                 proc.wait(15)
             except subprocess.TimeoutExpired:
                 proc.kill()
-        valkey.stop()
-        shutil.rmtree(work, ignore_errors=True)
     goal = all(r["p99_ms"] is not None and r["p99_ms"] <= 25 and r["lost"] == 0 for r in runs)
     summary = {
         "bench": "screenpop",

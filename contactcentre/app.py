@@ -14,6 +14,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from contactcentre.extensions import csrf, limiter, login_manager
 from contactcentre.platform.heap import settle_after_start
+from contactcentre.platform.heartbeat import Heartbeat
 from contactcentre.platform.runtime import Runtime, build_runtime
 from contactcentre.settings import Settings, load_settings
 from contactcentre.store.models import User
@@ -21,7 +22,27 @@ from contactcentre.store.models import User
 SECURITY_SCHEMES: dict[str, Any] = {
     "bearer": {"type": "http", "scheme": "bearer", "description": "API token (cc_...)"},
     "session": {"type": "apiKey", "in": "cookie", "name": "session"},
+    "conversation": {
+        "type": "http",
+        "scheme": "bearer",
+        "description": "a chat conversation's token (POST /chat/api/conversations)",
+    },
 }
+
+
+API_RULES = """Rules every operation follows:
+
+- Bad input answers 4xx with `{"error": {"code", "message", "field"}}`; validation errors (422)
+  list every problem in `error.details`.
+- JSON bodies are strict: unknown fields are refused, and nothing is coerced (1 is not true,
+  true is not 1, "5" is not 5). Customer records also take numbers and dates as text, as the
+  CSV import does, but never a number for a flag or a flag for a number.
+- Ids are 1 to 2^63-1 and offsets 0 to 1,000,000,000; no integer in a /api/v1 body may exceed
+  64 bits.
+- A query parameter given without a value (`?phone=`) is refused with 400 `blank_parameter`.
+- A value that must be unique and is taken answers 409 `duplicate` naming the field.
+- A 405 carries the `Allow` header.
+"""
 
 
 def create_app(settings: Settings | None = None) -> OpenAPI:
@@ -39,7 +60,7 @@ def create_app(settings: Settings | None = None) -> OpenAPI:
 
     app = OpenAPI(
         __name__,
-        info=Info(title="Contact centre API", version="1"),
+        info=Info(title="Contact centre API", version="1", description=API_RULES),
         security_schemes=SECURITY_SCHEMES,
         doc_prefix="/api/v1",
         doc_url="/openapi.json",
@@ -60,6 +81,9 @@ def create_app(settings: Settings | None = None) -> OpenAPI:
         RATELIMIT_HEADERS_ENABLED=True,
     )
     app.extensions["contactcentre"] = runtime
+    # Each web process beats like every other, so health run from outside one (the CLI, a peer
+    # behind the load balancer) sees whether any web process is alive.
+    runtime.heartbeat = Heartbeat(runtime.redis, "web", settings.heartbeat_seconds).start()
     install_pop_prebuild()
     if settings.behind_proxy:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
@@ -110,14 +134,19 @@ def _close_after_too_large(wsgi_app: Any) -> Any:
 
 
 def _init_sockets(app: OpenAPI, runtime: Runtime) -> None:
-    """Socket.IO with what the channels add: chat's namespace, origins and typing relay."""
+    """Socket.IO with what the channels add: chat's namespace, origins and typing relay; and
+    a sign-out closes the session's sockets (auth/ sits below realtime/, so the link is made
+    here, on flask-login's signal, rather than in the logout view)."""
     from functools import partial
+
+    from flask_login import user_logged_out
 
     from contactcentre.chat.sites import site_origins
     from contactcentre.chat.staff_typing import StaffTyping
     from contactcentre.chat.web import init_chat_socket
     from contactcentre.cti.rooms import CtiRooms
     from contactcentre.realtime.server import init_realtime
+    from contactcentre.realtime.user_sockets import close_signed_out_sockets
 
     init_realtime(
         app,
@@ -127,6 +156,8 @@ def _init_sockets(app: OpenAPI, runtime: Runtime) -> None:
         guest_origins=site_origins(runtime),
         guest_namespaces=[partial(init_chat_socket, runtime=runtime)],
     )
+    # The receiver is told which app signed the user out; connecting it again is a no-op.
+    user_logged_out.connect(close_signed_out_sockets)
 
 
 def _init_extensions(app: OpenAPI) -> None:

@@ -15,6 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from contactcentre.platform import heartbeat
 from contactcentre.platform.runtime import Runtime, current_runtime
+from contactcentre.platform.scheduler import QUEUES, lock_holder
 
 bp = Blueprint("health", __name__)
 
@@ -35,16 +36,19 @@ def check(runtime: Runtime) -> dict[str, Any]:
     except redis.RedisError as exc:
         components["redis"] = {"ok": False, "error": type(exc).__name__}
     processes: dict[str, dict[str, Any]] = {}
-    for name in runtime.settings.expected_processes():
-        if name == "web":
-            # This answer is itself the web process's proof of life.
-            processes[name] = {"ok": True, "instances": 1}
-            continue
+    expected = runtime.settings.expected_processes()
+    if "worker" in expected and "scheduler" not in expected:
+        # Workers run RQ's scheduler: without it retries and booked callbacks never come due.
+        expected = [*expected, "scheduler"]
+    for name in expected:
         if not redis_ok:
             processes[name] = {"ok": False, "error": "unknown while Redis is down"}
-            continue
-        instances = heartbeat.alive(runtime.redis, name)
-        processes[name] = {"ok": bool(instances), "instances": len(instances)}
+        elif name == "scheduler":
+            processes[name] = _scheduler(runtime.redis)
+        else:
+            # Web processes too: the one answering is alive, but the CLI's check runs in none.
+            instances = heartbeat.alive(runtime.redis, name)
+            processes[name] = {"ok": bool(instances), "instances": len(instances)}
     down = [n for n, c in components.items() if not c["ok"]]
     down += [f"process:{n}" for n, p in processes.items() if not p["ok"]]
     return {
@@ -53,6 +57,17 @@ def check(runtime: Runtime) -> dict[str, Any]:
         **components,
         "processes": processes,
     }
+
+
+def _scheduler(client: redis.Redis) -> dict[str, Any]:
+    """Up when every worker queue's scheduler lock is held by a scheduler that still beats."""
+    holders = [lock_holder(client, queue) for queue in QUEUES]
+    live = {h.queue: h.name for h in holders if h is not None and h.alive}
+    unscheduled = [queue for queue in QUEUES if queue not in live]
+    report: dict[str, Any] = {"ok": not unscheduled, "instances": len(set(live.values()))}
+    if unscheduled:
+        report["unscheduled_queues"] = unscheduled
+    return report
 
 
 @bp.get("/healthz")

@@ -90,6 +90,12 @@ class Settings(BaseSettings):
     # per socket, which at 10 s cost a web process holding 1,100 sockets a tenth of a core.
     realtime_ping_seconds: float = Field(default=25.0, gt=0)  # Engine.IO ping interval
     realtime_ping_timeout_seconds: float = Field(default=20.0, gt=0)  # a pong later = gone
+    # Events a console socket (/agent, /supervisor) may send: beyond the burst and the sustained
+    # rate they are refused ("rate_limited"); refused this often without a pause, disconnected.
+    # A console sends a few a minute (joins, resumes, typing at most every 3 s per chat).
+    socket_events_per_second: float = Field(default=10.0, gt=0)
+    socket_event_burst: int = Field(default=50, ge=1)
+    socket_refusals_before_disconnect: int = Field(default=50, ge=1)
     cti_webhook_url: str | None = None  # POSTed the screen pop of every offer (RQ job)
     cti_webhook_secret: str | None = None  # signs webhook bodies (X-CC-Signature, HMAC-SHA256)
     cti_lookup_url: str | None = None  # external CRM look-up that enriches the pop

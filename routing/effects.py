@@ -136,9 +136,54 @@ EFFECT_TYPES: dict[str, type[Effect]] = {
 }
 
 
+# The field types effects use, as written in their annotations, and what JSON gives for each.
+_JSON_TYPES: dict[str, tuple[type, ...]] = {
+    "str": (str,),
+    "bool": (bool,),
+    "int": (int,),
+    "float": (int, float),
+    "str | None": (str, type(None)),
+}
+
+
 def from_dict(data: dict[str, Any]) -> Effect:
-    """Rebuild an effect from its to_dict() form; unknown kinds raise ValueError."""
+    """Rebuild an effect from its to_dict() form.
+
+    Raises ValueError for an unknown kind, a missing field or a field of the wrong type. Fields
+    this version does not know are left out: a newer router may add one during a rolling restart.
+    """
     cls = EFFECT_TYPES.get(data.get("kind", ""))
     if cls is None:
         raise ValueError(f"unknown effect kind {data.get('kind')!r}")
-    return cls(**{key: value for key, value in data.items() if key != "kind"})
+    values: dict[str, Any] = {}
+    for item in dataclasses.fields(cls):
+        if item.name not in data:
+            if item.default is dataclasses.MISSING:
+                raise ValueError(f"{cls.kind}: field {item.name!r} is missing")
+            continue
+        value = data[item.name]
+        expected = _JSON_TYPES.get(str(item.type), (object,))
+        # bool is an int to isinstance(); a flag in a count is still the wrong type.
+        if not isinstance(value, expected) or (isinstance(value, bool) and bool not in expected):
+            raise ValueError(f"{cls.kind}: field {item.name!r} is not {item.type}: {value!r}")
+        # A float may arrive as an int (a wait of 0, not 0.0); the dataclass promises a float.
+        values[item.name] = float(data[item.name]) if str(item.type) == "float" else value
+    return cls(**values)
+
+
+# Every effect about one task (all but AgentStateChanged); isinstance() with it narrows the type.
+TASK_EFFECTS = (
+    TaskQueued,
+    OfferCreated,
+    OfferRescinded,
+    TaskAssigned,
+    StepChanged,
+    TaskExited,
+    TaskEnded,
+    WrapUpStarted,
+)
+
+
+def task_of(effect: Effect) -> str | None:
+    """The task an effect is about; None for an agent's state change."""
+    return effect.task_id if isinstance(effect, TASK_EFFECTS) else None

@@ -25,6 +25,7 @@ class ContactOutcome:
     contact_id: str
     queue_id: str | None = None
     channel: str = "voice"
+    agent_id: str | None = None  # the agent who handled it, for per-agent figures
     queued_at: float | None = None
     answered_at: float | None = None
     abandoned_at: float | None = None
@@ -54,6 +55,52 @@ class ContactOutcome:
             if left is not None and self.queued_at is not None:
                 return left - self.queued_at
         return None
+
+
+@dataclass(frozen=True)
+class Handling:
+    """One agent's handling of a contact: talk and hold from connecting to the contact's end,
+    then after-call work until the agent's disposition (else the wrap-up timer's end).
+
+    Ringing the agent before they connect is alert time, not handling: nobody is talking yet, and
+    DOMAIN.md's AHT is talk + hold + after-call work. Holds count only while the contact lasts.
+    """
+
+    connected_at: float
+    ended_at: float
+    holds: tuple[tuple[float, float], ...] = ()
+    acw_ended_at: float | None = None
+
+    def __post_init__(self) -> None:
+        if self.ended_at < self.connected_at:
+            raise ValueError("a contact cannot end before its agent connected")
+        if any(end < start for start, end in self.holds):
+            raise ValueError("a hold cannot end before it starts")
+
+    @property
+    def hold_seconds(self) -> float:
+        return sum(
+            max(0.0, min(end, self.ended_at) - max(start, self.connected_at))
+            for start, end in self.holds
+        )
+
+    @property
+    def talk_seconds(self) -> float:
+        return self.ended_at - self.connected_at - self.hold_seconds
+
+    @property
+    def acw_seconds(self) -> float:
+        if self.acw_ended_at is None:
+            return 0.0
+        return max(0.0, self.acw_ended_at - self.ended_at)
+
+
+@dataclass(frozen=True)
+class Offer:
+    """One offer of a contact to an agent and how it ended for that agent."""
+
+    agent_id: str
+    outcome: Literal["accepted", "rejected", "expired"]
 
 
 @dataclass(frozen=True)
@@ -212,25 +259,66 @@ class AbandonRate(_Named):
         return _ratio(sum(o.abandoned_at is not None for o in queued), len(queued))
 
 
-@dataclass(frozen=True)
-class AverageHandleTime(_Named):
-    """Mean talk + hold + after-call work seconds, over answered contacts."""
+def _handled(outcome: ContactOutcome) -> bool:
+    return outcome.answered_at is not None and outcome.ended_at is not None
 
-    metric_id: ClassVar[str] = "aht"
+
+@dataclass(frozen=True)
+class ContactsHandled(_Named):
+    """Contacts answered whose contact has ended (a count; per agent when given one agent's)."""
+
+    metric_id: ClassVar[str] = "handled"
     version: ClassVar[int] = 1
 
     @property
     def label(self) -> str:
-        return "AHT: mean seconds of talk + hold + after-call work, answered contacts"
+        return "Handled: contacts answered whose contact has ended"
+
+    def compute(self, outcomes: Iterable[ContactOutcome]) -> int:
+        return sum(_handled(o) for o in outcomes)
+
+
+@dataclass(frozen=True)
+class AverageHandleTime(_Named):
+    """Mean talk + hold + after-call work seconds, over handled contacts (see Handling)."""
+
+    metric_id: ClassVar[str] = "aht"
+    # v2: only contacts that have ended; v1 averaged answered contacts still in progress too.
+    version: ClassVar[int] = 2
+
+    @property
+    def label(self) -> str:
+        return (
+            "AHT: mean seconds of talk + hold + after-call work, from the agent connecting"
+            " (ringing excluded) to the end of wrap-up, handled contacts"
+        )
 
     def compute(self, outcomes: Iterable[ContactOutcome]) -> float | None:
         return _mean(
-            [
-                o.talk_seconds + o.hold_seconds + o.acw_seconds
-                for o in outcomes
-                if o.answered_at is not None
-            ]
+            [o.talk_seconds + o.hold_seconds + o.acw_seconds for o in outcomes if _handled(o)]
         )
+
+
+@dataclass(frozen=True)
+class OffersNotTaken:
+    """Offers that rang until they expired ("missed") or that the agent declined (a count)."""
+
+    outcome: Literal["expired", "rejected"] = "expired"
+    metric_id: ClassVar[str] = "offers"
+    version: ClassVar[int] = 1
+
+    @property
+    def id(self) -> str:
+        return f"{self.metric_id}.{'missed' if self.outcome == 'expired' else 'rejected'}"
+
+    @property
+    def label(self) -> str:
+        if self.outcome == "expired":
+            return "Missed offers: offers that rang until they expired"
+        return "Rejected offers: offers the agent declined"
+
+    def compute(self, offers: Iterable[Offer]) -> int:
+        return sum(o.outcome == self.outcome for o in offers)
 
 
 @dataclass(frozen=True)
@@ -300,9 +388,13 @@ class CustomerSatisfaction(_Named):
     def label(self) -> str:
         return "CSAT: ratings 4-5 / all ratings (1-5 scale)"
 
+    def satisfied(self, score: int) -> bool:
+        """A rating that counts towards CSAT: 4 or 5."""
+        return score >= 4
+
     def compute(self, outcomes: Iterable[ContactOutcome]) -> float | None:
         ratings = [o.csat for o in outcomes if o.csat is not None]
-        return _ratio(sum(r >= 4 for r in ratings), len(ratings))
+        return _ratio(sum(self.satisfied(r) for r in ratings), len(ratings))
 
 
 @dataclass(frozen=True)

@@ -12,16 +12,18 @@ from flask_login import current_user
 from flask_openapi3 import OpenAPI
 from flask_wtf.csrf import validate_csrf
 from pydantic import ValidationError
-from werkzeug.exceptions import HTTPException
+from sqlalchemy.exc import IntegrityError
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from wtforms.validators import ValidationError as CSRFInvalid
 
+from contactcentre.auth.access import check_declared_role
 from contactcentre.auth.users import user_for_token
-from contactcentre.errors import ApiError, error_response
+from contactcentre.errors import ApiError, duplicate_from, error_response
 from contactcentre.platform.runtime import current_runtime
+from contactcentre.webapi.screening import UNSAFE_METHODS, refuse_ambiguous, refuse_unreadable
 
 PREFIX = "/api/v1"
-PUBLIC_PATHS = {f"{PREFIX}/openapi.json"}
-_UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+PUBLIC_PATHS = {f"{PREFIX}/openapi.json", f"{PREFIX}/auth/token"}
 
 
 def validation_error_response(exc: ValidationError) -> Response:
@@ -49,6 +51,7 @@ def _field_path(loc: tuple[Any, ...]) -> str | None:
 def register_api(app: OpenAPI) -> None:
     from contactcentre.api import (
         agents,
+        auth_tokens,
         canned_responses,
         chat_sites,
         chats,
@@ -70,7 +73,7 @@ def register_api(app: OpenAPI) -> None:
 
     for module in (
         skills, users, agents, presence, queues, plans, policy, customers, tasks, traces,
-        calls_api,
+        calls_api, auth_tokens,
     ):  # fmt: skip
         # The API checks X-CSRFToken itself for cookie sessions and skips it for bearer tokens.
         csrf.exempt(module.api)
@@ -80,6 +83,7 @@ def register_api(app: OpenAPI) -> None:
         app.register_api(module.api)
     app.add_url_rule(f"{PREFIX}/openapi.json", "openapi_json", lambda: app.api_doc)
     app.before_request(_authenticate_api_caller)
+    app.before_request(check_declared_role)  # roles before input validation (auth.access)
     _register_error_handlers(app)
 
 
@@ -87,15 +91,10 @@ def _authenticate_api_caller() -> None:
     """Errors raised here become JSON answers through the ApiError handler."""
     if not request.path.startswith(PREFIX) or request.path in PUBLIC_PATHS:
         return
-    if _malformed_json():
-        # flask-openapi3 would turn unparsable JSON into a confusing "not a dict" error.
-        raise ApiError(400, "malformed_json", "the request body is not valid JSON")
-    nul_field = _field_with_nul()
-    if nul_field is not None:
-        # PostgreSQL text cannot hold NUL; refuse it here rather than fail in the database.
-        raise ApiError(400, "nul_character", "text may not contain NUL (\\0) characters", nul_field)
+    refuse_unreadable()
     header = request.headers.get("Authorization", "")
     g.api_user = _bearer_user(header) if header.startswith("Bearer ") else _session_user()
+    refuse_ambiguous()
 
 
 def _bearer_user(header: str) -> Any:
@@ -109,7 +108,7 @@ def _bearer_user(header: str) -> Any:
 def _session_user() -> Any:
     if not current_user.is_authenticated:
         raise ApiError(401, "unauthenticated", "log in or send 'Authorization: Bearer <token>'")
-    if request.method in _UNSAFE:
+    if request.method in UNSAFE_METHODS:
         try:
             validate_csrf(request.headers.get("X-CSRFToken", ""))
         except CSRFInvalid as exc:
@@ -117,44 +116,8 @@ def _session_user() -> Any:
     return current_user._get_current_object()
 
 
-def _field_with_nul() -> str | None:
-    """The first input (path, query, form or JSON body) holding a NUL character, if any."""
-    if "\x00" in request.path:
-        return "path"
-    for source in (request.args, request.form):
-        for key, value in source.items(multi=True):
-            if "\x00" in key or "\x00" in value:
-                return key.replace("\x00", "")
-    if request.is_json:
-        return _nul_in(request.get_json(silent=True), "")
-    return None
-
-
-def _nul_in(value: Any, path: str) -> str | None:
-    if isinstance(value, str):
-        return (path or "body") if "\x00" in value else None
-    if isinstance(value, dict):
-        for key, item in value.items():
-            if "\x00" in key:
-                return path or "body"
-            found = _nul_in(item, f"{path}.{key}" if path else key)
-            if found:
-                return found
-    if isinstance(value, list):
-        for index, item in enumerate(value):
-            found = _nul_in(item, f"{path}[{index}]")
-            if found:
-                return found
-    return None
-
-
-def _malformed_json() -> bool:
-    return (
-        request.method in _UNSAFE
-        and request.mimetype == "application/json"
-        and bool(request.get_data())
-        and request.get_json(silent=True) is None
-    )
+def _is_api_path() -> bool:
+    return request.path.startswith((PREFIX, "/chat/api/"))
 
 
 def _register_error_handlers(app: Flask) -> None:
@@ -162,9 +125,16 @@ def _register_error_handlers(app: Flask) -> None:
     def _api_error(exc: ApiError) -> Response:
         return exc.to_response()
 
+    @app.errorhandler(IntegrityError)
+    def _integrity_error(exc: IntegrityError) -> Response:
+        duplicate = duplicate_from(exc)
+        if duplicate is None or not _is_api_path():
+            raise exc
+        return duplicate.to_response()
+
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException) -> Any:
-        if not (request.path.startswith((PREFIX, "/chat/api/")) or request.path == "/healthz"):
+        if not (_is_api_path() or request.path == "/healthz"):
             return exc
         code = {413: "too_large", 404: "not_found", 405: "method_not_allowed"}.get(
             exc.code or 500, "http_error"
@@ -173,4 +143,11 @@ def _register_error_handlers(app: Flask) -> None:
         if exc.code == 413:
             limit = current_runtime().settings.max_request_bytes
             message = f"the request body is larger than the {limit}-byte limit"
-        return error_response(exc.code or 500, code, message)
+        if isinstance(exc, MethodNotAllowed) and exc.valid_methods:
+            message = f"{request.method} is not allowed here; use {', '.join(exc.valid_methods)}"
+        response = error_response(exc.code or 500, code, message)
+        # The exception's own headers (Allow on a 405, Retry-After, WWW-Authenticate) still apply.
+        for name, value in exc.get_headers():
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response

@@ -8,11 +8,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask_openapi3 import APIBlueprint, Tag
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from contactcentre.api.common import ERRORS, SECURITY, Page, get_or_404, paginate
 from contactcentre.auth.access import require_api_role
 from contactcentre.customers.phones import InvalidPhone, normalize_phone
 from contactcentre.errors import ApiError, conflict
@@ -20,6 +19,7 @@ from contactcentre.platform.audit import audit
 from contactcentre.platform.runtime import current_runtime
 from contactcentre.router.client import RoutingClient
 from contactcentre.store.models import Agent, AgentSkill, Role, Skill, User
+from contactcentre.webapi.common import ERRORS, SECURITY, Body, Id, Page, get_or_404, paginate
 from routing.config import CapacityProfile, ConfigError
 
 api = APIBlueprint(
@@ -33,9 +33,8 @@ api = APIBlueprint(
 AttributeValue = str | int | float | bool | list[str]
 
 
-class AgentIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    user_id: int
+class AgentIn(Body):
+    user_id: Id
     display_name: str = Field(min_length=1, max_length=120)
     phone_number: str | None = Field(None, max_length=40, description="agent leg, any format")
     skills: dict[str, int] = Field(default_factory=dict, description="skill name -> level 1-10")
@@ -47,8 +46,7 @@ class AgentIn(BaseModel):
     )
 
 
-class AgentPatch(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class AgentPatch(Body):
     display_name: str | None = Field(None, min_length=1, max_length=120)
     phone_number: str | None = Field(None, max_length=40)
     skills: dict[str, int] | None = None
@@ -73,7 +71,7 @@ class AgentList(BaseModel):
 
 
 class AgentPath(BaseModel):
-    agent_id: int
+    agent_id: Id
 
 
 def _out(agent: Agent) -> dict[str, Any]:

@@ -10,9 +10,8 @@ from typing import Any, Literal
 
 from flask import current_app
 from flask_openapi3 import APIBlueprint, Tag
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, Field, model_validator
 
-from contactcentre.api.common import ERRORS, SECURITY
 from contactcentre.api.customer_access import refuse_unseen_customer
 from contactcentre.auth.access import api_user, require_api_role
 from contactcentre.errors import ApiError, not_found
@@ -23,6 +22,7 @@ from contactcentre.voice.call_state import LiveCall
 from contactcentre.voice.click_to_dial import DialError, dialable_number, place_call
 from contactcentre.voice.context import VoiceContext
 from contactcentre.voice.tokens import voice_token
+from contactcentre.webapi.common import ERRORS, SECURITY, Body, Id
 
 log = logging.getLogger(__name__)
 api = APIBlueprint(
@@ -30,9 +30,8 @@ api = APIBlueprint(
 )
 
 
-class DialIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    customer_id: int | None = Field(None, description="dial this customer's primary number")
+class DialIn(Body):
+    customer_id: Id | None = Field(None, description="dial this customer's primary number")
     number: str | None = Field(None, min_length=3, max_length=32, description="or this number")
 
     @model_validator(mode="after")
@@ -57,16 +56,14 @@ class CallPath(BaseModel):
     interaction_id: str = Field(max_length=36)
 
 
-class SwitchIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class SwitchIn(Body):
     on: bool
 
 
-class TransferIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class TransferIn(Body):
     mode: Literal["cold", "warm"]
-    queue_id: int | None = None
-    agent_id: int | None = None
+    queue_id: Id | None = None
+    agent_id: Id | None = None
     number: str | None = Field(None, min_length=3, max_length=32)
 
     @model_validator(mode="after")
@@ -76,8 +73,7 @@ class TransferIn(BaseModel):
         return self
 
 
-class SupervisionIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class SupervisionIn(Body):
     mode: Literal["monitor", "whisper", "barge"] = Field(
         description="monitor: muted, nobody hears you; whisper: only the agent hears you; "
         "barge: everyone hears you"
@@ -107,11 +103,20 @@ class ParticipantOut(BaseModel):
 
 
 class CallStateOut(BaseModel):
-    status: str
+    """What the console's call_state events carry too (without started_at)."""
+
+    status: str = Field(
+        description="connecting (the agent's leg rings), connected, transferring, ended; "
+        "ivr, queued or callback while no agent has the call"
+    )
     on_hold: bool
     muted: bool
     recording: bool
     participants: list[ParticipantOut]
+    agent_id: int | None = Field(description="the agent the call is with now")
+    version: int = Field(
+        description="rises with every change: of a fetched and a pushed state, the higher is newer"
+    )
     started_at: str | None
 
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from flask_openapi3 import APIBlueprint, Tag
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, Field, field_validator
 from sqlalchemy import or_, select
 
-from contactcentre.api.common import ERRORS, SECURITY, get_or_404
 from contactcentre.auth.access import api_user, require_api_role
 from contactcentre.chat.canned import render, unknown_placeholders
 from contactcentre.cti.access import may_see_interaction
@@ -25,6 +24,7 @@ from contactcentre.store.models import (
     Queue,
     Role,
 )
+from contactcentre.webapi.common import ERRORS, SECURITY, Body, Id, get_or_404
 
 api = APIBlueprint(
     "canned_responses",
@@ -35,11 +35,10 @@ api = APIBlueprint(
 )
 
 
-class CannedIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class CannedIn(Body):
     title: str = Field(min_length=1, max_length=120)
     body: str = Field(min_length=1, max_length=4000)
-    queue_id: int | None = None
+    queue_id: Id | None = None
     active: bool = True
 
     @field_validator("body")
@@ -54,13 +53,26 @@ class CannedIn(BaseModel):
         return value
 
 
+class CannedOut(BaseModel):
+    id: int
+    title: str
+    body: str = Field(description="with its {variables}")
+    text: str = Field(description="the body filled in for the chat given, else the body")
+    queue_id: int | None = Field(description="null: offered in every queue")
+    active: bool
+
+
+class CannedList(BaseModel):
+    items: list[CannedOut]
+
+
 class CannedPath(BaseModel):
-    canned_id: int
+    canned_id: Id
 
 
 class CannedQuery(BaseModel):
     interaction_id: str | None = Field(
-        None, max_length=64, description="fill in this chat's values"
+        None, min_length=1, max_length=64, description="fill in this chat's values"
     )
 
 
@@ -75,7 +87,7 @@ def _out(row: CannedResponse, text: str | None = None) -> dict[str, Any]:
     }
 
 
-@api.get("/canned-responses", responses={200: None, **ERRORS})
+@api.get("/canned-responses", responses={200: CannedList, **ERRORS})
 @require_api_role(Role.AGENT)
 def list_canned(query: CannedQuery) -> Any:
     """Active responses (for the chat's queue and every queue), filled in when a chat is given."""
@@ -122,7 +134,7 @@ def _values(session: Any, interaction_id: str) -> tuple[dict[str, Any], int | No
     return values, interaction.queue_id
 
 
-@api.post("/canned-responses", responses={201: None, **ERRORS})
+@api.post("/canned-responses", responses={201: CannedOut, **ERRORS})
 @require_api_role(Role.ADMIN)
 def create_canned(body: CannedIn) -> Any:
     with current_runtime().db.session() as session:
@@ -136,7 +148,7 @@ def create_canned(body: CannedIn) -> Any:
         return _out(row), 201
 
 
-@api.put("/canned-responses/<int:canned_id>", responses={200: None, **ERRORS})
+@api.put("/canned-responses/<int:canned_id>", responses={200: CannedOut, **ERRORS})
 @require_api_role(Role.ADMIN)
 def update_canned(path: CannedPath, body: CannedIn) -> Any:
     with current_runtime().db.session() as session:

@@ -9,15 +9,15 @@ import secrets
 from typing import Any
 
 from flask_openapi3 import APIBlueprint, Tag
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, Field, field_validator
 from sqlalchemy import select
 
-from contactcentre.api.common import ERRORS, SECURITY, get_or_404
 from contactcentre.auth.access import require_api_role
 from contactcentre.chat.sites import exact_origin, validate_hours
 from contactcentre.platform.audit import audit
 from contactcentre.platform.runtime import current_runtime
 from contactcentre.store.models import ChatSite, Queue, Role
+from contactcentre.webapi.common import ERRORS, SECURITY, Body, Id, get_or_404
 
 api = APIBlueprint(
     "chat_sites",
@@ -29,11 +29,10 @@ api = APIBlueprint(
 THEME_KEYS = frozenset({"primary", "text", "title", "launcher"})
 
 
-class SiteIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class SiteIn(Body):
     name: str = Field(min_length=1, max_length=120)
     allowed_origins: list[str] = Field(min_length=1, max_length=50)
-    queue_id: int | None = None
+    queue_id: Id | None = None
     bot_enabled: bool = True
     business_hours: dict[str, Any] = Field(default_factory=dict)
     theme: dict[str, str] = Field(default_factory=dict)
@@ -74,8 +73,25 @@ def _is_colour(value: str) -> bool:
     )
 
 
+class SiteOut(BaseModel):
+    id: int
+    name: str
+    widget_key: str = Field(description="public: it identifies the site to the widget")
+    allowed_origins: list[str]
+    queue_id: int | None
+    bot_enabled: bool
+    business_hours: dict[str, Any]
+    theme: dict[str, str]
+    active: bool
+    embed: str = Field(description="the script tag to paste into the site's pages")
+
+
+class SiteList(BaseModel):
+    items: list[SiteOut]
+
+
 class SitePath(BaseModel):
-    site_id: int
+    site_id: Id
 
 
 def _out(site: ChatSite) -> dict[str, Any]:
@@ -99,14 +115,14 @@ def _check_queue(session: Any, queue_id: int | None) -> None:
         get_or_404(session, Queue, queue_id, "queue", "queue_id")
 
 
-@api.get("/chat-sites", responses={200: None, **ERRORS})
+@api.get("/chat-sites", responses={200: SiteList, **ERRORS})
 @require_api_role(Role.ADMIN)
 def list_sites() -> Any:
     with current_runtime().db.session() as session:
         return {"items": [_out(s) for s in session.scalars(select(ChatSite).order_by(ChatSite.id))]}
 
 
-@api.post("/chat-sites", responses={201: None, **ERRORS})
+@api.post("/chat-sites", responses={201: SiteOut, **ERRORS})
 @require_api_role(Role.ADMIN)
 def create_site(body: SiteIn) -> Any:
     with current_runtime().db.session() as session:
@@ -119,14 +135,14 @@ def create_site(body: SiteIn) -> Any:
         return _out(site), 201
 
 
-@api.get("/chat-sites/<int:site_id>", responses={200: None, **ERRORS})
+@api.get("/chat-sites/<int:site_id>", responses={200: SiteOut, **ERRORS})
 @require_api_role(Role.ADMIN)
 def get_site(path: SitePath) -> Any:
     with current_runtime().db.session() as session:
         return _out(get_or_404(session, ChatSite, path.site_id, "chat site", "site_id"))
 
 
-@api.put("/chat-sites/<int:site_id>", responses={200: None, **ERRORS})
+@api.put("/chat-sites/<int:site_id>", responses={200: SiteOut, **ERRORS})
 @require_api_role(Role.ADMIN)
 def update_site(path: SitePath, body: SiteIn) -> Any:
     with current_runtime().db.session() as session:
@@ -139,7 +155,7 @@ def update_site(path: SitePath, body: SiteIn) -> Any:
         return _out(site)
 
 
-@api.post("/chat-sites/<int:site_id>/rotate-key", responses={200: None, **ERRORS})
+@api.post("/chat-sites/<int:site_id>/rotate-key", responses={200: SiteOut, **ERRORS})
 @require_api_role(Role.ADMIN)
 def rotate_key(path: SitePath) -> Any:
     """A new widget key (the old script tags stop working; conversations carry on)."""

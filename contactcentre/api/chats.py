@@ -9,19 +9,20 @@ from typing import Any
 
 from flask import request
 from flask_openapi3 import APIBlueprint, Tag
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
-from contactcentre.api.common import ERRORS, SECURITY
 from contactcentre.auth.access import api_user, require_api_role
 from contactcentre.chat import agent_side, supervision
 from contactcentre.chat.agent_side import ChatRefused
 from contactcentre.chat.attachments import AttachmentError, store_attachment
 from contactcentre.chat.conversations import chat_service
 from contactcentre.chat.messages import MessageError, history
+from contactcentre.chat.schemas import MessageOut, StatusOut
 from contactcentre.errors import ApiError
 from contactcentre.platform.runtime import current_runtime
 from contactcentre.store.models import ChatConversation, Role
+from contactcentre.webapi.common import ERRORS, INT64_MAX, SECURITY, Body
 
 api = APIBlueprint(
     "chats", __name__, url_prefix="/api/v1", abp_tags=[Tag(name="chats")], abp_security=SECURITY
@@ -32,20 +33,43 @@ class ChatPath(BaseModel):
     interaction_id: str = Field(max_length=64)
 
 
-class MessageIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class MessageIn(Body):
     body: str = Field(min_length=1, max_length=20_000)
     client_id: str | None = Field(None, min_length=1, max_length=64)
 
 
-class WhisperIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class WhisperIn(Body):
     body: str = Field(min_length=1, max_length=supervision.WHISPER_MAX_CHARS)
 
 
-class ReadIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    seq: int = Field(ge=0)
+class ReadIn(Body):
+    seq: int = Field(ge=0, le=INT64_MAX)
+
+
+class ChatSummary(StatusOut):
+    visitor_name: str | None
+    visitor_email: str | None
+    topic: str | None
+    customer_id: int | None
+    customer_read_seq: int = Field(description="the last message the customer has seen")
+    agent_read_seq: int = Field(description="the last message the agent has seen")
+
+
+class ChatOut(ChatSummary):
+    messages: list[MessageOut] = Field(description="oldest first, whispers included")
+
+
+class MonitorOut(ChatOut):
+    room: str = Field(description="the Socket.IO room that carries what follows")
+
+
+class ReadOut(BaseModel):
+    agent_read_seq: int
+
+
+class BargeOut(BaseModel):
+    barged: bool
+    message: MessageOut = Field(description="the announcement shown to the customer")
 
 
 @contextmanager
@@ -83,7 +107,7 @@ def _writing(
     return agent_side.participant(current_runtime(), api_user(), conversation)
 
 
-@api.get("/chats/<interaction_id>", responses={200: None, **ERRORS})
+@api.get("/chats/<interaction_id>", responses={200: ChatOut, **ERRORS})
 @require_api_role(Role.AGENT)
 def get_chat(path: ChatPath) -> Any:
     """The conversation with its status, read marks and full history (whispers included)."""
@@ -94,7 +118,7 @@ def get_chat(path: ChatPath) -> Any:
         }
 
 
-@api.post("/chats/<interaction_id>/messages", responses={201: None, **ERRORS})
+@api.post("/chats/<interaction_id>/messages", responses={201: MessageOut, **ERRORS})
 @require_api_role(Role.AGENT)
 def send_message(path: ChatPath, body: MessageIn) -> Any:
     """A reply from the chat's agent (or a supervisor who barged in); resends keep one copy."""
@@ -106,7 +130,7 @@ def send_message(path: ChatPath, body: MessageIn) -> Any:
         return posted.payload, 201
 
 
-@api.post("/chats/<interaction_id>/attachments", responses={201: None, **ERRORS})
+@api.post("/chats/<interaction_id>/attachments", responses={201: MessageOut, **ERRORS})
 @require_api_role(Role.AGENT)
 def send_attachment(path: ChatPath) -> Any:
     """A file from the chat's agent (multipart field `file`, optional `client_id`)."""
@@ -133,7 +157,7 @@ def send_attachment(path: ChatPath) -> Any:
         return message, 201
 
 
-@api.post("/chats/<interaction_id>/read", responses={200: None, **ERRORS})
+@api.post("/chats/<interaction_id>/read", responses={200: ReadOut, **ERRORS})
 @require_api_role(Role.AGENT)
 def mark_read(path: ChatPath, body: ReadIn) -> Any:
     """The agent has read up to `seq`; the customer sees it. Monitoring never calls this."""
@@ -143,7 +167,7 @@ def mark_read(path: ChatPath, body: ReadIn) -> Any:
         return {"agent_read_seq": seq}
 
 
-@api.post("/chats/<interaction_id>/close", responses={200: None, **ERRORS})
+@api.post("/chats/<interaction_id>/close", responses={200: StatusOut, **ERRORS})
 @require_api_role(Role.AGENT)
 def close_chat(path: ChatPath) -> Any:
     """The agent ends the chat: the customer is asked to rate it; the agent wraps up."""
@@ -152,7 +176,7 @@ def close_chat(path: ChatPath) -> Any:
         return agent_side.end_chat(current_runtime(), session, conversation, writer)
 
 
-@api.post("/chats/<interaction_id>/monitor", responses={200: None, **ERRORS})
+@api.post("/chats/<interaction_id>/monitor", responses={200: MonitorOut, **ERRORS})
 @require_api_role(Role.SUPERVISOR)
 def monitor(path: ChatPath) -> Any:
     """Silent monitoring (audited): the history now, then the interaction room; no read mark
@@ -161,7 +185,7 @@ def monitor(path: ChatPath) -> Any:
         return {**_summary(session, conversation), **supervision.monitor(session, conversation)}
 
 
-@api.post("/chats/<interaction_id>/whisper", responses={201: None, **ERRORS})
+@api.post("/chats/<interaction_id>/whisper", responses={201: MessageOut, **ERRORS})
 @require_api_role(Role.SUPERVISOR)
 def whisper(path: ChatPath, body: WhisperIn) -> Any:
     """A private note to the agent (audited): never shown to the customer nor in their
@@ -174,7 +198,7 @@ def whisper(path: ChatPath, body: WhisperIn) -> Any:
         return posted.payload, 201
 
 
-@api.post("/chats/<interaction_id>/barge", responses={200: None, **ERRORS})
+@api.post("/chats/<interaction_id>/barge", responses={200: BargeOut, **ERRORS})
 @require_api_role(Role.SUPERVISOR)
 def barge(path: ChatPath) -> Any:
     """The supervisor joins the conversation (audited): announced to the customer, may then

@@ -9,9 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from flask_openapi3 import APIBlueprint, Tag
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, Field, field_validator
 
-from contactcentre.api.common import ERRORS, SECURITY
 from contactcentre.api.customer_access import visible_customer
 from contactcentre.auth.access import api_user, require_api_role
 from contactcentre.cti.cache import refresh_customer_pops
@@ -19,6 +18,7 @@ from contactcentre.customers.notes import NOTE_MAX_CHARS, add_note, note_out
 from contactcentre.platform.audit import audit
 from contactcentre.platform.runtime import current_runtime
 from contactcentre.store.models import Role
+from contactcentre.webapi.common import ERRORS, SECURITY, Body, Id
 
 api = APIBlueprint(
     "customer_notes",
@@ -30,11 +30,10 @@ api = APIBlueprint(
 
 
 class NotePath(BaseModel):
-    customer_id: int
+    customer_id: Id
 
 
-class NoteIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class NoteIn(Body):
     body: str = Field(
         min_length=1, max_length=NOTE_MAX_CHARS, description="the note, 1-2000 characters"
     )

@@ -9,10 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from flask_openapi3 import APIBlueprint, FileStorage, Tag
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 from sqlalchemy import select
 
-from contactcentre.api.common import ERRORS, SECURITY, Page, paginate
 from contactcentre.api.customer_access import remember_found, visible_customer
 from contactcentre.auth.access import api_user, require_api_role
 from contactcentre.chat.conversations import erase_customer_chats
@@ -34,6 +33,7 @@ from contactcentre.errors import ApiError, not_found
 from contactcentre.platform.audit import audit
 from contactcentre.platform.runtime import current_runtime
 from contactcentre.store.models import Customer, Role
+from contactcentre.webapi.common import ERRORS, SECURITY, Body, Id, Page, paginate
 
 api = APIBlueprint(
     "customers",
@@ -45,9 +45,13 @@ api = APIBlueprint(
 
 
 class CustomerQuery(Page):
-    q: str | None = Field(None, max_length=200, description="name, number, email or account")
-    phone: str | None = Field(None, max_length=40, description="any format of the number")
-    email: str | None = Field(None, max_length=254)
+    q: str | None = Field(
+        None, min_length=1, max_length=200, description="name, number, email or account"
+    )
+    phone: str | None = Field(
+        None, min_length=1, max_length=40, description="any format of the number"
+    )
+    email: str | None = Field(None, min_length=1, max_length=254)
 
 
 class CreateQuery(BaseModel):
@@ -62,7 +66,7 @@ class CustomerList(BaseModel):
 
 
 class CustomerPath(BaseModel):
-    customer_id: int
+    customer_id: Id
 
 
 class ImportForm(BaseModel):
@@ -83,8 +87,18 @@ class ImportOut(BaseModel):
     errors: list[ImportProblem]
 
 
-class EraseIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class ExportOut(BaseModel):
+    """Everything held about the customer (GDPR access): every column, times in ISO 8601."""
+
+    exported_at: str
+    customer: dict[str, Any]
+    phones: list[dict[str, Any]]
+    emails: list[dict[str, Any]]
+    notes: list[dict[str, Any]]
+    interactions: list[dict[str, Any]] = Field(description="each with its events and messages")
+
+
+class EraseIn(Body):
     reason: str = Field(min_length=3, max_length=500, description="why (kept in the audit log)")
 
 
@@ -233,7 +247,7 @@ def _where(row: int | None, column: str | None) -> str:
     return f"row {row}, column {column}: " if column else f"row {row}: "
 
 
-@api.get("/<int:customer_id>/export", responses={200: None, **ERRORS})
+@api.get("/<int:customer_id>/export", responses={200: ExportOut, **ERRORS})
 @require_api_role(Role.SUPERVISOR)
 def export(path: CustomerPath) -> Any:
     with current_runtime().db.session() as session:

@@ -13,7 +13,6 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from contactcentre.api.common import ERRORS, SECURITY
 from contactcentre.api.customer_access import require_visible, visible_customer
 from contactcentre.auth.access import api_user, require_api_role
 from contactcentre.cti.access import may_see_interaction
@@ -34,6 +33,7 @@ from contactcentre.realtime.emitter import emitter_for
 from contactcentre.realtime.rooms import agent_room, interaction_room
 from contactcentre.router.client import RoutingClient
 from contactcentre.store.models import Agent, CustomerNote, Disposition, Interaction, Role, User
+from contactcentre.webapi.common import ERRORS, SECURITY, Body, Id
 
 api = APIBlueprint(
     "interactions",
@@ -49,18 +49,16 @@ class InteractionPath(BaseModel):
 
 
 class CustomerPath(BaseModel):
-    customer_id: int
+    customer_id: Id
 
 
-class WrapUpIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class WrapUpIn(Body):
     disposition_code: str = Field(min_length=1, max_length=40, description="see GET /dispositions")
     notes: str = Field("", max_length=MAX_NOTES, description="required when the code requires_note")
 
 
-class LinkIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    customer_id: int = Field(description="the customer this contact is with")
+class LinkIn(Body):
+    customer_id: Id = Field(description="the customer this contact is with")
 
 
 class DispositionOut(BaseModel):
@@ -72,6 +70,79 @@ class DispositionOut(BaseModel):
 
 class DispositionList(BaseModel):
     items: list[DispositionOut]
+
+
+class InteractionSummary(BaseModel):
+    id: str
+    channel: str
+    direction: str
+    status: str
+    queue_id: int | None
+    agent_id: int | None
+    customer_id: int | None
+    intent: str | None
+    created_at: str = Field(description="ISO 8601")
+    ended_at: str | None
+    disposition: str | None = Field(description="the wrap-up code")
+    wrap_up_notes: str | None
+
+
+class HistoryRow(BaseModel):
+    interaction_id: str
+    at: float = Field(description="epoch seconds")
+    channel: str
+    direction: str
+    intent: str | None
+    outcome: str = Field(description="the disposition's label, else the contact's status")
+    agent: str | None
+
+
+class ScreenPop(BaseModel):
+    """What the agent sees as the contact arrives (cti.pop); the CRM may add to it later."""
+
+    model_config = ConfigDict(extra="allow")
+    interaction_id: str
+    channel: str
+    queue: dict[str, Any] | None = Field(description="id and name")
+    caller: dict[str, Any] = Field(description="number and kind, or a chat visitor's name")
+    customer: dict[str, Any] | None = Field(description="null when the caller is unknown")
+    candidates: list[dict[str, Any]] = Field(description="others who hold the caller's number")
+    unknown: bool
+    new_customer: dict[str, Any] | None = Field(description="a starting point to create one")
+    language: str | None
+    ivr: dict[str, Any] = Field(description="the caller's path, intent and verification")
+    queued_at: float = Field(description="epoch seconds")
+    history: list[HistoryRow] = Field(description="the customer's latest contacts")
+    notes: list[dict[str, Any]] = Field(description="open notes on the customer")
+    retention: dict[str, Any] | None = Field(description="the offer, for at-risk customers")
+    script: dict[str, Any] | None
+    crm: dict[str, Any] = Field(description="the CRM look-up's status and what it found")
+
+
+class InteractionOut(BaseModel):
+    interaction: InteractionSummary
+    pop: ScreenPop | None
+
+
+class LinkOut(BaseModel):
+    interaction_id: str
+    pop: ScreenPop | None = Field(description="rebuilt for the customer now linked")
+
+
+class WrapUpOut(BaseModel):
+    interaction_id: str
+    disposition: str
+
+
+class HistoryNote(BaseModel):
+    id: int
+    body: str
+    at: float = Field(description="epoch seconds")
+
+
+class HistoryOut(BaseModel):
+    items: list[HistoryRow] = Field(description="newest first, at most 500")
+    notes: list[HistoryNote] = Field(description="open notes, newest first")
 
 
 def _visible(session: Any, interaction_id: str) -> Interaction:
@@ -111,7 +182,7 @@ def _pops() -> PopProvider:
     return PopProvider(runtime.db, runtime.redis, runtime.settings.default_phone_region)
 
 
-@api.get("/interactions/<interaction_id>", responses={200: None, **ERRORS})
+@api.get("/interactions/<interaction_id>", responses={200: InteractionOut, **ERRORS})
 @require_api_role(Role.AGENT)
 def get_interaction(path: InteractionPath) -> Any:
     """The contact and its screen pop (caller, value, IVR path, history, notes, script, offer)."""
@@ -121,7 +192,7 @@ def get_interaction(path: InteractionPath) -> Any:
     return {"interaction": summary, "pop": _pops().get(path.interaction_id)}
 
 
-@api.post("/interactions/<interaction_id>/wrap-up", responses={200: None, **ERRORS})
+@api.post("/interactions/<interaction_id>/wrap-up", responses={200: WrapUpOut, **ERRORS})
 @require_api_role(Role.AGENT)
 def post_wrap_up(path: InteractionPath, body: WrapUpIn) -> Any:
     """Save the disposition (and notes); ends after-call work (WrapUpEnded to the router)."""
@@ -182,7 +253,7 @@ def _desk_agent(desk: Desk, interaction_id: str) -> int | None:
     return int(agent) if agent and agent.isdigit() else None
 
 
-@api.post("/interactions/<interaction_id>/customer", responses={200: None, **ERRORS})
+@api.post("/interactions/<interaction_id>/customer", responses={200: LinkOut, **ERRORS})
 @require_api_role(Role.AGENT)
 def link_customer(path: InteractionPath, body: LinkIn) -> Any:
     """Say who the caller is (e.g. after creating them from an unknown number); new pop."""
@@ -200,7 +271,7 @@ def link_customer(path: InteractionPath, body: LinkIn) -> Any:
     return {"interaction_id": path.interaction_id, "pop": pops.get(path.interaction_id)}
 
 
-@api.get("/customers/<int:customer_id>/interactions", responses={200: None, **ERRORS})
+@api.get("/customers/<int:customer_id>/interactions", responses={200: HistoryOut, **ERRORS})
 @require_api_role(Role.AGENT)
 def customer_history(path: CustomerPath) -> Any:
     """The customer's whole contact history, newest first (date, channel, outcome, agent), and

@@ -12,7 +12,6 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from contactcentre.api.common import ERRORS, SECURITY, Page, get_or_404, paginate
 from contactcentre.api.queues import check_expression
 from contactcentre.auth.access import require_api_role
 from contactcentre.errors import ApiError, conflict
@@ -21,6 +20,7 @@ from contactcentre.platform.runtime import current_runtime
 from contactcentre.router.client import RoutingClient
 from contactcentre.router.config_loader import plan_step
 from contactcentre.store.models import Queue, Role, RoutingPlan
+from contactcentre.webapi.common import ERRORS, SECURITY, Body, Id, Page, get_or_404, paginate
 from routing.config import ConfigError
 from routing.config import RoutingPlan as EnginePlan
 
@@ -33,17 +33,15 @@ api = APIBlueprint(
 )
 
 
-class StepIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    queue_id: int | None = Field(None, description="wait in this queue (or give an exit)")
+class StepIn(Body):
+    queue_id: Id | None = Field(None, description="wait in this queue (or give an exit)")
     expression: str | None = Field(None, max_length=1000, description="extra agent filter")
     priority_change: int = Field(0, ge=-100, le=100)
     timeout_seconds: float | None = Field(None, gt=0, le=86_400, description="null = wait here")
     exit: Literal["callback", "voicemail", "message"] | None = None
 
 
-class PlanFields(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class PlanFields(Body):
     filter: str = Field(
         "true",
         min_length=1,
@@ -62,8 +60,7 @@ class PlanIn(PlanFields):
     name: str = Field(min_length=1, max_length=80)
 
 
-class PlanPatch(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class PlanPatch(Body):
     name: str | None = Field(None, min_length=1, max_length=80)
     filter: str | None = Field(None, min_length=1, max_length=1000)
     priority: int | None = Field(None, ge=-1000, le=1000)
@@ -75,7 +72,7 @@ class PlanPatch(BaseModel):
 
 
 class PlanOut(PlanIn):
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", strict=False)  # read from the database
     id: int
 
 
@@ -85,7 +82,7 @@ class PlanList(BaseModel):
 
 
 class PlanPath(BaseModel):
-    plan_id: int
+    plan_id: Id
 
 
 FIELDS = list(PlanIn.model_fields)

@@ -8,21 +8,20 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from flask_openapi3 import APIBlueprint, Tag
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
-from contactcentre.api.common import ERRORS, SECURITY
 from contactcentre.auth.access import require_api_role
 from contactcentre.platform.audit import audit
 from contactcentre.platform.runtime import current_runtime
 from contactcentre.router.client import RoutingClient
 from contactcentre.store.models import Role, RoutingPolicy
+from contactcentre.webapi.common import ERRORS, SECURITY, Body
 
 api = APIBlueprint("policy", __name__, url_prefix="/api/v1/routing",
                    abp_tags=[Tag(name="routing")], abp_security=SECURITY)  # fmt: skip
 
 
-class PolicyIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class PolicyIn(Body):
     skill_preference_seconds: float = Field(
         ge=0, le=3600,
         description="seconds of waiting one skill level is worth to a freed agent (0 = off)",

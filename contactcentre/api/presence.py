@@ -8,15 +8,15 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from flask_openapi3 import APIBlueprint, Tag
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, Field, model_validator
 
-from contactcentre.api.common import ERRORS, SECURITY, get_or_404
 from contactcentre.auth.access import api_user, require_api_role
 from contactcentre.errors import ApiError
 from contactcentre.platform.audit import audit
 from contactcentre.platform.runtime import current_runtime
 from contactcentre.router.client import RoutingClient
 from contactcentre.store.models import Agent, Role
+from contactcentre.webapi.common import ERRORS, SECURITY, Accepted, Body, Id, accepted, get_or_404
 
 api = APIBlueprint(
     "presence",
@@ -38,8 +38,7 @@ BREAK_REASONS = (
 )
 
 
-class StateIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class StateIn(Body):
     state: Literal["available", "break", "offline"]
     reason: str | None = Field(None, description=f"required for break: one of {BREAK_REASONS}")
 
@@ -56,13 +55,12 @@ class StateOut(BaseModel):
     since: float | None = Field(description="epoch seconds; null if never signed in")
 
 
-class WrapUpIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class WrapUpDoneIn(Body):
     task_id: str = Field(min_length=1, max_length=64)
 
 
 class AgentPath(BaseModel):
-    agent_id: int
+    agent_id: Id
 
 
 def _may_act_for(agent: Agent) -> None:
@@ -79,7 +77,7 @@ def get_state(path: AgentPath) -> Any:
     return RoutingClient(current_runtime().redis).agent_state(path.agent_id)
 
 
-@api.post("/<int:agent_id>/state", responses={202: None, **ERRORS})
+@api.post("/<int:agent_id>/state", responses={202: Accepted, **ERRORS})
 @require_api_role(Role.AGENT)
 def set_state(path: AgentPath, body: StateIn) -> Any:
     with current_runtime().db.session() as session:
@@ -88,14 +86,14 @@ def set_state(path: AgentPath, body: StateIn) -> Any:
         if api_user().id != agent.user_id:
             audit(session, "agent.state", "agent", agent.id, body.model_dump())
         RoutingClient(current_runtime().redis).set_agent_state(agent, body.state, body.reason)
-    return "", 202
+    return accepted()
 
 
-@api.post("/<int:agent_id>/wrap-up-done", responses={202: None, **ERRORS})
+@api.post("/<int:agent_id>/wrap-up-done", responses={202: Accepted, **ERRORS})
 @require_api_role(Role.AGENT)
-def wrap_up_done(path: AgentPath, body: WrapUpIn) -> Any:
+def wrap_up_done(path: AgentPath, body: WrapUpDoneIn) -> Any:
     with current_runtime().db.session() as session:
         agent = get_or_404(session, Agent, path.agent_id, "agent")
         _may_act_for(agent)
     RoutingClient(current_runtime().redis).wrap_up_done(agent.id, body.task_id)
-    return "", 202
+    return accepted()

@@ -12,13 +12,13 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from contactcentre.api.common import ERRORS, SECURITY, Page, get_or_404, paginate
 from contactcentre.auth.access import require_api_role
 from contactcentre.errors import ApiError, conflict
 from contactcentre.platform.audit import audit
 from contactcentre.platform.runtime import current_runtime
 from contactcentre.router.client import RoutingClient
 from contactcentre.store.models import Queue, Role, RoutingPlan, Skill
+from contactcentre.webapi.common import ERRORS, SECURITY, Body, Id, Page, get_or_404, paginate
 from routing.expression import ExpressionError, parse
 
 api = APIBlueprint(
@@ -39,8 +39,7 @@ Strategy = Literal[
 ]
 
 
-class QueueFields(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class QueueFields(Body):
     description: str = Field("", max_length=255)
     expression: str = Field(
         "true",
@@ -62,8 +61,7 @@ class QueueIn(QueueFields):
     name: str = Field(min_length=1, max_length=80)
 
 
-class QueuePatch(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class QueuePatch(Body):
     name: str | None = Field(None, min_length=1, max_length=80)
     description: str | None = Field(None, max_length=255)
     expression: str | None = Field(None, min_length=1, max_length=1000)
@@ -78,7 +76,7 @@ class QueuePatch(BaseModel):
 
 
 class QueueOut(QueueIn):
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", strict=False)  # read from the database
     id: int
 
 
@@ -88,7 +86,7 @@ class QueueList(BaseModel):
 
 
 class QueuePath(BaseModel):
-    queue_id: int
+    queue_id: Id
 
 
 FIELDS = list(QueueIn.model_fields)

@@ -5,15 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from flask_openapi3 import APIBlueprint, Tag
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 from sqlalchemy import select
 
-from contactcentre.api.common import ERRORS, SECURITY, Page, get_or_404, paginate
 from contactcentre.auth.access import require_api_role
 from contactcentre.errors import ApiError, conflict
 from contactcentre.platform.audit import audit
 from contactcentre.platform.runtime import current_runtime
 from contactcentre.store.models import AgentSkill, Role, Skill
+from contactcentre.webapi.common import ERRORS, SECURITY, Body, Id, Page, get_or_404, paginate
 
 api = APIBlueprint(
     "skills",
@@ -26,8 +26,7 @@ api = APIBlueprint(
 SKILL_NAME = r"^[a-z][a-z0-9_]{0,63}$"
 
 
-class SkillIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class SkillIn(Body):
     name: str = Field(
         pattern=SKILL_NAME,
         description="lower-case identifier used in routing expressions, e.g. skills.billing",
@@ -35,8 +34,7 @@ class SkillIn(BaseModel):
     description: str = Field("", max_length=255)
 
 
-class SkillPatch(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class SkillPatch(Body):
     name: str | None = Field(None, pattern=SKILL_NAME)
     description: str | None = Field(None, max_length=255)
 
@@ -53,7 +51,7 @@ class SkillList(BaseModel):
 
 
 class SkillPath(BaseModel):
-    skill_id: int
+    skill_id: Id
 
 
 def _out(skill: Skill) -> dict[str, Any]:

@@ -9,9 +9,8 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 from flask_openapi3 import APIBlueprint, Tag
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, Field, model_validator
 
-from contactcentre.api.common import ERRORS, SECURITY
 from contactcentre.auth.access import api_user, require_api_role
 from contactcentre.customers.lookup import get_customer
 from contactcentre.errors import ApiError, conflict, not_found
@@ -20,6 +19,7 @@ from contactcentre.platform.audit import audit
 from contactcentre.platform.runtime import current_runtime
 from contactcentre.router.client import RoutingClient
 from contactcentre.store.models import Agent, Interaction, Queue, Role
+from contactcentre.webapi.common import ERRORS, SECURITY, Accepted, Body, Id, accepted
 
 api = APIBlueprint(
     "tasks", __name__, url_prefix="/api/v1", abp_tags=[Tag(name="tasks")], abp_security=SECURITY
@@ -29,15 +29,14 @@ Channel = Literal["voice", "chat", "email", "outbound"]
 AttributeValue = str | int | float | bool | list[str] | None
 
 
-class TaskIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class TaskIn(Body):
     channel: Channel
     attributes: dict[str, AttributeValue] = Field(
         default_factory=dict, description='routing attributes, e.g. {"intent": "billing"}'
     )
     priority: int = Field(0, ge=-100, le=100)
-    customer_id: int | None = None
-    queue_id: int | None = Field(None, description="route straight to this queue")
+    customer_id: Id | None = None
+    queue_id: Id | None = Field(None, description="route straight to this queue")
     external_id: str | None = Field(None, min_length=1, max_length=64, description="e.g. a CallSid")
 
 
@@ -55,24 +54,21 @@ class ReservationPath(BaseModel):
     reservation_id: str = Field(max_length=64)
 
 
-class RejectIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class RejectIn(Body):
     reason: str | None = Field(None, max_length=200)
 
 
-class CancelIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class CancelIn(Body):
     reason: str = Field("canceled_by_supervisor", min_length=1, max_length=64)
 
 
-class TransferIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    queue_id: int | None = None
-    agent_id: int | None = None
+class TaskTransferIn(Body):
+    queue_id: Id | None = None
+    agent_id: Id | None = None
     reason: str = Field("", max_length=200)
 
     @model_validator(mode="after")
-    def _one_target(self) -> TransferIn:
+    def _one_target(self) -> TaskTransferIn:
         if (self.queue_id is None) == (self.agent_id is None):
             raise ValueError("give exactly one of queue_id or agent_id")
         return self
@@ -114,6 +110,13 @@ def _check_handler(interaction: Interaction) -> None:
 @api.post("/tasks", responses={201: TaskOut, **ERRORS})
 @require_api_role(Role.SUPERVISOR)
 def submit(body: TaskIn) -> Any:
+    """Create a contact and ask the router to route it.
+
+    `external_id` (e.g. a CallSid) is unique within its channel: a task whose channel and
+    external_id an earlier task already has is refused with 409 `duplicate` (field
+    `external_id`) and nothing is created, so a retried submit never makes a second contact.
+    The first answer is not replayed; the first task stands.
+    """
     with current_runtime().db.session() as session:
         customer = None
         if body.customer_id is not None:
@@ -166,28 +169,28 @@ def estimate(path: TaskPath) -> Any:
     return found
 
 
-@api.post("/tasks/<task_id>/complete", responses={202: None, **ERRORS})
+@api.post("/tasks/<task_id>/complete", responses={202: Accepted, **ERRORS})
 @require_api_role(Role.AGENT)
 def complete(path: TaskPath) -> Any:
     with current_runtime().db.session() as session:
         _check_handler(_interaction(session, path.task_id))
     _client().complete(path.task_id)
-    return "", 202
+    return accepted()
 
 
-@api.post("/tasks/<task_id>/cancel", responses={202: None, **ERRORS})
+@api.post("/tasks/<task_id>/cancel", responses={202: Accepted, **ERRORS})
 @require_api_role(Role.SUPERVISOR)
 def cancel(path: TaskPath, body: CancelIn) -> Any:
     with current_runtime().db.session() as session:
         _interaction(session, path.task_id)
         audit(session, "task.cancel", "task", path.task_id, {"reason": body.reason})
     _client().cancel(path.task_id, body.reason)
-    return "", 202
+    return accepted()
 
 
-@api.post("/tasks/<task_id>/transfer", responses={202: None, **ERRORS})
+@api.post("/tasks/<task_id>/transfer", responses={202: Accepted, **ERRORS})
 @require_api_role(Role.AGENT)
-def transfer(path: TaskPath, body: TransferIn) -> Any:
+def transfer(path: TaskPath, body: TaskTransferIn) -> Any:
     with current_runtime().db.session() as session:
         _check_handler(_interaction(session, path.task_id))
         if body.queue_id is not None and session.get(Queue, body.queue_id) is None:
@@ -200,16 +203,16 @@ def transfer(path: TaskPath, body: TransferIn) -> Any:
         agent_id=None if body.agent_id is None else str(body.agent_id),
         reason=body.reason,
     )
-    return "", 202
+    return accepted()
 
 
-@api.post("/tasks/<task_id>/requeue", responses={202: None, **ERRORS})
+@api.post("/tasks/<task_id>/requeue", responses={202: Accepted, **ERRORS})
 @require_api_role(Role.AGENT)
 def requeue(path: TaskPath) -> Any:
     with current_runtime().db.session() as session:
         _check_handler(_interaction(session, path.task_id))
     _client().requeue(path.task_id, "requeued")
-    return "", 202
+    return accepted()
 
 
 def _own_reservation(reservation_id: str) -> Any:
@@ -225,17 +228,17 @@ def _own_reservation(reservation_id: str) -> Any:
     return reservation
 
 
-@api.post("/reservations/<reservation_id>/accept", responses={202: None, **ERRORS})
+@api.post("/reservations/<reservation_id>/accept", responses={202: Accepted, **ERRORS})
 @require_api_role(Role.AGENT)
 def accept(path: ReservationPath) -> Any:
     _own_reservation(path.reservation_id)
     _client().accept(path.reservation_id)
-    return "", 202
+    return accepted()
 
 
-@api.post("/reservations/<reservation_id>/reject", responses={202: None, **ERRORS})
+@api.post("/reservations/<reservation_id>/reject", responses={202: Accepted, **ERRORS})
 @require_api_role(Role.AGENT)
 def reject(path: ReservationPath, body: RejectIn) -> Any:
     _own_reservation(path.reservation_id)
     _client().reject(path.reservation_id, body.reason)
-    return "", 202
+    return accepted()

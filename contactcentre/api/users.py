@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+from flask import current_app
 from flask_openapi3 import APIBlueprint, Tag
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 from sqlalchemy import select
 
-from contactcentre.api.common import ERRORS, SECURITY, Page, get_or_404, paginate
 from contactcentre.auth.access import api_user, require_api_role
 from contactcentre.auth.users import (
     UserFieldError,
@@ -24,7 +24,9 @@ from contactcentre.auth.users import (
 from contactcentre.errors import ApiError, conflict
 from contactcentre.platform.audit import audit
 from contactcentre.platform.runtime import current_runtime
+from contactcentre.realtime.user_sockets import close_user_sockets
 from contactcentre.store.models import Role, User
+from contactcentre.webapi.common import ERRORS, SECURITY, Body, Id, Page, get_or_404, paginate
 
 api = APIBlueprint(
     "users",
@@ -37,8 +39,7 @@ api = APIBlueprint(
 RoleName = Literal["agent", "supervisor", "admin"]
 
 
-class UserIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class UserIn(Body):
     email: str = Field(max_length=254)
     name: str = Field(min_length=1, max_length=120)
     role: RoleName = "agent"
@@ -46,8 +47,7 @@ class UserIn(BaseModel):
     timezone: str = Field("UTC", max_length=64)
 
 
-class UserPatch(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class UserPatch(Body):
     email: str | None = Field(None, max_length=254)
     name: str | None = Field(None, min_length=1, max_length=120)
     role: RoleName | None = None
@@ -72,7 +72,7 @@ class UserList(BaseModel):
 
 
 class UserPath(BaseModel):
-    user_id: int
+    user_id: Id
 
 
 def _out(user: User) -> dict[str, Any]:
@@ -152,6 +152,11 @@ def update(path: UserPath, body: UserPatch) -> Any:
                 user.password_hash = hash_password(changes.pop("password"))
         except UserFieldError as exc:
             raise ApiError(422, "validation_error", exc.message, exc.field) from None
+        # A socket's rooms were granted for the role it connected with: a new role, or none,
+        # must not keep receiving what the old one could see.
+        rights_changed = changes.get("role", user.role) != user.role or (
+            changes.get("active") is False and user.active
+        )
         for key, value in changes.items():
             setattr(user, key, value)
         audit(
@@ -161,7 +166,10 @@ def update(path: UserPath, body: UserPatch) -> Any:
             user.id,
             {k: v for k, v in body.model_dump(exclude_unset=True).items() if k != "password"},
         )
-        return _out(user)
+        out = _out(user)
+    if rights_changed:  # after the commit: a socket reconnecting at once meets the new role
+        close_user_sockets(current_app, path.user_id)
+    return out
 
 
 @api.delete("/<int:user_id>", responses={204: None, **ERRORS})
@@ -173,4 +181,5 @@ def deactivate(path: UserPath) -> Any:
             raise ApiError(409, "self_lockout", "you cannot deactivate yourself", "user_id")
         user.active = False
         audit(session, "user.deactivate", "user", user.id)
-        return "", 204
+    close_user_sockets(current_app, path.user_id)  # committed: a reconnect is refused
+    return "", 204

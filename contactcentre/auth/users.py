@@ -104,7 +104,9 @@ def issue_api_token(session: Session, user: User, name: str) -> str:
     return token
 
 
-def user_for_token(session: Session, token: str) -> User | None:
+def live_api_token(session: Session, token: str) -> ApiToken | None:
+    """The token's row with its user (and agent) loaded, unless it is revoked or its user is
+    deactivated; marks its last use."""
     row = session.scalars(
         select(ApiToken)
         .where(ApiToken.token_hash == _digest(token))
@@ -118,7 +120,20 @@ def user_for_token(session: Session, token: str) -> User | None:
     now = utcnow()
     if row.last_used_at is None or now - row.last_used_at >= LAST_USED_RESOLUTION:
         row.last_used_at = now
-    return row.user
+    return row
+
+
+def user_for_token(session: Session, token: str) -> User | None:
+    row = live_api_token(session, token)
+    return row.user if row is not None else None
+
+
+def revoke_api_token(session: Session, token: str) -> ApiToken | None:
+    """Revoke a live token; returns its row, or None if it was unknown or no longer live."""
+    row = live_api_token(session, token)
+    if row is not None:
+        row.revoked_at = utcnow()
+    return row
 
 
 def _digest(token: str) -> str:

@@ -1,13 +1,11 @@
-"""Login and logout pages (CSRF-protected form; failed sign-ins rate-limited per client address).
-
-Only failures count: an office of agents behind one address signs in all morning unhindered.
-"""
+"""Login and logout pages (CSRF-protected form; failed sign-ins rate-limited per client address,
+see auth.sign_in_limit)."""
 
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import login_required, login_user, logout_user
 from flask_wtf import FlaskForm
@@ -15,8 +13,8 @@ from werkzeug.exceptions import TooManyRequests
 from wtforms import BooleanField, EmailField, PasswordField
 from wtforms.validators import DataRequired, Length
 
+from contactcentre.auth.sign_in_limit import limit_failed_sign_ins
 from contactcentre.auth.users import authenticate
-from contactcentre.extensions import limiter
 from contactcentre.platform.runtime import current_runtime
 
 bp = Blueprint("auth", __name__)
@@ -28,16 +26,8 @@ class LoginForm(FlaskForm):  # type: ignore[misc]  # Flask-WTF is untyped
     remember = BooleanField("Keep me signed in on this computer")
 
 
-def _login_limit() -> str:
-    return current_runtime().settings.login_rate_limit
-
-
-def _failed(response: Response) -> bool:
-    return response.status_code == 401
-
-
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"], deduct_when=_failed)
+@limit_failed_sign_ins
 def login() -> ResponseReturnValue:
     form = LoginForm()
     if form.validate_on_submit():

@@ -3,56 +3,54 @@ attachments, leaving. Cross-origin by design: each answer admits only the site's
 
 from __future__ import annotations
 
-import re
 import secrets
 from typing import Any
 
-from flask import Blueprint, Response, jsonify, request, send_file
+from flask import Response, request, send_file
+from flask_openapi3 import APIBlueprint, Tag
 
 from contactcentre.chat.access import ChatHttpError, check_origin, conversation_from_bearer
 from contactcentre.chat.attachments import AttachmentError, open_attachment, store_attachment
 from contactcentre.chat.conversations import chat_service
 from contactcentre.chat.limits import RateLimiter
 from contactcentre.chat.messages import MessageError, history
-from contactcentre.chat.sites import TOPIC_VALUES, public_config, site_by_key
+from contactcentre.chat.schemas import (
+    LANGUAGES,
+    AttachmentForm,
+    AttachmentPath,
+    ChatHistoryOut,
+    ConversationPath,
+    CustomerMessageIn,
+    HistoryQuery,
+    MessageOut,
+    SiteConfigOut,
+    SitePath,
+    StartIn,
+    StartOut,
+    StatusOut,
+    TokenQuery,
+)
+from contactcentre.chat.sites import public_config, site_by_key
 from contactcentre.platform.runtime import current_runtime
 from contactcentre.store.models import ChatConversation, ChatSite
+from contactcentre.webapi.common import ERRORS, ErrorOut
+from contactcentre.webapi.screening import refuse_unreadable
 
-bp = Blueprint("chat_api", __name__, url_prefix="/chat/api")
-EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,185}\.[^@\s]{2,}$")
-LANGUAGES = ("en", "es")
+TAGS = [Tag(name="chat widget", description="the customer's side of web chat (docs/chat.md)")]
+bp = APIBlueprint("chat_api", __name__, url_prefix="/chat/api", abp_tags=TAGS)
+# The conversation token from POST /conversations: Authorization: Bearer <token>.
+CONVERSATION: list[dict[str, list[str]]] = [{"conversation": []}]
+CHAT_ERRORS: dict[str | int, Any] = {**ERRORS, 410: ErrorOut, 415: ErrorOut, 429: ErrorOut}
 CONVERSATION_WINDOW_SECONDS = 3600
 MULTIPART_OVERHEAD = 64 * 1024  # form boundaries, headers and the client_id field
 
 
-def _json_body() -> dict[str, Any]:
-    body = request.get_json(silent=True)
-    if body is None and request.get_data():
-        raise ChatHttpError(400, "malformed_json", None, "the request body is not valid JSON")
-    if body is None:
-        return {}
-    if not isinstance(body, dict):
-        raise ChatHttpError(422, "invalid", None, "send a JSON object")
-    for key, value in body.items():
-        if isinstance(value, str) and "\x00" in value:
-            raise ChatHttpError(400, "nul_character", key, "text may not contain NUL characters")
-    return body
-
-
-def _text(body: dict[str, Any], field: str, *, required: bool, limit: int) -> str | None:
-    value = body.get(field)
-    if value is None or (isinstance(value, str) and not value.strip()):
-        if required:
-            raise ChatHttpError(422, "required", field, f"{field} is required")
-        return None
-    if not isinstance(value, str):
-        raise ChatHttpError(422, "invalid", field, f"{field} must be text")
-    value = value.strip()
-    if len(value) > limit:
-        raise ChatHttpError(
-            422, "too_long", field, f"{field} is limited to {limit} characters, got {len(value)}"
-        )
-    return value
+@bp.before_request
+def screen() -> None:
+    """Unparsable bodies and NUL characters are refused as on /api/v1 (a file may be larger)."""
+    if request.endpoint == "chat_api.upload_attachment":
+        allow_attachment_body(current_runtime())
+    refuse_unreadable()
 
 
 @bp.after_request
@@ -106,40 +104,25 @@ def _conversation(session: Any, conversation_id: str) -> ChatConversation:
     return conversation
 
 
-@bp.get("/sites/<widget_key>")
-def site_config(widget_key: str) -> Any:
+@bp.get("/sites/<widget_key>", responses={200: SiteConfigOut, **CHAT_ERRORS})
+def site_config(path: SitePath) -> Any:
+    """The site's name, theme, hours, topics and limits, for the widget to draw itself."""
     runtime = current_runtime()
     with runtime.db.session() as session:
-        site = _site_for(session, widget_key)
-        return jsonify(public_config(site, runtime, chat_service(runtime).agents_online()))
+        site = _site_for(session, path.widget_key)
+        return public_config(site, runtime, chat_service(runtime).agents_online())
 
 
-@bp.post("/conversations")
-def start_conversation() -> Any:
+@bp.post("/conversations", responses={201: StartOut, **CHAT_ERRORS})
+def start_conversation(body: StartIn) -> Any:
+    """Start a conversation from the pre-chat form; the answer carries its token."""
     runtime = current_runtime()
     settings = runtime.settings
-    body = _json_body()
-    widget_key = _text(body, "widget_key", required=True, limit=40) or ""
-    # The site and its origin first: from then on errors carry CORS headers, so the widget can
-    # read which field was wrong.
     with runtime.db.session() as session:
-        site = _site_for(session, widget_key)
+        site = _site_for(session, body.widget_key)
         session.expunge(site)
-    name = _text(body, "name", required=True, limit=120) or ""
-    email = _text(body, "email", required=False, limit=254)
-    if email is not None and not EMAIL.match(email):
-        raise ChatHttpError(
-            422, "invalid_email", "email", "enter an email address like ann@example.com"
-        )
-    topic = _text(body, "topic", required=False, limit=64)
-    if topic is not None and topic not in TOPIC_VALUES:
-        raise ChatHttpError(
-            422, "invalid_topic", "topic", f"topic must be one of {', '.join(sorted(TOPIC_VALUES))}"
-        )
-    language = _text(body, "language", required=False, limit=8) or "en"
-    if language not in LANGUAGES:
-        language = "en"
-    visitor_id = _text(body, "visitor_id", required=False, limit=64) or secrets.token_urlsafe(16)
+    language = body.language if body.language in LANGUAGES else "en"
+    visitor_id = body.visitor_id or secrets.token_urlsafe(16)
     limiter = RateLimiter(runtime.redis)
     for bucket in (f"start:v:{visitor_id}", f"start:ip:{request.remote_addr}"):
         verdict = limiter.hit(
@@ -156,59 +139,60 @@ def start_conversation() -> Any:
             response.headers["Retry-After"] = str(verdict.retry_after)
             return response
     started = chat_service(runtime).start(
-        site, name=name, email=email, topic=topic, language=language, visitor_id=visitor_id
+        site,
+        name=body.name,
+        email=body.email,
+        topic=body.topic,
+        language=language,
+        visitor_id=visitor_id,
     )
     with runtime.db.session() as session:
         conversation = session.get(ChatConversation, started.conversation.id)
         assert conversation is not None
         status = chat_service(runtime).status(session, conversation)
-    return (
-        jsonify(
-            {
-                "conversation_id": started.conversation.id,
-                "token": started.token,
-                "visitor_id": visitor_id,
-                "messages": started.messages,
-                **status,
-            }
-        ),
-        201,
-    )
+    return {
+        "conversation_id": started.conversation.id,
+        "token": started.token,
+        "visitor_id": visitor_id,
+        "messages": started.messages,
+        **status,
+    }, 201
 
 
-@bp.get("/conversations/<conversation_id>/messages")
-def conversation_messages(conversation_id: str) -> Any:
+@bp.get(
+    "/conversations/<conversation_id>/messages",
+    responses={200: ChatHistoryOut, **CHAT_ERRORS},
+    security=CONVERSATION,
+)
+def conversation_messages(path: ConversationPath, query: HistoryQuery) -> Any:
+    """The messages after `after` (whispers never), and where the chat is now."""
     runtime = current_runtime()
-    raw_after = request.args.get("after", "0")
-    if not raw_after.isdigit():
-        raise ChatHttpError(422, "invalid", "after", "after must be a message number (0 or more)")
     with runtime.db.session() as session:
-        conversation = _conversation(session, conversation_id)
-        messages = history(session, conversation, after_seq=int(raw_after))
+        conversation = _conversation(session, path.conversation_id)
+        messages = history(session, conversation, after_seq=query.after)
         status = chat_service(runtime).status(session, conversation)
-    return jsonify({"messages": messages, **status})
+    return {"messages": messages, **status}
 
 
-@bp.post("/conversations/<conversation_id>/messages")
-def post_customer_message(conversation_id: str) -> Any:
+@bp.post(
+    "/conversations/<conversation_id>/messages",
+    responses={201: MessageOut, **CHAT_ERRORS},
+    security=CONVERSATION,
+)
+def post_customer_message(path: ConversationPath, body: CustomerMessageIn) -> Any:
     """The same as the socket's `message` event, for clients without a websocket."""
     runtime = current_runtime()
-    body = _json_body()
     with runtime.db.session() as session:
-        conversation = _conversation(session, conversation_id)
+        conversation = _conversation(session, path.conversation_id)
         visitor_id = conversation.visitor_id
     _message_allowance(visitor_id)
-    text = body.get("body")
-    client_id = body.get("client_id")
-    if not isinstance(text, str):
-        raise ChatHttpError(422, "required", "body", "body is required")
-    if client_id is not None and not isinstance(client_id, str):
-        raise ChatHttpError(422, "invalid_client_id", "client_id", "client_id must be text")
     try:
-        message = chat_service(runtime).customer_message(conversation_id, text, client_id)
+        message = chat_service(runtime).customer_message(
+            path.conversation_id, body.body, body.client_id
+        )
     except MessageError as exc:
         raise ChatHttpError(_message_status(exc), exc.code, exc.field, exc.message) from None
-    return jsonify(message), 201
+    return message, 201
 
 
 def _message_status(exc: MessageError) -> int:
@@ -240,37 +224,55 @@ def allow_attachment_body(runtime: Any) -> None:
         )
 
 
-@bp.post("/conversations/<conversation_id>/attachments")
-def upload_attachment(conversation_id: str) -> Any:
+@bp.post(
+    "/conversations/<conversation_id>/attachments",
+    responses={201: MessageOut, **CHAT_ERRORS},
+    security=CONVERSATION,
+)
+def upload_attachment(path: ConversationPath, form: AttachmentForm) -> Any:
+    """A file from the customer (multipart field `file`, optional `client_id`)."""
     runtime = current_runtime()
-    allow_attachment_body(runtime)
     with runtime.db.session() as session:
-        conversation = _conversation(session, conversation_id)
+        conversation = _conversation(session, path.conversation_id)
         if conversation.status not in ("bot", "queued", "active"):
             raise ChatHttpError(409, "conversation_closed", None, "this conversation has ended")
         _message_allowance(conversation.visitor_id)
-        upload = request.files.get("file")
-        if upload is None:
-            raise ChatHttpError(422, "required", "file", "attach a file in the form field 'file'")
-        client_id = request.form.get("client_id") or None
         try:
             message = store_attachment(
-                session, runtime, conversation, upload, uploaded_by="customer", client_id=client_id
+                session,
+                runtime,
+                conversation,
+                form.file,
+                uploaded_by="customer",
+                client_id=form.client_id or None,
             )
         except AttachmentError as exc:
             raise ChatHttpError(exc.status, exc.code, "file", exc.message) from None
-    return jsonify(message), 201
+    return message, 201
 
 
-@bp.get("/attachments/<attachment_id>")
-def download_attachment(attachment_id: str) -> Any:
+FILE = {
+    "description": "the file, as it was uploaded",
+    "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+}
+
+
+@bp.get(
+    "/attachments/<attachment_id>",
+    responses={200: FILE, **CHAT_ERRORS},
+    security=[*CONVERSATION, {"session": []}],
+)
+def download_attachment(path: AttachmentPath, query: TokenQuery) -> Any:
+    """The file, for its conversation's customer (token), agent or a supervisor (signed in).
+
+    The token may come as `?token=` so that a link opens the file.
+    """
     runtime = current_runtime()
     with runtime.db.session() as session:
-        found = open_attachment(session, runtime, attachment_id)
+        found = open_attachment(session, runtime, path.attachment_id)
         if found is None:
             raise ChatHttpError(404, "not_found", "attachment_id", "no such attachment")
-        attachment, path = found
-        # The attachment's customer (token) or, signed in, its agent or a supervisor.
+        attachment, stored = found
         from contactcentre.chat.attachments import may_download
 
         if not may_download(session, runtime, attachment):
@@ -278,7 +280,7 @@ def download_attachment(attachment_id: str) -> Any:
                 403, "forbidden", "token", "only the conversation's participants may open it"
             )
         response = send_file(
-            path,
+            stored,
             mimetype=attachment.content_type,
             as_attachment=True,
             download_name=attachment.filename,
@@ -289,9 +291,14 @@ def download_attachment(attachment_id: str) -> Any:
     return response
 
 
-@bp.post("/conversations/<conversation_id>/close")
-def close_conversation(conversation_id: str) -> Any:
+@bp.post(
+    "/conversations/<conversation_id>/close",
+    responses={200: StatusOut, **CHAT_ERRORS},
+    security=CONVERSATION,
+)
+def close_conversation(path: ConversationPath) -> Any:
+    """The customer leaves: a queued chat is canceled, an active one ends for its agent."""
     runtime = current_runtime()
     with runtime.db.session() as session:
-        _conversation(session, conversation_id)
-    return jsonify(chat_service(runtime).close(conversation_id, by="customer"))
+        _conversation(session, path.conversation_id)
+    return chat_service(runtime).close(path.conversation_id, by="customer")

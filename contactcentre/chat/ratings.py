@@ -1,12 +1,12 @@
-"""The rating box at the end of a chat, stored as CSAT, and the CSAT figure itself:
-ratings 4-5 / all ratings on a 1-5 scale, for a period, optionally per agent or queue."""
+"""The rating box at the end of a chat: a 1-5 score stored once for the agent who handled it,
+and logged as a "survey" event, from which reporting computes CSAT (reporting/satisfaction.py)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import case, func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -17,7 +17,6 @@ from contactcentre.router.client import RoutingClient
 from contactcentre.store.models import ChatConversation, CsatRating, Customer, Interaction
 
 LOWEST, HIGHEST = 1, 5
-SATISFIED = 4  # a score of at least this counts towards CSAT
 COMMENT_MAX_CHARS = 2000
 
 
@@ -112,51 +111,3 @@ def _already_rated() -> ChatHttpError:
 
 def _agent_id(value: str | None) -> int | None:
     return int(value) if value and value.isdigit() else None
-
-
-@dataclass(frozen=True)
-class CsatFigure:
-    """Ratings of 4 or 5 (`satisfied`) out of all ratings (`rated`) in a period."""
-
-    satisfied: int
-    rated: int
-
-    @property
-    def ratio(self) -> float | None:
-        """None when nothing was rated: 0% would claim every customer was unhappy."""
-        return self.satisfied / self.rated if self.rated else None
-
-    def label(self) -> str:
-        if self.ratio is None:
-            return "CSAT — (no ratings)"
-        return (
-            f"CSAT {self.ratio:.0%} (ratings 4-5 / all ratings on a 1-5 scale, "
-            f"{self.satisfied} of {self.rated})"
-        )
-
-
-def csat(
-    session: Session,
-    start: datetime,
-    end: datetime,
-    *,
-    agent_id: int | None = None,
-    queue_id: int | None = None,
-    channel: str | None = None,
-) -> CsatFigure:
-    """CSAT of ratings given in [start, end); per agent (the rated one) or per queue (the
-    interaction's) when asked."""
-    satisfied = func.count(case((CsatRating.score >= SATISFIED, 1)))  # counts non-nulls
-    query = select(func.count(CsatRating.id), satisfied).where(
-        CsatRating.created_at >= start, CsatRating.created_at < end
-    )
-    if agent_id is not None:
-        query = query.where(CsatRating.agent_id == agent_id)
-    if channel is not None:
-        query = query.where(CsatRating.channel == channel)
-    if queue_id is not None:
-        query = query.join(Interaction, Interaction.id == CsatRating.interaction_id).where(
-            Interaction.queue_id == queue_id
-        )
-    rated, happy = session.execute(query).one()
-    return CsatFigure(satisfied=int(happy or 0), rated=int(rated or 0))

@@ -19,12 +19,14 @@ from contactcentre.platform.runtime import Runtime
 from contactcentre.realtime.rooms import chat_room, interaction_room
 from contactcentre.router.client import RoutingClient
 from contactcentre.store.models import Agent, ChatConversation
+from routing.effects import AgentStateChanged, TaskAssigned, TaskEnded, TaskExited, TaskQueued
+from routing.outbox import Delivery
 
 log = logging.getLogger(__name__)
 CHAT_GROUP = "chat"  # consumer group on the router's outbox
 AGENT_CHATS = "cc:chat:agent:"  # + agent id -> set of interaction ids of chats they hold
 HOLDER = "cc:chat:holder"  # hash: interaction id -> the agent holding it (the sets' inverse)
-ROUTED = ("task_queued", "task_assigned", "task_exited", "task_ended")
+ROUTED = (TaskQueued, TaskAssigned, TaskExited, TaskEnded)  # decisions a chat reacts to
 
 
 class ChatSink:
@@ -34,27 +36,22 @@ class ChatSink:
         self._runtime = runtime
         self._routing = RoutingClient(runtime.redis)
 
-    def deliver(self, entry_id: str, deliveries: list[dict[str, Any]]) -> None:
-        effects = [d["effect"] for d in deliveries]
-        task_ids = {e["task_id"] for e in effects if e["kind"] in ROUTED}
+    def deliver(self, entry_id: str, deliveries: list[Delivery]) -> None:
+        task_ids = {d.effect.task_id for d in deliveries if isinstance(d.effect, ROUTED)}
         chats = self._conversations(task_ids) if task_ids else {}
-        for index, effect in enumerate(effects):
-            kind = effect["kind"]
-            if kind == "agent_state_changed" and effect["state"] == "offline":
-                self._agent_gone(f"{entry_id}:{index}", str(effect["agent_id"]))
-                continue
-            conversation_id = chats.get(effect.get("task_id", ""))
-            if conversation_id is None:
-                continue  # not a chat
-            if kind == "task_queued":
-                self._release(effect["task_id"])  # requeued or transferred: with nobody now
-                self._queued(conversation_id, effect)
-            elif kind == "task_assigned":
-                self._assigned(conversation_id, effect)
-            elif kind == "task_exited":
-                self._exited(conversation_id, effect)
-            elif kind == "task_ended":
-                self._ended(conversation_id, effect)
+        for delivery in deliveries:
+            match delivery.effect:
+                case AgentStateChanged(state="offline") as gone:
+                    self._agent_gone(delivery.id, gone.agent_id)
+                case TaskQueued() as queued if queued.task_id in chats:
+                    self._release(queued.task_id)  # requeued or transferred: with nobody now
+                    self._queued(chats[queued.task_id], queued)
+                case TaskAssigned() as assigned if assigned.task_id in chats:
+                    self._assigned(chats[assigned.task_id], assigned)
+                case TaskExited() as exited if exited.task_id in chats:
+                    self._exited(chats[exited.task_id], exited)
+                case TaskEnded() as ended if ended.task_id in chats:
+                    self._ended(chats[ended.task_id], ended)
 
     def _conversations(self, task_ids: set[str]) -> dict[str, str]:
         with self._runtime.db.session() as session:
@@ -65,7 +62,7 @@ class ChatSink:
             )
             return {interaction_id: conversation_id for interaction_id, conversation_id in rows}
 
-    def _queued(self, conversation_id: str, effect: dict[str, Any]) -> None:
+    def _queued(self, conversation_id: str, effect: TaskQueued) -> None:
         service = chat_service(self._runtime)
         with self._runtime.db.session() as session:
             conversation = session.get(ChatConversation, conversation_id)
@@ -77,7 +74,7 @@ class ChatSink:
             if data["position"] is None:
                 # The router refreshes positions and waits every second; until then, the
                 # decision's own position (1-based) rather than none.
-                data["position"] = effect["position"]
+                data["position"] = effect.position
             service.emitter.emit_batch(
                 [
                     (chat_room(conversation.id), "status", data),
@@ -85,9 +82,9 @@ class ChatSink:
                 ]
             )
 
-    def _assigned(self, conversation_id: str, effect: dict[str, Any]) -> None:
-        agent_id = str(effect["agent_id"])
-        self._hold(effect["task_id"], agent_id)
+    def _assigned(self, conversation_id: str, effect: TaskAssigned) -> None:
+        agent_id = effect.agent_id
+        self._hold(effect.task_id, agent_id)
         service = chat_service(self._runtime)
         with self._runtime.db.session() as session:
             conversation = session.get(ChatConversation, conversation_id)
@@ -101,13 +98,13 @@ class ChatSink:
                 conversation,
                 Author("system"),
                 f"{name} joined the chat.",
-                client_id=f"assigned:{effect['reservation_id']}",
+                client_id=f"assigned:{effect.reservation_id}",
             )
             session.commit()
             deliver(service.emitter, conversation, posted)
             service.emit_status(session, conversation)
 
-    def _exited(self, conversation_id: str, effect: dict[str, Any]) -> None:
+    def _exited(self, conversation_id: str, effect: TaskExited) -> None:
         service = chat_service(self._runtime)
         with self._runtime.db.session() as session:
             conversation = session.get(ChatConversation, conversation_id)
@@ -115,11 +112,11 @@ class ChatSink:
                 return
             conversation.status = "bot"  # out of the ACD: the customer may leave a message
             session.commit()
-        service.offer_leave_message(conversation_id, notice_id=f"exit:{effect['task_id']}")
+        service.offer_leave_message(conversation_id, notice_id=f"exit:{effect.task_id}")
 
-    def _ended(self, conversation_id: str, effect: dict[str, Any]) -> None:
-        self._release(effect["task_id"])
-        if effect["outcome"] == "transferred_out":
+    def _ended(self, conversation_id: str, effect: TaskEnded) -> None:
+        self._release(effect.task_id)
+        if effect.outcome == "transferred_out":
             return
         with self._runtime.db.session() as session:
             conversation = session.get(ChatConversation, conversation_id)

@@ -14,8 +14,8 @@ from flask import current_app, request
 
 from contactcentre.chat.agent_side import ChatRefused, typing_room
 from contactcentre.chat.namespace import TYPING_REPEAT_SECONDS
-from contactcentre.realtime.namespaces import socket_user
 from contactcentre.realtime.rooms import CHAT_NS
+from contactcentre.realtime.socket_auth import socket_user
 
 
 class StaffTyping:

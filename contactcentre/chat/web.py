@@ -23,7 +23,7 @@ def init_chat(app: Any) -> None:
     # (a forged request riding a cookie) does not apply.
     for blueprint in (customer_bp, extras_bp):
         csrf.exempt(blueprint)
-        app.register_blueprint(blueprint)
+        app.register_api(blueprint)  # validated by its schemas, and in /api/v1/openapi.json
 
 
 def init_chat_socket(socketio: SocketIO, runtime: Runtime) -> None:

@@ -41,6 +41,21 @@ def _trim(value: Any) -> Any:
     return " ".join(value.split()) if isinstance(value, str) else value
 
 
+def _not_a_number(value: Any, info: ValidationInfo) -> Any:
+    """A flag is true or false (or a spreadsheet's "yes"), never 0 or 1 ({"at_risk": 0})."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        raise _fail("bool_type", f"{info.field_name} must be true or false, not {value!r}")
+    return value
+
+
+def _not_a_flag(value: Any, info: ValidationInfo) -> Any:
+    """A count is a number, never true or false: {"cancellations": true} was 1."""
+    if isinstance(value, bool):
+        shown = "true" if value else "false"
+        raise _fail("int_type", f"{info.field_name} must be a whole number, not {shown}")
+    return value
+
+
 def _max_length(limit: int) -> Callable[[str | None, ValidationInfo], str | None]:
     def check(value: str | None, info: ValidationInfo) -> str | None:
         if value is not None and len(value) > limit:
@@ -193,6 +208,23 @@ PurchasesPerYear = Annotated[
 RelationshipYears = Annotated[
     Decimal, BeforeValidator(_trim), AfterValidator(_decimal_rule(6, 2, non_negative=True))
 ]
-Count = Annotated[int, BeforeValidator(_trim), AfterValidator(_int_range(0, 1_000_000))]
-HouseholdSize = Annotated[int | None, BeforeValidator(_squash), AfterValidator(_int_range(1, 99))]
-Satisfaction = Annotated[int | None, BeforeValidator(_squash), AfterValidator(_int_range(1, 5))]
+Count = Annotated[
+    int,
+    BeforeValidator(_trim),
+    BeforeValidator(_not_a_flag),
+    AfterValidator(_int_range(0, 1_000_000)),
+]
+HouseholdSize = Annotated[
+    int | None,
+    BeforeValidator(_squash),
+    BeforeValidator(_not_a_flag),
+    AfterValidator(_int_range(1, 99)),
+]
+Satisfaction = Annotated[
+    int | None,
+    BeforeValidator(_squash),
+    BeforeValidator(_not_a_flag),
+    AfterValidator(_int_range(1, 5)),
+]
+# Not StrictBool: the CSV import reads these schemas from text cells ("true", "yes").
+Flag = Annotated[bool, BeforeValidator(_not_a_number)]

@@ -18,6 +18,7 @@ from contactcentre.customers.fields import (
     Count,
     CountryCode,
     EmailAddress,
+    Flag,
     HouseholdSize,
     LanguageCode,
     Money,
@@ -58,7 +59,7 @@ class PhoneIn(BaseModel):
 
     number: PhoneText = Field(description="Any format; national numbers use the default region")
     label: PhoneLabel = "mobile"
-    primary: bool = False
+    primary: Flag = False
 
 
 class EmailIn(BaseModel):
@@ -67,7 +68,7 @@ class EmailIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     address: EmailAddress
-    primary: bool = False
+    primary: Flag = False
 
 
 class _ProfileRules(BaseModel):
@@ -137,11 +138,11 @@ class CustomerIn(_ProfileRules):
     cancellations: Count = 0
     service_calls: Count = 0
     warranty_until: PlainDate = None
-    at_risk: bool = False
+    at_risk: Flag = False
     retention_offer: Text255 = None
     satisfaction: Satisfaction = Field(default=None, description="Last CSAT, 1-5")
-    consent_marketing: bool = False
-    consent_recording: bool = False
+    consent_marketing: Flag = False
+    consent_recording: Flag = False
     phones: list[PhoneIn] = Field(default_factory=list)
     emails: list[EmailIn] = Field(default_factory=list)
 
@@ -181,11 +182,11 @@ class CustomerPatch(_ProfileRules):
     cancellations: Count | None = None
     service_calls: Count | None = None
     warranty_until: PlainDate = None
-    at_risk: bool | None = None
+    at_risk: Flag | None = None
     retention_offer: Text255 = None
     satisfaction: Satisfaction = None
-    consent_marketing: bool | None = None
-    consent_recording: bool | None = None
+    consent_marketing: Flag | None = None
+    consent_recording: Flag | None = None
     phones: list[PhoneIn] | None = None
     emails: list[EmailIn] | None = None
 

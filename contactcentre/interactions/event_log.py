@@ -27,6 +27,7 @@ EVENT_TYPES = frozenset(
         "accepted",
         "rejected",
         "offer_expired",
+        "offer_withdrawn",
         "answered",
         "held",
         "unheld",

@@ -19,10 +19,14 @@ log = logging.getLogger(__name__)
 KEY_PREFIX = "cc:process:"
 
 
+def key(name: str) -> str:
+    """This process's heartbeat key for a process type."""
+    return f"{KEY_PREFIX}{name}:{socket.gethostname()}:{os.getpid()}"
+
+
 def beat(client: redis.Redis, name: str, interval: float) -> None:
-    key = f"{KEY_PREFIX}{name}:{socket.gethostname()}:{os.getpid()}"
     value = json.dumps({"pid": os.getpid(), "host": socket.gethostname(), "at": time.time()})
-    client.set(key, value, ex=max(1, round(interval * 3)))
+    client.set(key(name), value, ex=max(1, round(interval * 3)))
 
 
 def alive(client: redis.Redis, name: str) -> list[dict[str, Any]]:
@@ -50,7 +54,15 @@ class Heartbeat:
         return self
 
     def stop(self) -> None:
+        """Stop beating and withdraw the key: a process that stopped is down at once."""
         self._stop.set()
+        if self._thread.is_alive():
+            # Joined first, so a beat in flight cannot write the key back after the delete.
+            self._thread.join(timeout=max(1.0, self._interval))
+        try:
+            self._client.delete(key(self._name))
+        except redis.RedisError as exc:
+            log.warning("heartbeat of %s not withdrawn (it expires): %s", self._name, exc)
 
     def _run(self) -> None:
         while not self._stop.is_set():

@@ -15,6 +15,7 @@ from pathlib import Path
 import redis
 from flask import current_app
 
+from contactcentre.platform.heartbeat import Heartbeat
 from contactcentre.settings import Settings
 from contactcentre.store.db import Database
 
@@ -28,11 +29,14 @@ class Runtime:
     db: Database
     redis: redis.Redis
     redis_url: str
+    heartbeat: Heartbeat | None = None  # the process's own, when the runtime owns it (web)
     # What else this process opened on the runtime's behalf (the Socket.IO listener), closed
     # first, while the database and Redis are still there.
     closers: list[Callable[[], None]] = field(default_factory=list)
 
     def close(self) -> None:
+        if self.heartbeat is not None:
+            self.heartbeat.stop()
         for close in reversed(self.closers):
             try:
                 close()

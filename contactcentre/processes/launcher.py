@@ -1,39 +1,34 @@
 """`make run`: one command that brings the platform up on a fresh machine and down on Ctrl-C.
 
 Starts the embedded Valkey (unless REDIS_URL is set), migrates, seeds demo data on first run,
-then runs every Procfile process (and, unless CC_DEMO_PROCESSES=false, the Procfile.demo ones,
-such as the telephony emulator with demo traffic) in its own process group, so Ctrl-C leaves
+then runs every Procfile process (two routers: a leader and its hot standby) and, unless
+CC_DEMO_PROCESSES=false, the Procfile.demo ones (the telephony emulator with demo traffic),
+each in its own process group, restarting any that dies (processes/supervisor.py); Ctrl-C leaves
 nothing behind.
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
 import signal
-import subprocess
 import sys
 import threading
 import time
 import urllib.error
 import urllib.request
-from dataclasses import dataclass
 from pathlib import Path
 
 from contactcentre.platform.runtime import EMBEDDED_URL_FILE
+from contactcentre.processes.supervisor import Supervisor
 from contactcentre.settings import PROJECT_ROOT, Settings
 
-STOP_GRACE_SECONDS = 10.0
+# How many of a Procfile process run side by side: the router's leader lock lets one route and
+# keeps the other as a hot standby that takes over within about 1.5 s (router/leader.py).
+INSTANCES = {"router": 2}
+UP_WAIT_SECONDS = 60.0
 # The demo IVR keeps office hours (Eastern time); demo calls placed at night would all go to
 # voicemail. A Wednesday mid-morning that is no holiday keeps the demo routing to agents.
 DEMO_IVR_TIME = "2026-11-25T11:00:00-05:00"
-
-
-@dataclass
-class Child:
-    name: str
-    command: str
-    process: subprocess.Popen[bytes]
 
 
 def procfile_entries(path: Path) -> list[tuple[str, str]]:
@@ -52,7 +47,11 @@ def _demo_enabled() -> bool:
 
 
 def _launch_list() -> list[tuple[str, str]]:
-    entries = procfile_entries(PROJECT_ROOT / "Procfile")
+    entries = []
+    for name, command in procfile_entries(PROJECT_ROOT / "Procfile"):
+        count = INSTANCES.get(name, 1)
+        names = [f"{name}.{n}" for n in range(1, count + 1)] if count > 1 else [name]
+        entries += [(instance, command) for instance in names]
     # Demo-only processes are not production processes: /healthz does not expect them.
     if _demo_enabled():
         entries += procfile_entries(PROJECT_ROOT / "Procfile.demo")
@@ -88,7 +87,7 @@ def run(settings: Settings) -> int:
         (settings.instance_path / EMBEDDED_URL_FILE).write_text(url)
         env["CC_REDIS_URL"] = url
         _say(f"embedded Valkey on {url} (data in {settings.instance_path / 'valkey'})")
-    children: list[Child] = []
+    supervisor = Supervisor(env, PROJECT_ROOT, _say)
     try:
         upgrade(settings.effective_database_url)
         _say(f"database migrated ({settings.effective_database_url.split('://')[0]})")
@@ -101,23 +100,48 @@ def run(settings: Settings) -> int:
             _say(f"demo data loaded: {summary}")
         _child_environment(settings, env)
         for name, command in _launch_list():
-            children.append(_spawn(name, command, env))
-        if _wait_until_up(settings, children, stopping):
-            _banner(settings, DEMO_PASSWORD)
-        while not stopping.is_set():
-            for child in children:
-                if child.process.poll() is not None:
-                    _say(f"process {child.name} exited with {child.process.returncode}; stopping")
-                    stopping.set()
-            stopping.wait(0.5)
+            supervisor.start(name, command)
+        _supervise(settings, supervisor, stopping, DEMO_PASSWORD)
         return 0
     finally:
         _say("stopping…")
-        _stop_children(children)
+        supervisor.stop()
         if valkey is not None:
             valkey.stop()
             (settings.instance_path / EMBEDDED_URL_FILE).unlink(missing_ok=True)
         _say("stopped; no process left behind")
+
+
+def _supervise(
+    settings: Settings, supervisor: Supervisor, stopping: threading.Event, password: str
+) -> None:
+    """Restart what dies until Ctrl-C; show the banner once the web answers."""
+    url = f"http://{settings.web_host}:{os.environ.get('PORT', settings.web_port)}/healthz"
+    started = time.monotonic()
+    waiting_for_web = True
+    while not stopping.is_set():
+        supervisor.tick()
+        if waiting_for_web:
+            status = _health_status(url)
+            waited = time.monotonic() - started
+            # 503 early on is a process still starting; later the banner says where to look.
+            if status == 200 or (status == 503 and waited > UP_WAIT_SECONDS / 4):
+                _banner(settings, password)
+                waiting_for_web = False
+            elif waited > UP_WAIT_SECONDS:
+                _say(f"the web process does not answer {url} yet; see its output above")
+                waiting_for_web = False
+        stopping.wait(0.5)
+
+
+def _health_status(url: str) -> int | None:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - our http:// URL
+            return int(response.status)
+    except urllib.error.HTTPError as exc:
+        return exc.code
+    except OSError:
+        return None
 
 
 def _child_environment(settings: Settings, env: dict[str, str]) -> None:
@@ -144,82 +168,6 @@ def _install_signal_handlers(stopping: threading.Event) -> None:
 
     signal.signal(signal.SIGINT, handler)
     signal.signal(signal.SIGTERM, handler)
-
-
-def _spawn(name: str, command: str, env: dict[str, str]) -> Child:
-    # Own session = own process group: we can signal the whole tree (gunicorn's workers too),
-    # and the terminal's Ctrl-C reaches only us, so shutdown happens in our order.
-    process = subprocess.Popen(  # noqa: S602 - Procfile lines are shell commands by definition
-        command,
-        shell=True,
-        cwd=PROJECT_ROOT,
-        env=env,
-        start_new_session=True,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    threading.Thread(target=_relay, args=(name, process), daemon=True).start()
-    _say(f"started {name} (pid {process.pid}): {command}")
-    return Child(name, command, process)
-
-
-def _relay(name: str, process: subprocess.Popen[bytes]) -> None:
-    assert process.stdout is not None
-    for raw in iter(process.stdout.readline, b""):
-        sys.stdout.write(f"{name:>8} | {raw.decode(errors='replace')}")
-        sys.stdout.flush()
-
-
-def _stop_children(children: list[Child]) -> None:
-    for child in children:
-        if child.process.poll() is None:
-            _signal_group(child.process.pid, signal.SIGTERM)
-    deadline = time.monotonic() + STOP_GRACE_SECONDS
-    for child in children:
-        try:
-            child.process.wait(timeout=max(0.1, deadline - time.monotonic()))
-        except subprocess.TimeoutExpired:
-            _say(f"{child.name} did not stop in {STOP_GRACE_SECONDS:.0f} s; killing it")
-        # Kill any grandchild that outlived its parent in the same group, then make sure the
-        # group is really empty before saying so.
-        _signal_group(child.process.pid, signal.SIGKILL)
-        child.process.wait()
-        _wait_group_gone(child)
-
-
-def _wait_group_gone(child: Child, timeout: float = 5.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            os.killpg(child.process.pid, 0)
-        except ProcessLookupError:
-            return
-        time.sleep(0.05)
-    _say(f"warning: processes of {child.name} (group {child.process.pid}) are still exiting")
-
-
-def _signal_group(pid: int, sig: int) -> None:
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(pid, sig)
-
-
-def _wait_until_up(settings: Settings, children: list[Child], stopping: threading.Event) -> bool:
-    url = f"http://{settings.web_host}:{os.environ.get('PORT', settings.web_port)}/healthz"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and not stopping.is_set():
-        if any(c.process.poll() is not None for c in children):
-            return False
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return True
-        except urllib.error.HTTPError as exc:
-            if exc.code == 503 and time.monotonic() > deadline - 45:
-                return True  # up, but some process still starting; the banner says where to look
-        except OSError:
-            pass
-        stopping.wait(0.5)
-    return False
 
 
 def _banner(settings: Settings, password: str) -> None:

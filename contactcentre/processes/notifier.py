@@ -10,18 +10,30 @@ import multiprocessing
 import os
 import signal
 import threading
+from typing import TYPE_CHECKING
 
-from contactcentre.platform.runtime import build_runtime
+from contactcentre.platform.runtime import Runtime, build_runtime
 from contactcentre.settings import Settings
 
+if TYPE_CHECKING:
+    from contactcentre.router.publisher import Publisher
 
-def run_notify(settings: Settings, parent_pid: int) -> None:
-    """Outbox -> Redis projections and agents' browsers, until SIGTERM (or the parent dies)."""
+
+def notify_publisher(runtime: Runtime) -> Publisher:
+    """Outbox -> Redis projections and agents' browsers, in the consumer group "notify"."""
     from contactcentre.cti.wiring import build_notifier
     from contactcentre.router.publisher import EffectSink, Publisher
     from contactcentre.router.sinks import RedisProjection
     from contactcentre.router.streams import NOTIFY_GROUP
 
+    # The projections go first in the notifier's own pipeline: an offer that reaches a browser
+    # can already be accepted, and a batch costs one write round trip.
+    sinks: list[EffectSink] = [build_notifier(runtime, RedisProjection(runtime.redis))]
+    return Publisher(runtime.redis, sinks, group=NOTIFY_GROUP)
+
+
+def run_notify(settings: Settings, parent_pid: int) -> None:
+    """The notify publisher until SIGTERM (or the parent dies)."""
     logging.basicConfig(
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s"
     )
@@ -31,11 +43,8 @@ def run_notify(settings: Settings, parent_pid: int) -> None:
     signal.signal(signal.SIGINT, lambda *_: stop.set())
     # A router killed with -9 cannot stop us; an orphan must not keep publishing.
     threading.Thread(target=_watch_parent, args=(parent_pid, stop), daemon=True).start()
-    # The projections go first in the notifier's own pipeline: an offer that reaches a browser
-    # can already be accepted, and a batch costs one write round trip.
-    sinks: list[EffectSink] = [build_notifier(runtime, RedisProjection(runtime.redis))]
     try:
-        Publisher(runtime.redis, sinks, group=NOTIFY_GROUP).run(stop)
+        notify_publisher(runtime).run(stop)
     finally:
         runtime.close()
 

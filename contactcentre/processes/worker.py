@@ -1,4 +1,4 @@
-"""The worker process: an RQ worker on the platform's Redis, with a heartbeat for /healthz.
+"""The worker process: an RQ worker on the platform's Redis, with RQ's scheduler and a heartbeat.
 
 It needs no Flask app: jobs get the database and Redis from a Runtime built from settings.
 """
@@ -12,9 +12,9 @@ from rq import Queue, Worker
 
 from contactcentre.platform.heartbeat import Heartbeat
 from contactcentre.platform.runtime import redis_client, resolve_redis_url
+from contactcentre.platform.scheduler import QUEUES
+from contactcentre.platform.scheduler_keeper import SchedulerKeeper
 from contactcentre.settings import Settings
-
-QUEUES = ("high", "default", "low")
 
 
 def run_worker(settings: Settings) -> None:
@@ -24,11 +24,16 @@ def run_worker(settings: Settings) -> None:
     from contactcentre.cti.wiring import install_pop_prebuild
 
     install_pop_prebuild()
-    # RQ stores pickled payloads, so its connection must not decode responses.
+    # RQ stores pickled payloads, so its connections must not decode responses.
     connection = redis.Redis.from_url(url)
     beat = Heartbeat(redis_client(url), "worker", settings.heartbeat_seconds).start()
+    # The scheduler is ours to keep, not rq's (`with_scheduler`): rq's worker retries a lock left
+    # by a killed scheduler only at maintenance, and retries and booked callbacks waited 13 min.
+    # The keeper has a connection of its own: rq stretches the worker's timeout to its long poll.
+    keeper = SchedulerKeeper(redis.Redis.from_url(url, socket_timeout=5)).start()
     try:
         queues = [Queue(name, connection=connection) for name in QUEUES]
-        Worker(queues, connection=connection).work(with_scheduler=True)
+        Worker(queues, connection=connection).work()
     finally:
+        keeper.stop()
         beat.stop()

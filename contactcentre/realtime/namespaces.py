@@ -1,4 +1,4 @@
-"""Socket.IO handlers of /agent and /supervisor: session auth, rooms, resume with replay, presence.
+"""Socket.IO handlers of /agent and /supervisor: auth, rooms, resume with replay, presence.
 
 Handlers stay thin: who may join what is a RoomPolicy (cti.rooms), numbering in realtime.sequence;
 a channel adds its own /agent events as an AgentExtension (chat's typing relay).
@@ -7,22 +7,24 @@ a channel adds its own /agent events as an AgentExtension (chat's typing relay).
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Protocol
 
 from flask import current_app, request
-from flask_login import current_user
 from flask_socketio import Namespace, join_room
 
 from contactcentre.platform.runtime import Runtime
-from contactcentre.realtime.presence import Presence
-from contactcentre.realtime.rooms import AGENT_NS, SUPERVISORS, agent_room
+from contactcentre.realtime.event_limits import EventLimiter, Verdict
+from contactcentre.realtime.registry import SocketRegistry
+from contactcentre.realtime.rooms import AGENT_NS, SUPERVISOR_NS, SUPERVISORS, agent_room
 from contactcentre.realtime.sequence import SequencedLog
+from contactcentre.realtime.socket_auth import connecting_user, socket_user
+from contactcentre.realtime.user_sockets import UserSocket
 from contactcentre.store.models import Role, User
 
 MAX_RESUME_ROOMS = 20
+RATE_LIMITED = {"ok": False, "error": "rate_limited"}  # the refused event's acknowledgement
 log = logging.getLogger(__name__)
 
 
@@ -33,23 +35,6 @@ def _runtime() -> Runtime:
 
 def _sid() -> str:
     return str(request.sid)  # type: ignore[attr-defined]  # set by Flask-SocketIO
-
-
-def socket_user() -> User:
-    """The signed-in user of this socket's handshake; anyone else is refused."""
-    from flask_socketio import ConnectionRefusedError as Refused
-
-    origin = request.headers.get("Origin")
-    if origin is not None:
-        from contactcentre.realtime.server import own_origins
-
-        if origin.lower().rstrip("/") not in own_origins(_runtime(), request.environ):
-            # The engine admits chat sites' origins for the widget; consoles are ours only.
-            raise Refused("forbidden: this origin may not open the console")
-    if not current_user.is_authenticated:
-        raise Refused("unauthenticated: sign in first")
-    user: User = current_user._get_current_object()
-    return user
 
 
 class RoomPolicy(Protocol):
@@ -70,52 +55,51 @@ class AgentExtension(Protocol):
     def disconnected(self, sid: str) -> None: ...
 
 
-class SocketRegistry:
-    """This process's agent sockets, vouched for in Redis every few seconds while any is open."""
-
-    def __init__(self, runtime: Runtime, interval: float) -> None:
-        self.presence = Presence(runtime.redis)
-        self._sockets: dict[str, str] = {}
-        self._lock = threading.Lock()
-        self._interval = interval
-        self._thread: threading.Thread | None = None
-
-    def add(self, sid: str, agent_id: str) -> None:
-        with self._lock:
-            self._sockets[sid] = agent_id
-            if self._thread is None or not self._thread.is_alive():
-                self._thread = threading.Thread(
-                    target=self._refresh, name="socket-presence", daemon=True
-                )
-                self._thread.start()
-        self.presence.connected(agent_id, sid, time.time())
-
-    def remove(self, sid: str) -> None:
-        with self._lock:
-            agent_id = self._sockets.pop(sid, None)
-        if agent_id is not None:
-            self.presence.disconnected(agent_id, sid, time.time())
-
-    def _refresh(self) -> None:
-        while True:
-            time.sleep(self._interval)
-            with self._lock:
-                sockets = dict(self._sockets)
-                if not sockets:
-                    self._thread = None
-                    return
-            try:
-                self.presence.refresh(sockets, time.time())
-            except Exception:  # Redis blips must not kill the refresher
-                log.exception("could not refresh socket presence")
-
-
 class _Rooms(Namespace):  # type: ignore[misc]  # Flask-SocketIO is untyped
-    """Join and resume, shared by both namespaces."""
+    """Join and resume, shared by both namespaces, and the record of who holds each socket."""
 
-    def __init__(self, namespace: str, rooms: RoomPolicy) -> None:
+    def __init__(
+        self, namespace: str, registry: SocketRegistry, rooms: RoomPolicy, limiter: EventLimiter
+    ) -> None:
         super().__init__(namespace)
+        self._registry = registry
         self._rooms = rooms
+        self._limiter = limiter
+
+    def trigger_event(self, event: str, *args: Any) -> Any:
+        """Every event but the connection's own is counted against the socket's budget (unknown
+        events too: a flood of them costs as much to receive)."""
+        if event in ("connect", "disconnect"):
+            return self._dispatch(event, *args)
+        sid = str(args[0])
+        verdict = self._limiter.hit(sid)
+        if verdict is Verdict.ALLOWED:
+            return self._dispatch(event, *args)
+        if verdict is Verdict.DISCONNECT:
+            socket = self._registry.socket(sid)
+            log.warning(
+                "disconnecting socket %s of user %s on %s: it kept sending events too fast",
+                sid,
+                socket.user_id if socket else "?",
+                self.namespace,
+            )
+            self.socketio.server.disconnect(sid, namespace=self.namespace)
+        return dict(RATE_LIMITED)
+
+    def _dispatch(self, event: str, *args: Any) -> Any:
+        return super().trigger_event(event, *args)
+
+    def event_names(self) -> set[str]:
+        """The events a client may send (the connection's own aside)."""
+        handlers = {name.removeprefix("on_") for name in dir(self) if name.startswith("on_")}
+        return handlers - {"connect", "disconnect"}
+
+    def _opened(self, user: User, credential: str, agent_id: str | None = None) -> None:
+        self._registry.add(UserSocket(user.id, self.namespace, _sid(), credential), agent_id)
+
+    def on_disconnect(self, *_reason: Any) -> None:
+        self._registry.remove(_sid())
+        self._limiter.forget(_sid())
 
     def on_join(self, data: Any) -> dict[str, Any]:
         room = str((data or {}).get("room", "")) if isinstance(data, dict) else ""
@@ -154,43 +138,51 @@ class AgentNamespace(_Rooms):
         self,
         registry: SocketRegistry,
         rooms: RoomPolicy,
+        limiter: EventLimiter,
         extensions: Sequence[AgentExtension] = (),
     ) -> None:
-        super().__init__(AGENT_NS, rooms)
-        self._registry = registry
+        super().__init__(AGENT_NS, registry, rooms, limiter)
         self._extensions = tuple(extensions)
         self._extra = {name: h for ext in self._extensions for name, h in ext.events.items()}
 
-    def trigger_event(self, event: str, *args: Any) -> Any:
+    def event_names(self) -> set[str]:
+        return super().event_names() | set(self._extra)
+
+    def _dispatch(self, event: str, *args: Any) -> Any:
         handler = self._extra.get(event)
         if handler is None:
-            return super().trigger_event(event, *args)
+            return super()._dispatch(event, *args)
         # The same dispatch as our own on_* handlers: app and request context, error handling.
         return self.socketio._handle_event(handler, event, self.namespace, *args)
 
     def on_connect(self, auth: Any = None) -> None:
         from flask_socketio import ConnectionRefusedError as Refused
 
-        user = socket_user()
+        user, credential = connecting_user(auth)
         if user.agent is None:
             if not user.has_role(Role.SUPERVISOR):
                 raise Refused("forbidden: this account is not an agent")
-            return  # a supervisor may join agent and interaction rooms to monitor them
-        room = agent_room(user.agent.id)
-        join_room(room)
-        self._registry.add(_sid(), str(user.agent.id))
+            # A supervisor may join agent and interaction rooms to monitor them.
+            self._opened(user, credential)
+            return
+        join_room(agent_room(user.agent.id))
+        self._opened(user, credential, str(user.agent.id))
 
-    def on_disconnect(self, *_reason: Any) -> None:
-        sid = _sid()
-        self._registry.remove(sid)
+    def on_disconnect(self, *reason: Any) -> None:
+        super().on_disconnect(*reason)
         for extension in self._extensions:
-            extension.disconnected(sid)
+            extension.disconnected(_sid())
 
 
 class SupervisorNamespace(_Rooms):
+    def __init__(self, registry: SocketRegistry, rooms: RoomPolicy, limiter: EventLimiter) -> None:
+        super().__init__(SUPERVISOR_NS, registry, rooms, limiter)
+
     def on_connect(self, auth: Any = None) -> None:
         from flask_socketio import ConnectionRefusedError as Refused
 
-        if not socket_user().has_role(Role.SUPERVISOR):
+        user, credential = connecting_user(auth)
+        if not user.has_role(Role.SUPERVISOR):
             raise Refused("forbidden: the supervisor board needs the supervisor role")
         join_room(SUPERVISORS)
+        self._opened(user, credential)

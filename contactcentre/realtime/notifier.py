@@ -14,18 +14,30 @@ import redis
 from contactcentre.realtime.desk import Desk
 from contactcentre.realtime.emitter import RealtimeEmitter
 from contactcentre.realtime.rooms import SUPERVISORS, agent_room, interaction_room, queue_room
+from routing.effects import (
+    AgentStateChanged,
+    Effect,
+    OfferCreated,
+    OfferRescinded,
+    TaskAssigned,
+    TaskEnded,
+    TaskExited,
+    TaskQueued,
+    WrapUpStarted,
+    task_of,
+)
+from routing.outbox import Delivery, Entry
 
-OfferHook = Callable[[dict[str, Any]], None]
-BEFORE_ASSIGNMENT = frozenset({"task_queued", "offer_created", "offer_rescinded"})
+OfferHook = Callable[[dict[str, Any]], None]  # gets the offer as its agent's browser does
+# News of a task before it is assigned is its agent's own: nobody else is in its room yet.
+BEFORE_ASSIGNMENT = (TaskQueued, OfferCreated, OfferRescinded)
+WITH_QUEUE = (TaskQueued, OfferCreated, TaskAssigned, TaskExited)
 
 
 class Pops(Protocol):
     def for_offers(self, offers: list[tuple[str, Any]]) -> list[dict[str, Any] | None]:
         """The pops of several (interaction id, queue id) offers, in order; None if unbuildable."""
         ...
-
-
-Entry = tuple[str, list[dict[str, Any]]]  # (outbox entry id, its deliveries)
 
 
 class Projection(Protocol):
@@ -59,35 +71,34 @@ class SequencedNotifier:
         self._offer_hooks = offer_hooks or []
         self._projection = projection
 
-    def deliver(self, entry_id: str, deliveries: list[dict[str, Any]]) -> None:
+    def deliver(self, entry_id: str, deliveries: list[Delivery]) -> None:
         self.deliver_batch([(entry_id, deliveries)])
 
     def deliver_batch(self, entries: list[Entry]) -> None:
+        # Each decision with the event its browsers get: the effect's fields, when, and its id
+        # (clients act on an id once, whichever room brings it).
         events = [
-            {**delivery["effect"], "at": delivery["at"], "id": f"{entry_id}:{index}"}
-            for entry_id, deliveries in entries
-            for index, delivery in enumerate(deliveries)
+            (d, {**d.effect.to_dict(), "at": d.at, "id": d.id})
+            for _entry_id, deliveries in entries
+            for d in deliveries
         ]
         if not events:
             return
-        offers = [data for data in events if data["kind"] == "offer_created"]
+        offers = [data for d, data in events if isinstance(d.effect, OfferCreated)]
         self._attach_pops(offers)
-        known = self._known_records(events)
+        known = self._known_records([d for d, _data in events])
         pipe = self._redis.pipeline(transaction=False)
         if self._projection is not None:
             # Reservation owners first: an offer that reaches a browser can be accepted.
             self._projection.write(pipe, entries)
-        outgoing: list[tuple[list[str], str, dict[str, Any]]] = []
-        for data in events:
-            agent_id = self._project(pipe, data, known)
-            outgoing.append((self._rooms(data, agent_id), data["kind"], data))
         batch: list[tuple[str, str, dict[str, Any]]] = []
-        for rooms, event, data in outgoing:
+        for delivery, data in events:
+            agent_id = self._project(pipe, delivery, data, known)
             # Supervisors see who was offered what, not the whole pop.
             summary = _without_pop(data)
-            for room in rooms:
+            for room in self._rooms(delivery.effect, agent_id):
                 agents = room.startswith(("agent:", "interaction:"))
-                batch.append((room, event, data if agents else summary))
+                batch.append((room, delivery.effect.kind, data if agents else summary))
         # Agents' rooms first: the offer is what someone is waiting for.
         batch.sort(key=lambda item: not item[0].startswith("agent:"))
         # The desk is written before anything is published (same pipeline, in order): a console
@@ -108,27 +119,26 @@ class SequencedNotifier:
         for offer, pop in zip(offers, self._pops.for_offers(wanted), strict=True):
             offer["pop"] = pop
 
-    def _known_records(self, events: list[dict[str, Any]]) -> _Records:
+    def _known_records(self, deliveries: list[Delivery]) -> _Records:
         """Desk records this batch's events update but did not create, read in one round trip."""
         records = _Records()
-        offered = {d["reservation_id"] for d in events if d["kind"] == "offer_created"}
-        offered_tasks = {d["task_id"] for d in events if d["kind"] == "offer_created"}
-        assigned = {
-            d["task_id"]: str(d["agent_id"]) for d in events if d["kind"] == "task_assigned"
-        }
+        effects = [d.effect for d in deliveries]
+        offered = [e for e in effects if isinstance(e, OfferCreated)]
+        assigned = [e for e in effects if isinstance(e, TaskAssigned)]
+        offered_reservations = {e.reservation_id for e in offered}
+        held_here = {e.task_id for e in offered} | {e.task_id for e in assigned}
         offer_reads = [
-            (str(d["agent_id"]), d["reservation_id"])
-            for d in events
-            if d["kind"] == "task_assigned" and d["reservation_id"] not in offered
+            (e.agent_id, e.reservation_id)
+            for e in assigned
+            if e.reservation_id not in offered_reservations
         ]
         task_reads = sorted(
             {
-                d["task_id"]
-                for d in events
-                if d["kind"] in ("task_ended", "wrap_up_started")
-                and d.get("task_id")
-                and d["task_id"] not in assigned
-                and d["task_id"] not in offered_tasks
+                e.task_id
+                for e in effects
+                if isinstance(e, TaskEnded | WrapUpStarted)
+                and e.task_id
+                and e.task_id not in held_here
             }
         )
         if not offer_reads and not task_reads:
@@ -141,47 +151,59 @@ class SequencedNotifier:
                 records.tasks[task_id] = (agent_id, task)
         return records
 
-    def _project(self, pipe: Any, data: dict[str, Any], known: _Records) -> str | None:
-        """Update the desk for this effect; returns the agent the effect concerns, if any."""
-        kind = data["kind"]
-        agent_id = data.get("agent_id")
-        task_id = data.get("task_id")
-        if kind == "offer_created":
-            self._desk.offer(pipe, data)
-            known.offers[data["reservation_id"]] = data
-            known.agents[str(task_id)] = str(agent_id)
-        elif kind == "offer_rescinded":
-            self._desk.offer_closed(pipe, str(agent_id), data["reservation_id"])
-        elif kind == "task_assigned":
-            offer = known.offers.get(data["reservation_id"])
-            self._desk.offer_closed(pipe, str(agent_id), data["reservation_id"])
-            task = _task_record(data, offer)
-            self._desk.task(pipe, str(agent_id), task)
-            known.tasks[str(task_id)] = (str(agent_id), task)
-            known.agents[str(task_id)] = str(agent_id)
-        elif kind in ("task_ended", "wrap_up_started") and task_id:
-            agent_id = agent_id or known.agents.get(task_id)
-            held = known.tasks.get(task_id)
-            if held is not None:
-                task = held[1]
-                if kind == "task_ended":
-                    task.update(status="ended", ended_at=data["at"], outcome=data.get("outcome"))
-                else:
-                    task.update(status="wrap_up", wrap_up_ends_at=data.get("ends_at"))
-                self._desk.task(pipe, str(held[0]), task)
-        return None if agent_id is None else str(agent_id)
+    def _project(
+        self, pipe: Any, delivery: Delivery, data: dict[str, Any], known: _Records
+    ) -> str | None:
+        """Update the desk for this decision; returns the agent it concerns, if any.
+
+        `data` is the event as browsers get it (an offer with its pop): the desk keeps that.
+        """
+        effect = delivery.effect
+        match effect:
+            case OfferCreated():
+                self._desk.offer(pipe, data)
+                known.offers[effect.reservation_id] = data
+                known.agents[effect.task_id] = effect.agent_id
+                return effect.agent_id
+            case OfferRescinded():
+                self._desk.offer_closed(pipe, effect.agent_id, effect.reservation_id)
+                return effect.agent_id
+            case TaskAssigned():
+                offer = known.offers.get(effect.reservation_id)
+                self._desk.offer_closed(pipe, effect.agent_id, effect.reservation_id)
+                task = _task_record(effect, delivery.at, offer)
+                self._desk.task(pipe, effect.agent_id, task)
+                known.tasks[effect.task_id] = (effect.agent_id, task)
+                known.agents[effect.task_id] = effect.agent_id
+                return effect.agent_id
+            case TaskEnded() | WrapUpStarted() if effect.task_id:
+                held = known.tasks.get(effect.task_id)
+                if held is not None:
+                    task = held[1]
+                    if isinstance(effect, TaskEnded):
+                        task.update(status="ended", ended_at=delivery.at, outcome=effect.outcome)
+                    else:
+                        task.update(status="wrap_up", wrap_up_ends_at=effect.ends_at)
+                    self._desk.task(pipe, held[0], task)
+                # A task's end names no agent: the one it was offered to or held by.
+                own = effect.agent_id if isinstance(effect, WrapUpStarted) else None
+                return own or known.agents.get(effect.task_id)
+            case AgentStateChanged() | WrapUpStarted():
+                return effect.agent_id
+        return None
 
     @staticmethod
-    def _rooms(data: dict[str, Any], agent_id: str | None) -> list[str]:
+    def _rooms(effect: Effect, agent_id: str | None) -> list[str]:
         rooms = []
         if agent_id is not None:
             rooms.append(agent_room(agent_id))
-        if data.get("task_id") and data["kind"] not in BEFORE_ASSIGNMENT:
+        task_id = task_of(effect)
+        if task_id and not isinstance(effect, BEFORE_ASSIGNMENT):
             # The contact's agent joins its room on accepting; earlier news is the agent's own.
-            rooms.append(interaction_room(data["task_id"]))
+            rooms.append(interaction_room(task_id))
         rooms.append(SUPERVISORS)
-        if data.get("queue_id") is not None:
-            rooms.append(queue_room(data["queue_id"]))
+        if isinstance(effect, WITH_QUEUE):
+            rooms.append(queue_room(effect.queue_id))
         return rooms
 
 
@@ -194,18 +216,18 @@ class _Records:
     agents: dict[str, str] = field(default_factory=dict)  # task id -> agent offered or holding it
 
 
-def _task_record(assigned: dict[str, Any], offer: dict[str, Any] | None) -> dict[str, Any]:
+def _task_record(assigned: TaskAssigned, at: float, offer: dict[str, Any] | None) -> dict[str, Any]:
     pop = (offer or {}).get("pop") or {}
     customer = pop.get("customer") or {}
     return {
-        "task_id": assigned["task_id"],
-        "reservation_id": assigned["reservation_id"],
-        "queue_id": assigned.get("queue_id"),
+        "task_id": assigned.task_id,
+        "reservation_id": assigned.reservation_id,
+        "queue_id": assigned.queue_id,
         "channel": (offer or {}).get("channel") or pop.get("channel"),
         "customer_name": customer.get("name") or (pop.get("caller") or {}).get("number"),
         "status": "active",
-        "since": assigned["at"],
-        "waited_seconds": assigned.get("waited_seconds"),
+        "since": at,
+        "waited_seconds": assigned.waited_seconds,
     }
 
 

@@ -14,15 +14,15 @@ from urllib.parse import urlsplit
 from flask_socketio import SocketIO
 
 from contactcentre.platform.runtime import Runtime
+from contactcentre.realtime.event_limits import EventBudget, EventLimiter
 from contactcentre.realtime.message_queue import ClosableRedisManager
 from contactcentre.realtime.namespaces import (
     AgentExtension,
     AgentNamespace,
     RoomPolicy,
-    SocketRegistry,
     SupervisorNamespace,
 )
-from contactcentre.realtime.rooms import SUPERVISOR_NS
+from contactcentre.realtime.registry import SocketRegistry
 
 
 def init_realtime(
@@ -58,10 +58,16 @@ def init_realtime(
     )
     # Vouch for live sockets well within the grace period, so a refresh is never "late".
     interval = min(settings.heartbeat_seconds, settings.realtime_grace_seconds / 3)
-    socketio.on_namespace(
-        AgentNamespace(SocketRegistry(runtime, interval), rooms, agent_extensions)
+    registry = SocketRegistry(runtime, interval)
+    budget = EventBudget(
+        settings.socket_events_per_second,
+        settings.socket_event_burst,
+        settings.socket_refusals_before_disconnect,
     )
-    socketio.on_namespace(SupervisorNamespace(SUPERVISOR_NS, rooms))
+    socketio.on_namespace(
+        AgentNamespace(registry, rooms, EventLimiter(budget), extensions=agent_extensions)
+    )
+    socketio.on_namespace(SupervisorNamespace(registry, rooms, EventLimiter(budget)))
     for bind in guest_namespaces:
         bind(socketio)
     return socketio

@@ -32,6 +32,7 @@ from contactcentre.router.streams import (
 )
 from routing import effects as fx
 from routing import events as ev
+from routing import outbox
 from routing.config import RoutingConfig
 from routing.engine import Engine
 
@@ -264,8 +265,8 @@ def _decode(command_id: str, fields: dict[str, str] | None) -> ev.Event | None:
 def _delivery(engine: Engine, now: float, effect: fx.Effect) -> dict[str, Any]:
     """An effect as the publisher gets it: when, what, and the trace of the decision."""
     trace: list[dict[str, Any]] = []
-    task_id = getattr(effect, "task_id", None)
+    task_id = fx.task_of(effect)
     trace_id = getattr(effect, "trace_id", "")
     if trace_id and task_id:
         trace = [e.to_dict() for e in engine.trace(task_id) if e.trace_id == trace_id]
-    return {"at": now, "effect": effect.to_dict(), "trace": trace}
+    return outbox.to_wire(now, effect, trace)

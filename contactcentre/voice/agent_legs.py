@@ -25,8 +25,18 @@ def agent_address(agent: Agent | None, agent_id: str) -> str:
     return f"client:agent_{agent_id}"
 
 
+# How long the carrier has to call back about an agent leg we asked for. A process killed
+# during the request cannot know whether the leg exists: its callbacks name the interaction, so
+# a leg that exists is adopted when they come; none by then means none was made (requeued).
+AGENT_LEG_SHOWS_WITHIN_SECONDS = 20.0
+
+
 def connect_agent(ctx: VoiceContext, interaction_id: str, agent_id: str, reservation: str) -> None:
-    """On task_assigned: ring the agent's leg into the conference (once per reservation)."""
+    """On task_assigned: ring the agent's leg into the conference (once per reservation).
+
+    Safe against a kill at any line: the intent is recorded before the carrier is asked, the
+    leg is adopted from its own callbacks if we never saw the answer, and a leg that never
+    shows up is given up after AGENT_LEG_SHOWS_WITHIN_SECONDS (sweep_lost_agent_legs)."""
     call = ctx.calls.get(interaction_id)
     if call is None or call.phase == cs.ENDED:
         return
@@ -38,7 +48,11 @@ def connect_agent(ctx: VoiceContext, interaction_id: str, agent_id: str, reserva
         ctx.calls.link_leg(call.consult_sid, interaction_id, "agent")
         return
     if not ctx.calls.claim(interaction_id, f"dial:{reservation}"):
-        return
+        return  # asked for already (a redelivery): its callbacks or the sweep settle it
+    ctx.calls.update(interaction_id, dialling=reservation, dialling_agent=agent_id)
+    ctx.calls.expect_agent_leg(
+        interaction_id, reservation, ctx.clock().timestamp() + AGENT_LEG_SHOWS_WITHIN_SECONDS
+    )
     with ctx.db.session() as session:
         agent = session.get(Agent, int(agent_id)) if agent_id.isdigit() else None
         address = agent_address(agent, agent_id)
@@ -49,22 +63,70 @@ def connect_agent(ctx: VoiceContext, interaction_id: str, agent_id: str, reserva
             address,
             ctx.settings.twilio_caller_id,
             label="agent",
-            status_callback=ctx.urls.status(),
+            status_callback=ctx.urls.status(interaction=interaction_id, role="agent"),
             events=ConferenceEvents(ctx.urls.conference_events()),
         )
     except TelephonyError as exc:
         log.warning("could not ring agent %s for %s: %s", agent_id, interaction_id, exc)
+        ctx.calls.update(interaction_id, dialling="", dialling_agent="")
+        ctx.calls.agent_leg_seen(interaction_id, reservation)
         ctx.routing.requeue(interaction_id, "agent_leg_failed")
         return
-    ctx.calls.link_leg(leg.call_sid, interaction_id, "agent")
+    adopt_agent_leg(ctx, interaction_id, leg.call_sid, leg.conference_sid or "")
+
+
+def adopt_agent_leg(
+    ctx: VoiceContext, interaction_id: str, call_sid: str, conference_sid: str = ""
+) -> bool:
+    """The leg the carrier made for the pending agent dial is this call's agent leg: from the
+    carrier's answer to our request, or from the leg's first callback if that answer was lost.
+    False when no dial is pending (the leg is someone else's, or the call moved on)."""
+    call = ctx.calls.get(interaction_id)
+    if call is None or call.phase == cs.ENDED:
+        return False
+    if call.agent_sid == call_sid:
+        return True  # the callback came first; the request's answer finds it done
+    if not call.dialling:
+        return False
+    ctx.calls.link_leg(call_sid, interaction_id, "agent")
     ctx.calls.update(
         interaction_id,
         phase=cs.CONNECTING,
-        agent_id=agent_id,
-        agent_sid=leg.call_sid,
-        conference=conference,
-        conference_sid=leg.conference_sid or "",
+        agent_id=call.dialling_agent,
+        agent_sid=call_sid,
+        conference=call.conference or cs.conference_name(interaction_id),
+        conference_sid=conference_sid or call.conference_sid,
+        dialling="",
+        dialling_agent="",
     )
+    ctx.calls.agent_leg_seen(interaction_id, call.dialling)
+    return True
+
+
+def adopt_unknown(ctx: VoiceContext, interaction_id: str, call_sid: str) -> None:
+    """A callback about an agent leg: adopt it if we never learnt its CallSid."""
+    if (
+        call_sid
+        and ctx.calls.leg(call_sid) is None
+        and adopt_agent_leg(ctx, interaction_id, call_sid)
+    ):
+        log.info("adopted agent leg %s of %s from its callback", call_sid, interaction_id)
+
+
+def sweep_lost_agent_legs(ctx: VoiceContext) -> int:
+    """Give up agent legs the carrier never called back about (the request died with its
+    process before reaching it): the task goes back to routing, the caller keeps waiting."""
+    lost = 0
+    for interaction_id, reservation in ctx.calls.agent_legs_due(ctx.clock().timestamp()):
+        call = ctx.calls.get(interaction_id)
+        ctx.calls.agent_leg_seen(interaction_id, reservation)
+        if call is None or call.dialling != reservation or call.phase == cs.ENDED:
+            continue
+        log.warning("agent leg for %s (%s) never showed up; requeued", interaction_id, reservation)
+        ctx.calls.update(interaction_id, dialling="", dialling_agent="")
+        ctx.routing.requeue(interaction_id, "agent_leg_lost")
+        lost += 1
+    return lost
 
 
 def agent_joined(

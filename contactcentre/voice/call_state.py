@@ -4,12 +4,15 @@ is (ivr, queued, connected, ...) and its conference flags. Rebuildable from Twil
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields
-from typing import Any
+from typing import Any, Protocol
 
 import redis
 
 CALL_KEY = "cc:voice:call:"  # + interaction id -> hash of LiveCall fields
 LEG_KEY = "cc:voice:leg:"  # + CallSid -> "interaction_id|role"
+# "interaction_id|reservation" scored by when its agent leg must have shown itself: a leg asked
+# of the carrier that never calls back by then was never created (see agent_legs).
+AGENT_LEGS_DUE = "cc:voice:agent-legs-due"
 TTL_SECONDS = 24 * 3600
 
 # Phases of a call as the voice channel sees it.
@@ -22,6 +25,7 @@ IVR, QUEUED, CALLBACK, CONNECTING, CONNECTED, TRANSFERRING, ENDED = (
     "transferring",
     "ended",
 )
+LIVE = (CONNECTED, TRANSFERRING)  # an agent and the customer are in the call's conference
 
 
 @dataclass
@@ -49,6 +53,9 @@ class LiveCall:
     callback: int = 0
     answered_by: str = ""  # Twilio's AMD verdict on a dialled customer leg
     routed: int = 1  # 0 for click-to-dial: no routing task, so the call logs its own end
+    dialling: str = ""  # the reservation whose agent leg was asked for and not yet seen
+    dialling_agent: str = ""  # ... and the agent it rings
+    version: int = 0  # +1 on every change an agent sees (WATCHED), so stale news can be told
 
     @property
     def conference_ref(self) -> str:
@@ -56,44 +63,82 @@ class LiveCall:
         return self.conference_sid or self.conference
 
 
+# What the agent's call bar shows depends on these fields; a change to any is news for them.
+WATCHED = frozenset(
+    {
+        "phase",
+        "on_hold",
+        "muted",
+        "recording_sid",
+        "agent_id",
+        "agent_sid",
+        "customer_sid",
+        "consult_sid",
+        "consult_agent_id",
+    }
+)
+
+
 def conference_name(interaction_id: str) -> str:
     return f"cc-{interaction_id}"
 
 
+class CallWatcher(Protocol):
+    """Told of every change to a call's WATCHED fields, with the call as that change left it."""
+
+    def changed(self, call: LiveCall, agent_before: str) -> None:
+        """agent_before: the call's agent before the change (another one after a transfer)."""
+        ...
+
+
 class CallStore:
-    def __init__(self, client: redis.Redis) -> None:
+    def __init__(self, client: redis.Redis, watcher: CallWatcher | None = None) -> None:
         self._redis = client
+        self._watcher = watcher
 
     def get(self, interaction_id: str) -> LiveCall | None:
         data: Any = self._redis.hgetall(CALL_KEY + interaction_id)
-        if not data:
-            return None
-        known = {f.name: f.type for f in fields(LiveCall)}
-        values: dict[str, Any] = {}
-        for name, raw in data.items():
-            kind = known.get(name)
-            if kind is None:
-                continue
-            values[name] = int(raw) if kind == "int" else float(raw) if kind == "float" else raw
-        return LiveCall(**values)
+        return _parse(interaction_id, data) if data else None
 
     def put(self, call: LiveCall) -> None:
-        key = CALL_KEY + call.interaction_id
-        pipe = self._redis.pipeline()
-        pipe.hset(key, mapping={k: v for k, v in asdict(call).items()})
-        pipe.expire(key, TTL_SECONDS)
-        pipe.execute()
+        # The version only ever rises, even over a call written afresh (a callback's new leg).
+        values = {k: v for k, v in asdict(call).items() if k != "version"}
+        self._write(call.interaction_id, values)
 
     def update(self, interaction_id: str, **changes: str | int | float) -> None:
+        self._write(interaction_id, dict(changes))
+
+    def _write(self, interaction_id: str, values: dict[str, Any]) -> None:
         key = CALL_KEY + interaction_id
+        watched = not WATCHED.isdisjoint(values)
+        # One transaction: the version and the state read back are this change's own, even when
+        # two webhooks change the same call at once.
         pipe = self._redis.pipeline()
-        pipe.hset(key, mapping=dict(changes))  # type: ignore[arg-type]
+        if watched:
+            pipe.hget(key, "agent_id")
+        pipe.hset(key, mapping=values)  # type: ignore[arg-type]
+        if watched:
+            pipe.hincrby(key, "version", 1)
+            pipe.hgetall(key)
         pipe.expire(key, TTL_SECONDS)
-        pipe.execute()
+        replies = pipe.execute()
+        if watched and self._watcher is not None:
+            agent_before, _set, _version, after, _ttl = replies
+            self._watcher.changed(_parse(interaction_id, after), agent_before or "")
 
     def claim(self, interaction_id: str, field: str) -> bool:
         """True only for the first caller: a one-shot flag (e.g. 'agent leg dialled')."""
         return bool(self._redis.hsetnx(CALL_KEY + interaction_id, "once:" + field, "1"))
+
+    def expect_agent_leg(self, interaction_id: str, reservation: str, by: float) -> None:
+        self._redis.zadd(AGENT_LEGS_DUE, {f"{interaction_id}|{reservation}": by})
+
+    def agent_leg_seen(self, interaction_id: str, reservation: str) -> None:
+        self._redis.zrem(AGENT_LEGS_DUE, f"{interaction_id}|{reservation}")
+
+    def agent_legs_due(self, now: float) -> list[tuple[str, str]]:
+        due: Any = self._redis.zrangebyscore(AGENT_LEGS_DUE, "-inf", now, start=0, num=100)
+        return [tuple(str(item).split("|", 1)) for item in due]  # type: ignore[misc]
 
     def link_leg(self, call_sid: str, interaction_id: str, role: str) -> None:
         self._redis.set(LEG_KEY + call_sid, f"{interaction_id}|{role}", ex=TTL_SECONDS)
@@ -105,3 +150,14 @@ class CallStore:
             return None
         interaction_id, _, role = str(value).partition("|")
         return interaction_id, role
+
+
+def _parse(interaction_id: str, data: dict[str, str]) -> LiveCall:
+    known = {f.name: f.type for f in fields(LiveCall)}
+    values: dict[str, Any] = {"interaction_id": interaction_id}
+    for name, raw in data.items():
+        kind = known.get(name)
+        if kind is None:
+            continue  # one-shot claims ("once:...") and fields of another version
+        values[name] = int(raw) if kind == "int" else float(raw) if kind == "float" else raw
+    return LiveCall(**values)

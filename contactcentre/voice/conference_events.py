@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import logging
 
-from contactcentre.voice.agent_legs import agent_joined, log_answered
+from contactcentre.voice import call_state as cs
+from contactcentre.voice.agent_legs import adopt_unknown, agent_joined, log_answered
 from contactcentre.voice.context import VoiceContext
 from contactcentre.voice.events import log_call_event
 
@@ -28,6 +29,9 @@ def conference_event(ctx: VoiceContext, params: dict[str, str]) -> None:
     kind = EVENT_TYPES.get(event)
     if kind is None:
         return  # conference-start/end and others carry nothing the log needs
+    name = params.get("FriendlyName", "")
+    if params.get("ParticipantLabel") == "agent" and name.startswith(cs.conference_name("")):
+        adopt_unknown(ctx, name.removeprefix(cs.conference_name("")), call_sid)
     leg = ctx.calls.leg(call_sid)
     if leg is None:
         log.info("conference event %s for unknown leg %s; ignored", event, call_sid)

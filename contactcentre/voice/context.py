@@ -12,12 +12,14 @@ from datetime import UTC, datetime
 import redis
 
 from contactcentre.platform.runtime import Runtime
+from contactcentre.realtime.emitter import emitter_for
 from contactcentre.router.client import RoutingClient
 from contactcentre.settings import Settings
 from contactcentre.store.db import Database
 from contactcentre.telephony.port import Telephony
 from contactcentre.telephony.twilio_adapter import TwilioTelephony, twilio_client
-from contactcentre.voice.call_state import CallStore
+from contactcentre.voice.call_push import CallStatePush
+from contactcentre.voice.call_state import CallStore, CallWatcher
 from contactcentre.voice.ivr_sessions import IvrSessionStore
 from contactcentre.voice.replies import ReplyCache
 from contactcentre.voice.urls import VoiceUrls
@@ -48,6 +50,7 @@ class VoiceContext:
     flow: Flow | None = None
     redis_url: str = ""  # for RQ, whose connection must not decode responses
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+    call_watcher: CallWatcher | None = None  # told of each change to a call's state
 
     @property
     def urls(self) -> VoiceUrls:
@@ -55,7 +58,7 @@ class VoiceContext:
 
     @property
     def calls(self) -> CallStore:
-        return CallStore(self.redis)
+        return CallStore(self.redis, self.call_watcher)
 
     @property
     def ivr_sessions(self) -> IvrSessionStore:
@@ -86,7 +89,14 @@ def build_voice_context(runtime: Runtime, *, with_flow: bool) -> VoiceContext:
         settings.effective_twilio_api_base_url,
     )
     context = VoiceContext(
-        settings, runtime.db, runtime.redis, TwilioTelephony(client), redis_url=runtime.redis_url
+        settings,
+        runtime.db,
+        runtime.redis,
+        TwilioTelephony(client),
+        redis_url=runtime.redis_url,
+        # Whichever process changes a call (web for webhooks and controls, the router for the
+        # agent's leg) tells the agent's console itself.
+        call_watcher=CallStatePush(emitter_for(runtime)),
     )
     if with_flow:
         context.flow = load_answering_flow(settings)

@@ -12,10 +12,9 @@ from contactcentre.interactions import event_log
 from contactcentre.store.models import Interaction
 from contactcentre.telephony.port import NotOnTheCall, TelephonyError
 from contactcentre.voice import call_state as cs
+from contactcentre.voice.call_push import call_view
 from contactcentre.voice.context import VoiceContext
 from contactcentre.voice.hangups import customer_left
-
-LIVE = (cs.CONNECTED, cs.TRANSFERRING)
 
 
 class CallNotLive(RuntimeError):
@@ -23,7 +22,7 @@ class CallNotLive(RuntimeError):
 
 
 def _live(call: cs.LiveCall) -> None:
-    if call.phase not in LIVE or not call.conference_ref:
+    if call.phase not in cs.LIVE or not call.conference_ref:
         raise CallNotLive(f"the call is {call.phase}, not connected")
 
 
@@ -62,7 +61,7 @@ def hang_up(ctx: VoiceContext, call: cs.LiveCall) -> None:
 def live_state(
     session: Session, call: cs.LiveCall | None, interaction: Interaction
 ) -> dict[str, Any]:
-    """{status, on_hold, muted, recording, participants, started_at} for the console."""
+    """The call bar's data (call_push.call_view) and started_at, for a console that loads."""
     started = next(
         (
             e.occurred_at
@@ -72,41 +71,15 @@ def live_state(
         None,
     )
     if call is None:
-        return {
+        view: dict[str, Any] = {
             "status": interaction.status,
             "on_hold": False,
             "muted": False,
             "recording": False,
             "participants": [],
-            "started_at": started.isoformat() if started else None,
+            "agent_id": interaction.agent_id,
+            "version": 0,
         }
-    participants = []
-    if call.customer_sid and call.phase in LIVE:
-        participants.append(
-            {"role": "customer", "call_sid": call.customer_sid, "on_hold": bool(call.on_hold)}
-        )
-    if call.agent_sid and call.phase in (*LIVE, cs.CONNECTING):
-        participants.append(
-            {
-                "role": "agent",
-                "call_sid": call.agent_sid,
-                "agent_id": int(call.agent_id) if call.agent_id.isdigit() else None,
-                "muted": bool(call.muted),
-            }
-        )
-    if call.consult_sid:
-        participants.append(
-            {
-                "role": "consult",
-                "call_sid": call.consult_sid,
-                "agent_id": int(call.consult_agent_id) if call.consult_agent_id.isdigit() else None,
-            }
-        )
-    return {
-        "status": call.phase,
-        "on_hold": bool(call.on_hold),
-        "muted": bool(call.muted),
-        "recording": bool(call.recording_sid),
-        "participants": participants,
-        "started_at": started.isoformat() if started else None,
-    }
+    else:
+        view = call_view(call)
+    return {**view, "started_at": started.isoformat() if started else None}

@@ -4,13 +4,14 @@ caller the routing plan gives up on to voicemail, a callback or a message. Idemp
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from contactcentre.telephony.port import TelephonyError
 from contactcentre.voice import call_state as cs
 from contactcentre.voice.agent_legs import connect_agent
 from contactcentre.voice.context import VoiceContext
 from contactcentre.voice.queue import EXITS
+from routing.effects import TaskAssigned, TaskExited
+from routing.outbox import Delivery
 
 log = logging.getLogger(__name__)
 TELEPHONY_GROUP = "telephony"  # consumer group on the router's outbox
@@ -22,16 +23,15 @@ class TelephonySink:
     def __init__(self, context: VoiceContext) -> None:
         self._ctx = context
 
-    def deliver(self, entry_id: str, deliveries: list[dict[str, Any]]) -> None:
+    def deliver(self, entry_id: str, deliveries: list[Delivery]) -> None:
         for delivery in deliveries:
-            effect = delivery["effect"]
-            kind = effect["kind"]
-            if kind == "task_assigned":
-                connect_agent(
-                    self._ctx, effect["task_id"], str(effect["agent_id"]), effect["reservation_id"]
-                )
-            elif kind == "task_exited":
-                self._exit(effect["task_id"], effect["exit"])
+            match delivery.effect:
+                case TaskAssigned() as assigned:
+                    connect_agent(
+                        self._ctx, assigned.task_id, assigned.agent_id, assigned.reservation_id
+                    )
+                case TaskExited() as exited:
+                    self._exit(exited.task_id, exited.exit)
 
     def _exit(self, interaction_id: str, exit_kind: str) -> None:
         ctx = self._ctx

@@ -6,7 +6,7 @@ Twilio signs the exact URL it requests, so these must be what the webhook views 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 PREFIX = "/twilio"
 
@@ -49,8 +49,10 @@ class VoiceUrls:
     def agent_leg(self, interaction_id: str) -> str:
         return self._url(f"/calls/{interaction_id}/agent-leg")
 
-    def status(self) -> str:
-        return self._url("/status")
+    def status(self, **leg: str) -> str:
+        """`leg` (interaction, role) names the leg in its own callbacks: one the carrier made
+        while we died before learning its CallSid is still recognised (agent_legs.adopt)."""
+        return self._url("/status" + (f"?{urlencode(sorted(leg.items()))}" if leg else ""))
 
     def conference_events(self) -> str:
         return self._url("/conference-events")

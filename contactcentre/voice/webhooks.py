@@ -136,6 +136,11 @@ def ivr_transfer_done(params: dict[str, str], interaction_id: str) -> str:
 @bp.post("/status")
 @webhook(mimetype="text/plain")
 def call_status(params: dict[str, str]) -> str:
+    if request.args.get("role") == "agent" and request.args.get("interaction"):
+        # An agent leg names its interaction: one whose CallSid we never learnt is ours.
+        agent_legs.adopt_unknown(
+            voice_context(), request.args["interaction"], params.get("CallSid", "")
+        )
     if params.get("CallStatus") in hangups.ENDED_STATUSES:
         hangups.leg_ended(voice_context(), params.get("CallSid", ""), params["CallStatus"])
     return ""

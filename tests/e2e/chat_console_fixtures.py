@@ -9,16 +9,18 @@ from sqlalchemy import select
 
 from contactcentre.demo import DEMO_WIDGET_KEY
 from contactcentre.store.models import CannedResponse, ChatSite
-from tests.integration.chat.conftest import Customer
+from tests.integration.chat.visitors import Customer
 
 PASSWORD = "contactcentre-demo"
 GRACE = "agent7@example.com"  # Grace Kim, sales 9: the demo site's chats go to Sales
 SUPERVISOR = "supervisor@example.com"  # Sam Supervisor
 
 
-def sign_in(chromium: Any, base: str, email: str, path: str) -> Any:
-    """A new browser context at 1280x800, signed in as `email`, on `path`."""
+def sign_in(chromium: Any, base: str, email: str, path: str, *, timeout_ms: float = 30_000) -> Any:
+    """A new browser context at 1280x800, signed in as `email`, on `path`; the page waits up to
+    `timeout_ms` for what a test expects (Playwright's default unless told)."""
     page = chromium.new_context(viewport={"width": 1280, "height": 800}).new_page()
+    page.set_default_timeout(timeout_ms)
     page.goto(f"{base}/login?next={path}")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(PASSWORD)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -20,8 +19,9 @@ from contactcentre.demo import seed
 from contactcentre.settings import Settings
 from contactcentre.store.models import Queue
 from contactcentre.telephony.emulator import Emulator
+from tests.e2e.floors import VoiceFloor
 from tests.integration.realtime.live import LiveRouter, LiveServer
-from tests.integration.voice.conftest import ACCOUNT_SID, AUTH_TOKEN, NUMBER, OPEN_HOURS
+from tests.integration.voice.calls import ACCOUNT_SID, AUTH_TOKEN, NUMBER, OPEN_HOURS
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -34,7 +34,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
 def _demo(settings: Settings) -> Any:
@@ -66,16 +65,6 @@ def demo_floor(demo_app: Any) -> Iterator[LiveServer]:
     yield server
     server.stop()
     router.stop()
-
-
-@dataclass(frozen=True)
-class VoiceFloor:
-    """The demo app served on `url`, with the emulator carrying its calls to `number`."""
-
-    app: Any
-    url: str
-    emulator: Emulator
-    number: str = NUMBER
 
 
 @pytest.fixture

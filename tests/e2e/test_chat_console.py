@@ -18,7 +18,7 @@ from tests.e2e.chat_console_fixtures import (
     sign_in,
     visitor_wanting_an_agent,
 )
-from tests.e2e.conftest import SCREENSHOTS
+from tests.e2e.floors import SCREENSHOTS
 from tests.integration.realtime.live import eventually
 
 pytestmark = pytest.mark.e2e

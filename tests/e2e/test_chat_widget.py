@@ -24,7 +24,7 @@ from contactcentre.store.models import (
     Interaction,
     User,
 )
-from tests.e2e.conftest import SCREENSHOTS
+from tests.e2e.floors import SCREENSHOTS
 from tests.integration.realtime.live import Listener, browser, eventually
 
 pytestmark = pytest.mark.e2e

@@ -5,85 +5,31 @@ The call scenario dials in through the Twilio emulator: IVR, queue, offer, the a
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
-from sqlalchemy import select
 
-from contactcentre.store.models import Agent, Customer, CustomerPhone, User
-from contactcentre.telephony.emulator import AgentScript, CallerScript
-from tests.e2e.conftest import SCREENSHOTS, VoiceFloor
+from contactcentre.telephony.emulator import AgentScript
+from tests.e2e.console_helpers import (
+    CALLER,
+    PASSWORD,
+    WAIT_MS,
+    WAIT_S,
+    agent_id_of,
+    agent_leg_sid,
+    billing_caller,
+    caller_name,
+    demo_customer,
+    expect_state,
+    row_state,
+    sign_in_console,
+)
+from tests.e2e.floors import SCREENSHOTS, VoiceFloor
 from tests.integration.realtime.live import browser, eventually
-from tests.integration.voice.conftest import event_types
+from tests.integration.voice.calls import event_types
 
 pytestmark = pytest.mark.e2e
-PASSWORD = "contactcentre-demo"  # the published demo password
-CALLER = "+12025550105"  # a demo customer's number
-WAIT_MS = 45_000  # a loaded CI machine: the browser waits this long for what it expects
-WAIT_S = WAIT_MS / 1000
-PATIENT = 3_600.0  # emulated seconds a scripted caller waits for each prompt
-
-
-def _sign_in(chromium: Any, base: str, email: str, path: str) -> Any:
-    page = chromium.new_context(viewport={"width": 1280, "height": 800}).new_page()
-    page.set_default_timeout(WAIT_MS)
-    page.goto(f"{base}/login?next={path}")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{base}{path}")
-    return page
-
-
-def _customer(app: Any, e164: str = CALLER) -> Customer:
-    with app.extensions["contactcentre"].db.session() as session:
-        customer: Customer = session.scalars(
-            select(Customer).join(CustomerPhone).where(CustomerPhone.e164 == e164)
-        ).one()
-        session.expunge(customer)
-        return customer
-
-
-def _caller(app: Any) -> str:
-    return _customer(app).display_name
-
-
-def _agent_id(app: Any, email: str) -> int:
-    with app.extensions["contactcentre"].db.session() as session:
-        found: int = session.scalars(
-            select(Agent.id).join(User, Agent.user_id == User.id).where(User.email == email)
-        ).one()
-        return found
-
-
-def _row_state(board: Any, name: str) -> str:
-    row = board.locator("#agent-rows tr", has_text=name)
-    return str(row.locator(".state-cell").inner_text())
-
-
-def _expect_state(board: Any, name: str, state: str) -> None:
-    cell = board.locator("#agent-rows tr", has_text=name).locator(".state-cell")
-    expect(cell).to_have_text(re.compile("^" + re.escape(state)), timeout=WAIT_MS)
-
-
-def _billing_caller(account_number: str) -> CallerScript:
-    """English, billing, the account number: the main flow's verified billing intent."""
-    return (
-        CallerScript()
-        .wait_for_prompt("For English", PATIENT)
-        .press("1", PATIENT)
-        .wait_for_prompt("For billing", PATIENT)
-        .press("1", PATIENT)
-        .wait_for_prompt("account number", PATIENT)
-        .press(account_number + "#", PATIENT)
-    )
-
-
-def _agent_leg(floor: VoiceFloor, agent_id: int) -> str:
-    legs = [c for c in floor.emulator.calls() if c.to == f"client:agent_{agent_id}"]
-    return legs[-1].sid if legs else ""
 
 
 def test_call_through_the_emulator_pops_accepts_wraps_up_and_shows_on_the_board(
@@ -93,26 +39,26 @@ def test_call_through_the_emulator_pops_accepts_wraps_up_and_shows_on_the_board(
     (not the support agent) with their pop before accepting, even across a reconnect; the agent's
     leg joins the caller on accept; hang up and wrap up; the board shows every state change."""
     app, base, emulator = voice_floor.app, voice_floor.url, voice_floor.emulator
-    ana_id = _agent_id(app, "agent1@example.com")  # billing 9
-    dev_id = _agent_id(app, "agent4@example.com")  # tech support 9
+    ana_id = agent_id_of(app, "agent1@example.com")  # billing 9
+    dev_id = agent_id_of(app, "agent4@example.com")  # tech support 9
     for agent_id in (ana_id, dev_id):  # softphones that answer as a person and stay on the line
         emulator.register_party(f"client:agent_{agent_id}", AgentScript(answer_after=1))
-    ana = _sign_in(chromium, base, "agent1@example.com", "/console")
-    dev = _sign_in(chromium, base, "agent4@example.com", "/console")
-    board = _sign_in(chromium, base, "supervisor@example.com", "/board")
+    ana = sign_in_console(chromium, base, "agent1@example.com", "/console")
+    dev = sign_in_console(chromium, base, "agent4@example.com", "/console")
+    board = sign_in_console(chromium, base, "supervisor@example.com", "/board")
     for page in (ana, dev):
         page.get_by_text("● Live").wait_for()
         page.get_by_role("button", name="Available").click()
         page.locator("#state-badge", has_text="Available").wait_for()
-    _expect_state(board, "Ana García", "Available")
-    _expect_state(board, "Dev Patel", "Available")
+    expect_state(board, "Ana García", "Available")
+    expect_state(board, "Dev Patel", "Available")
 
     # The laptop drops off the network just before the call comes in.
     ana.evaluate("window.consoleSocket.socket.disconnect()")
     ana.locator("#connection", has_text="reconnecting").wait_for()
-    customer = _customer(app)
+    customer = demo_customer(app)
     assert customer.account_number
-    call = emulator.place_call(CALLER, voice_floor.number, _billing_caller(customer.account_number))
+    call = emulator.place_call(CALLER, voice_floor.number, billing_caller(customer.account_number))
     boss = browser(base, "supervisor@example.com", PASSWORD)
     offers = eventually(
         lambda: boss.get(f"{base}/api/v1/agents/{ana_id}/desk").json()["offers"], timeout=WAIT_S
@@ -131,15 +77,15 @@ def test_call_through_the_emulator_pops_accepts_wraps_up_and_shows_on_the_board(
     assert "0042" not in why.inner_text()
     assert dev.locator(".offer").count() == 0
     assert boss.get(f"{base}/api/v1/agents/{dev_id}/desk").json()["offers"] == []
-    _expect_state(board, "Ana García", "On contact")
+    expect_state(board, "Ana García", "On contact")
     ana.screenshot(path=str(SCREENSHOTS / "console-offer.png"))
 
     ana.keyboard.press("Enter")  # accept
     ana.locator(".call-bar").wait_for()
     conference = eventually(lambda: emulator.conference(f"cc-{interaction_id}"), timeout=WAIT_S)
-    agent_leg = eventually(lambda: _agent_leg(voice_floor, ana_id), timeout=WAIT_S)
+    agent_leg = eventually(lambda: agent_leg_sid(voice_floor, ana_id), timeout=WAIT_S)
     eventually(lambda: call.sid in conference.audible_to(agent_leg), timeout=WAIT_S)
-    assert not _agent_leg(voice_floor, dev_id)
+    assert not agent_leg_sid(voice_floor, dev_id)
     assert "billing enquiry" in ana.locator(".script").inner_text().lower()
     assert "this is Ana García" in ana.locator(".script").inner_text()
     ana.screenshot(path=str(SCREENSHOTS / "console-call.png"))
@@ -163,7 +109,7 @@ def test_call_through_the_emulator_pops_accepts_wraps_up_and_shows_on_the_board(
     ana.get_by_role("button", name="Hang up").click()
     call.wait_until_over(timeout=WAIT_S)
     ana.locator(".wrap-up").wait_for()
-    _expect_state(board, "Ana García", "Wrap-up")
+    expect_state(board, "Ana García", "Wrap-up")
     ana.get_by_role("button", name="Done").click()
     expect(ana.locator("#wrap-code-error")).to_contain_text("required")
     ana.get_by_label("Disposition (required)").select_option("follow_up")
@@ -172,7 +118,7 @@ def test_call_through_the_emulator_pops_accepts_wraps_up_and_shows_on_the_board(
     ana.get_by_label("Notes (required for this outcome)").fill("Send the corrected invoice.")
     ana.get_by_role("button", name="Done").click()
     ana.locator(".wrap-up").wait_for(state="detached")
-    _expect_state(board, "Ana García", "Available")
+    expect_state(board, "Ana García", "Available")
     ana.locator("#stat-handled", has_text="1").wait_for()
     detail = boss.get(f"{base}/api/v1/interactions/{interaction_id}").json()["interaction"]
     assert detail["disposition"] == "follow_up"
@@ -187,11 +133,11 @@ def test_board_changes_an_agents_state_and_shows_the_queue(
 ) -> None:
     """A supervisor puts an agent on break from the board; waiting calls show on their queue."""
     base = demo_floor.url
-    dev = _sign_in(chromium, base, "agent4@example.com", "/console")
+    dev = sign_in_console(chromium, base, "agent4@example.com", "/console")
     dev.get_by_text("● Live").wait_for()
     dev.get_by_role("button", name="Available").click()
-    board = _sign_in(chromium, base, "supervisor@example.com", "/board")
-    eventually(lambda: _row_state(board, "Dev Patel").startswith("Available"))
+    board = sign_in_console(chromium, base, "supervisor@example.com", "/board")
+    eventually(lambda: row_state(board, "Dev Patel").startswith("Available"))
     boss = browser(base, "supervisor@example.com", PASSWORD)
     for number in ("+1 415 555 0110", "+1 415 555 0111"):
         boss.post(
@@ -204,7 +150,7 @@ def test_board_changes_an_agents_state_and_shows_the_queue(
     board.locator("#agent-rows tr", has_text="Dev Patel").click()
     board.get_by_label("Change state to").select_option("break:coaching")
     board.get_by_role("button", name="Apply").click()
-    eventually(lambda: _row_state(board, "Dev Patel").startswith("Break · coaching"))
+    eventually(lambda: row_state(board, "Dev Patel").startswith("Break · coaching"))
     dev.locator("#state-badge", has_text="Break").wait_for()
     board.locator("#agent-rows tr", has_text="Dev Patel").click()  # close the actions
     board.screenshot(path=str(SCREENSHOTS / "board.png"))
@@ -217,8 +163,8 @@ def test_record_edit_and_new_note(demo_app: Any, demo_floor: Any, chromium: Any)
     """From a search, the agent edits the record (a bad email is flagged next to its field) and
     adds a note, which shows at once with its author."""
     base = demo_floor.url
-    ana = _sign_in(chromium, base, "agent1@example.com", "/console")
-    name = _caller(demo_app)
+    ana = sign_in_console(chromium, base, "agent1@example.com", "/console")
+    name = caller_name(demo_app)
     ana.get_by_label("Find a customer").fill("202 555 0105")
     ana.get_by_role("button", name="Search").click()
     ana.get_by_role("button", name=name).click()

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
+pytestmark = pytest.mark.usefixtures("validated_responses")
+
 
 def _skills(client: Any, h: dict[str, str], *names: str) -> None:
     for name in names:

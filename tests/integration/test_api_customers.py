@@ -7,6 +7,8 @@ from typing import Any
 
 import pytest
 
+pytestmark = pytest.mark.usefixtures("validated_responses")
+
 NEW = {
     "first_name": "Maria",
     "last_name": "Lopez",
@@ -64,6 +66,22 @@ def test_agents_must_search(client: Any, make_user: Any, maria: Any) -> None:
     assert client.get("/api/v1/customers", headers=sup["headers"]).get_json()["total"] == 1
 
 
+@pytest.mark.parametrize("query", ["phone=", "email=", "q=", "phone=%20%20", "q=+"])
+@pytest.mark.parametrize("role", ["agent", "supervisor"])
+def test_blank_search_is_400_naming_the_field(
+    client: Any, make_user: Any, maria: Any, role: str, query: str
+) -> None:
+    """A blank phone, email or q is refused, not read as "no search" (a CRM pops the first row)."""
+    caller = make_user(role)
+    field = query.split("=", maxsplit=1)[0]
+    response = client.get(f"/api/v1/customers?{query}", headers=caller["headers"])
+    assert response.status_code == 400
+    error = response.get_json()["error"]
+    assert error["code"] == "blank_parameter"
+    assert error["field"] == field
+    assert "items" not in response.get_json()
+
+
 def test_duplicate_is_409_unless_allowed(client: Any, admin: Any, maria: Any) -> None:
     """A second customer with the same phone is refused with the existing id, unless allowed."""
     again = client.post("/api/v1/customers", json=NEW, headers=admin["headers"])
@@ -73,6 +91,26 @@ def test_duplicate_is_409_unless_allowed(client: Any, admin: Any, maria: Any) ->
         "/api/v1/customers?allow_duplicate=true", json=NEW, headers=admin["headers"]
     )
     assert forced.status_code == 201
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("at_risk", 1),
+        ("consent_marketing", 0),
+        ("cancellations", True),
+        ("household_size", False),
+        ("phones", [{"number": "+12025550199", "primary": 1}]),
+    ],
+)
+def test_booleans_and_integers_are_not_coerced(
+    client: Any, admin: Any, field: str, value: Any
+) -> None:
+    """1 is not true and true is not 1: either is refused naming the field."""
+    body = {"first_name": "Ada", field: value}
+    response = client.post("/api/v1/customers", json=body, headers=admin["headers"])
+    assert response.status_code == 422
+    assert response.get_json()["error"]["field"].startswith(field)
 
 
 def test_bad_phone_names_the_field(client: Any, admin: Any) -> None:

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
+pytestmark = pytest.mark.usefixtures("validated_responses")
+
 
 def test_queue_lifecycle(client: Any, admin: Any) -> None:
     """A queue can be created with an expression and strategy, changed and deleted."""

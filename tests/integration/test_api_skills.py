@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
+pytestmark = pytest.mark.usefixtures("validated_responses")
+
 
 def test_skill_lifecycle(client: Any, admin: Any) -> None:
     """A skill can be created, read, renamed, listed and deleted."""

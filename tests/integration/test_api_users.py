@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
+pytestmark = pytest.mark.usefixtures("validated_responses")
+
 
 def test_user_lifecycle(client: Any, admin: Any) -> None:
     """An admin creates a user, changes the role, and deactivates them."""
@@ -83,3 +87,17 @@ def test_admin_cannot_lock_themselves_out(client: Any, admin: Any) -> None:
         f"/api/v1/users/{admin['id']}", json={"role": "agent"}, headers=admin["headers"]
     )
     assert response.status_code == 409
+
+
+@pytest.mark.parametrize("active", [0, 1, "false", None])
+def test_active_must_be_a_boolean(client: Any, admin: Any, make_user: Any, active: Any) -> None:
+    """{"active": 0} is refused naming the field; it used to deactivate the user."""
+    user = make_user("agent")
+    h = admin["headers"]
+    response = client.patch(f"/api/v1/users/{user['id']}", json={"active": active}, headers=h)
+    if active is None:
+        assert response.status_code == 200  # null leaves the field as it is
+    else:
+        assert response.status_code == 422
+        assert response.get_json()["error"]["field"] == "active"
+    assert client.get(f"/api/v1/users/{user['id']}", headers=h).get_json()["active"] is True

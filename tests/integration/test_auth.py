@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.integration.conftest import csrf_token, login
+from tests.integration.signin import csrf_token, login
 
 
 def test_pages_need_sign_in(client: Any) -> None:
@@ -112,6 +112,20 @@ def test_roles_are_enforced_on_api(client: Any, make_user: Any) -> None:
     response = client.post("/api/v1/skills", json={"name": "x"}, headers=agent["headers"])
     assert response.status_code == 403
     assert response.get_json()["error"]["message"] == "this needs the admin role"
+
+
+def test_a_missing_role_is_refused_before_the_body_is_validated(
+    client: Any, make_user: Any
+) -> None:
+    """A caller without the role gets 403, not a 422 describing the input they may not send."""
+    agent = make_user("agent")
+    response = client.post("/api/v1/users", json={"role": "nonsense"}, headers=agent["headers"])
+    assert response.status_code == 403
+    assert response.get_json()["error"] == {
+        "code": "forbidden",
+        "message": "this needs the admin role",
+        "field": None,
+    }
 
 
 def test_supervisor_cannot_configure(client: Any, make_user: Any) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -9,6 +10,7 @@ from click.testing import CliRunner
 from sqlalchemy import func, select
 
 from contactcentre.cli import main
+from contactcentre.platform.heartbeat import beat
 from contactcentre.store.db import Database
 from contactcentre.store.models import Agent, Customer, Queue, Skill, User
 
@@ -112,8 +114,16 @@ def test_demo_seed(cli_env: dict[str, str], database: Database) -> None:
     assert '"seeded": false' in again.output
 
 
-def test_health_command(cli_env: dict[str, str]) -> None:
+def test_health_command(cli_env: dict[str, str], redis_client: Any) -> None:
     """`contactcentre health` prints JSON and exits 0 when all is up."""
+    beat(redis_client, "web", interval=5)
     result = CliRunner().invoke(main, ["health"])
     assert result.exit_code == 0, result.output
     assert '"status": "ok"' in result.output
+
+
+def test_health_command_without_web(cli_env: dict[str, str], redis_client: Any) -> None:
+    """`contactcentre health` reports web down and exits 1 when no web process beats."""
+    result = CliRunner().invoke(main, ["health"])
+    assert result.exit_code == 1, result.output
+    assert json.loads(result.output)["down"] == ["process:web"]

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
+from contactcentre.app import create_app
+from contactcentre.health import check
+from contactcentre.platform import heartbeat
 from contactcentre.platform.heartbeat import beat
+from contactcentre.platform.runtime import build_runtime
 from contactcentre.settings import Settings
 
 
@@ -21,10 +26,10 @@ def test_healthy_platform_answers_200(client: Any) -> None:
 def test_missing_process_gives_503_naming_it(app: Any, client: Any) -> None:
     """An expected process with no heartbeat makes health 503 and names the process."""
     settings: Settings = app.extensions["contactcentre"].settings
-    settings.processes = ["web", "worker"]
+    settings.processes = ["web", "router"]
     response = client.get("/healthz")
     assert response.status_code == 503
-    assert response.get_json()["down"] == ["process:worker"]
+    assert response.get_json()["down"] == ["process:router"]
 
 
 def test_heartbeat_makes_process_healthy(app: Any, client: Any, redis_client: Any) -> None:
@@ -33,6 +38,37 @@ def test_heartbeat_makes_process_healthy(app: Any, client: Any, redis_client: An
     beat(redis_client, "worker", interval=5)
     body = client.get("/healthz").get_json()
     assert body["processes"]["worker"] == {"ok": True, "instances": 1}
+
+
+def test_web_is_down_when_no_web_process_beats(settings: Settings, redis_client: Any) -> None:
+    """Health checked outside any web process (as the CLI does) finds web down with no web beat."""
+    settings.processes = ["web"]
+    runtime = build_runtime(settings)
+    try:
+        report = check(runtime)
+    finally:
+        runtime.close()
+    assert report["down"] == ["process:web"]
+    assert report["processes"]["web"] == {"ok": False, "instances": 0}
+
+
+def test_web_process_beats_until_closed(settings: Settings, redis_client: Any) -> None:
+    """A web process beats its own heartbeat while it runs and withdraws it when it stops."""
+    web = create_app(settings)
+    assert [i["pid"] for i in heartbeat.alive(redis_client, "web")] == [os.getpid()]
+    web.extensions["contactcentre"].close()
+    assert heartbeat.alive(redis_client, "web") == []
+
+
+def test_worker_without_scheduler_is_degraded(app: Any, client: Any, redis_client: Any) -> None:
+    """A live worker whose queues no scheduler holds makes health 503 naming the scheduler."""
+    app.extensions["contactcentre"].settings.processes = ["web", "worker"]
+    beat(redis_client, "worker", interval=5)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    body = response.get_json()
+    assert body["down"] == ["process:scheduler"]
+    assert body["processes"]["scheduler"]["unscheduled_queues"] == ["high", "default", "low"]
 
 
 def test_redis_down_is_reported(app: Any, client: Any) -> None:

@@ -62,6 +62,7 @@
     model.tasks = new Map(desk.tasks.map((t) => [t.task_id, t]));
     desk.offers.forEach((o) => { if (o.pop) model.pops.set(o.task_id, o.pop); });
     await Promise.all(desk.tasks.map((t) => loadInteraction(t.task_id)));
+    await loadCalls();
     if (!model.selected && desk.tasks.length) model.selected = desk.tasks[desk.tasks.length - 1].task_id;
     renderAll();
     return desk.seq;
@@ -74,6 +75,29 @@
       const task = model.tasks.get(taskId);
       if (task) task.interaction = data.interaction;
     } catch (e) { /* shown as "record unavailable" in the pane */ }
+  }
+
+  // A call's state after that comes pushed ("call_state"); this is the one read, on load and
+  // after a reconnect, of where each call is now.
+  async function loadCalls() {
+    const voice = Array.from(model.tasks.values()).filter((t) => t.status === "active" && isVoice(t));
+    await Promise.all(voice.map(async (t) => {
+      try {
+        applyCall(Object.assign({ interaction_id: t.task_id }, await api("GET", "/api/v1/calls/" + encodeURIComponent(t.task_id))));
+      } catch (e) { /* no call leg (a task submitted through the API): the bar has no call state */ }
+    }));
+  }
+
+  function isVoice(task) {
+    return task.channel === "voice" || task.channel === "outbound";
+  }
+
+  // Pushed states and fetched ones may cross: each carries the call's version, the newest wins.
+  function applyCall(state) {
+    const known = model.call.get(state.interaction_id);
+    if (known && known.version > state.version) return false;
+    model.call.set(state.interaction_id, Object.assign({}, known, state));
+    return true;
   }
 
   async function loadStats() {
@@ -140,6 +164,8 @@
       if (model.selected === data.task_id) model.selected = model.tasks.size ? Array.from(model.tasks.keys()).pop() : null;
       renderAll();
       loadStats();
+    } else if (event === "call_state") {
+      if (applyCall(data) && model.selected === data.interaction_id) renderCallBar();
     } else if (event === "pop_updated") {
       if (!data.pop) return; // withheld from a replay: the contact is no longer this agent's
       model.pops.set(data.task_id, data.pop);
@@ -310,37 +336,67 @@
     body.replaceChildren(...parts);
   }
 
+  // What the call is doing, in the agent's words. A call taken on by another agent says so
+  // until routing ends the contact here.
+  const CALL_STATUS = {
+    connecting: "ringing", connected: "connected", transferring: "consulting", ended: "call ended",
+    queued: "back in queue", callback: "back in queue", ivr: "back in queue",
+  };
+
+  function callStatus(call) {
+    if (!call.version) return null; // no live call leg (e.g. a contact submitted through the API)
+    const other = call.agent_id !== null && call.agent_id !== undefined && String(call.agent_id) !== String(agentId);
+    if (other && call.status !== "ended") return "transferred";
+    return CALL_STATUS[call.status] || call.status;
+  }
+
   function callBar(task, pop) {
     const call = model.call.get(task.task_id) || {};
-    const isVoice = task.channel === "voice" || task.channel === "outbound";
+    const voice = isVoice(task);
+    const status = voice ? callStatus(call) : null;
     const toggle = (label, key, path) => h("button", {
-      type: "button", "aria-pressed": String(!!call[key]), onclick: () => control(task, path, { on: !call[key] }),
+      type: "button", "aria-pressed": String(!!call[key]), dataset: { key: path }, onclick: () => control(task, path, { on: !call[key] }),
     }, [call[key] ? "Un" + label.toLowerCase() : label]);
-    return h("section", { class: "call-bar", "aria-label": "Call controls" }, [
+    return h("section", { class: "call-bar", "aria-label": "Call controls", dataset: { task: task.task_id } }, [
       h("div", { class: "call-who" }, [
         h("strong", { text: popName(pop) }),
         h("span", { class: "muted", text: (pop.caller && pop.caller.number) || "" }),
         h("span", { class: "elapsed big", dataset: { since: task.since }, title: "talk time since you accepted" }),
+        status ? h("span", { class: "status-tag call-status", dataset: { status: call.status }, text: status }) : null,
         call.on_hold ? h("span", { class: "status-tag", dataset: { status: "hold" }, text: "on hold" }) : null,
         call.muted ? h("span", { class: "status-tag", dataset: { status: "muted" }, text: "muted" }) : null,
       ]),
       h("div", { class: "call-actions", role: "group", "aria-label": "Call" }, [
-        isVoice ? toggle("Mute", "muted", "mute") : null,
-        isVoice ? toggle("Hold", "on_hold", "hold") : null,
-        isVoice ? toggle("Record", "recording", "recording") : null,
-        h("button", { type: "button", onclick: () => { const f = document.getElementById("transfer-form"); f.hidden = !f.hidden; if (!f.hidden) f.querySelector("select").focus(); } }, ["Transfer…"]),
-        h("button", { type: "button", class: "danger", onclick: () => hangUp(task) }, [isVoice ? "Hang up" : "End contact"]),
+        voice ? toggle("Mute", "muted", "mute") : null,
+        voice ? toggle("Hold", "on_hold", "hold") : null,
+        voice ? toggle("Record", "recording", "recording") : null,
+        h("button", { type: "button", dataset: { key: "transfer" }, onclick: () => { const f = document.getElementById("transfer-form"); f.hidden = !f.hidden; if (!f.hidden) f.querySelector("select").focus(); } }, ["Transfer…"]),
+        h("button", { type: "button", class: "danger", dataset: { key: "hangup" }, onclick: () => hangUp(task) }, [voice ? "Hang up" : "End contact"]),
       ]),
       h("p", { class: "field-error", id: "call-error", role: "alert", hidden: true }),
     ]);
+  }
+
+  // A pushed change redraws the call bar alone: an open transfer form keeps what was typed in
+  // it, a focused button keeps the focus, a shown error stays.
+  function renderCallBar() {
+    const task = model.selected && model.tasks.get(model.selected);
+    const bar = document.querySelector(".call-bar");
+    if (!task || task.status !== "active" || !bar || bar.dataset.task !== task.task_id) { renderCentre(); return; }
+    const focused = bar.contains(document.activeElement) ? document.activeElement.dataset.key : null;
+    const error = bar.querySelector("#call-error");
+    const next = callBar(task, model.pops.get(task.task_id) || {});
+    next.querySelector("#call-error").replaceWith(error);
+    bar.replaceWith(next);
+    if (focused) { const again = next.querySelector('[data-key="' + focused + '"]'); if (again) again.focus(); }
+    tick();
   }
 
   async function control(task, path, body) {
     showError("call-error", "");
     try {
       const state = await api("POST", "/api/v1/calls/" + encodeURIComponent(task.task_id) + "/" + path, body);
-      model.call.set(task.task_id, state);
-      renderCentre();
+      if (applyCall(Object.assign({ interaction_id: task.task_id }, state))) renderCallBar();
     } catch (e) {
       showError("call-error", noCallLeg(e) ? "No live call leg for this contact (" + e.message + ")." : e.message);
     }
@@ -354,7 +410,7 @@
   async function hangUp(task) {
     showError("call-error", "");
     try {
-      if (task.channel === "voice" || task.channel === "outbound") {
+      if (isVoice(task)) {
         try {
           await api("POST", "/api/v1/calls/" + encodeURIComponent(task.task_id) + "/hangup", {});
           return;
@@ -406,7 +462,7 @@
         // A chat has no call leg: the routing task itself moves, with its conversation.
         if (isChat) throw Object.assign(new Error("no call leg"), { status: 404 });
         const state = await api("POST", "/api/v1/calls/" + encodeURIComponent(task.task_id) + "/transfer", body);
-        model.call.set(task.task_id, state);
+        applyCall(Object.assign({ interaction_id: task.task_id }, state));
         form.hidden = true;
       } catch (err) {
         if (noCallLeg(err) && !body.number) {
@@ -826,28 +882,20 @@
     renderState(); renderOffers(); renderWork(); renderCentre(); renderCustomer();
   }
 
-  async function pollCall() {
-    const task = model.selected && model.tasks.get(model.selected);
-    if (!task || task.status !== "active" || !(task.channel === "voice" || task.channel === "outbound")) return;
-    try {
-      const state = await api("GET", "/api/v1/calls/" + encodeURIComponent(task.task_id));
-      const before = JSON.stringify(model.call.get(task.task_id) || {});
-      model.call.set(task.task_id, state);
-      if (before !== JSON.stringify(state) && !document.querySelector(".call-bar :focus, .transfer:not([hidden])")) renderCentre();
-    } catch (e) { /* no call leg: controls stay as they are */ }
-  }
-
   // ---- start ---------------------------------------------------------------------------------
   document.querySelectorAll(".btn-state").forEach((b) => b.addEventListener("click", () => setState(b.dataset.state)));
   setInterval(tick, 1000);
-  setInterval(pollCall, 3000);
   loadStats();
   loadDesk().then((seq) => {
     const rooms = {};
     rooms[room] = seq;
     socket = new window.SequencedSocket("/agent", rooms, {
       event: onEvent,
-      status: (value) => { connection = value; renderConnection(); },
+      status: (value) => {
+        // Back after a drop: the replay brings what was missed, and one read settles the calls.
+        if (value === "live" && connection === "reconnecting") loadCalls().then(() => renderCallBar());
+        connection = value; renderConnection();
+      },
       stale: () => { loadDesk(); window.ChatTab.reload(); },
     });
     window.consoleSocket = socket;

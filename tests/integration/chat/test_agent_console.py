@@ -9,8 +9,10 @@ import pytest
 import requests
 
 from contactcentre.store.models import Interaction, InteractionEvent
-from tests.integration.chat.test_agent_side import _accepted_chat
+from tests.integration.chat.agents import accepted_chat
 from tests.integration.realtime.live import Listener, browser, eventually
+
+pytestmark = pytest.mark.usefixtures("validated_responses")
 
 
 def _console(live: Any, user: dict[str, Any]) -> Listener:
@@ -29,7 +31,7 @@ def test_only_the_chats_agent_joins_its_room_and_types_to_the_customer(
 ) -> None:
     """Another agent may not join the chat's interaction room nor type in it; the chat's agent
     does both, and the customer sees "<agent> is typing" start and stop."""
-    ann, interaction_id = _accepted_chat(live, chat_floor, make_site, customers)
+    ann, interaction_id = accepted_chat(live, chat_floor, make_site, customers)
     room = f"interaction:{interaction_id}"
     stranger = _console(live, make_user("agent"))
     mine = _console(live, chat_floor["agent"])
@@ -56,7 +58,7 @@ def test_a_barged_supervisor_may_type_a_monitoring_one_may_not(
     live: Any, chat_floor: Any, make_site: Any, customers: Any, make_user: Any
 ) -> None:
     """Typing in a chat needs the right to write in it: a supervisor only after barging in."""
-    ann, interaction_id = _accepted_chat(live, chat_floor, make_site, customers)
+    ann, interaction_id = accepted_chat(live, chat_floor, make_site, customers)
     boss = make_user("supervisor")
     console = _console(live, boss)
     try:
@@ -78,7 +80,7 @@ def test_a_customer_who_leaves_closes_the_chat_for_the_agent_and_ends_the_intera
 ) -> None:
     """The customer's close reaches the agent's room as chat_status closed; the interaction
     logs customer_left and is completed (the agent wraps up); the agent can no longer write."""
-    ann, interaction_id = _accepted_chat(live, chat_floor, make_site, customers)
+    ann, interaction_id = accepted_chat(live, chat_floor, make_site, customers)
     console = _console(live, chat_floor["agent"])
     try:
         assert _call(console, "join", {"room": f"interaction:{interaction_id}"})["ok"] is True

@@ -17,7 +17,7 @@ import requests
 from contactcentre.interactions.opening import open_interaction
 from contactcentre.router.client import RoutingClient
 from contactcentre.store.models import ChatConversation, Interaction
-from tests.integration.chat.test_customer_conversation import _available
+from tests.integration.chat.agents import accept_offer, available, desk
 from tests.integration.realtime.live import Listener, browser, eventually
 
 
@@ -53,25 +53,12 @@ def _chat(
         return interaction.id
 
 
-def _desk(live: Any, agent: dict[str, Any]) -> dict[str, Any]:
-    desk: dict[str, Any] = requests.get(
-        f"{live.url}/api/v1/agents/{agent['agent_id']}/desk", headers=agent["headers"], timeout=5
-    ).json()
-    return desk
-
-
 def _offer_of(live: Any, agent: dict[str, Any], task_id: str) -> dict[str, Any] | None:
-    return next((o for o in _desk(live, agent)["offers"] if o["task_id"] == task_id), None)
+    return next((o for o in desk(live.url, agent)["offers"] if o["task_id"] == task_id), None)
 
 
 def _accept(live: Any, agent: dict[str, Any], task_id: str) -> None:
-    offer = eventually(lambda: _offer_of(live, agent, task_id))
-    accepted = requests.post(
-        f"{live.url}/api/v1/reservations/{offer['reservation_id']}/accept",
-        headers=agent["headers"],
-        timeout=5,
-    )
-    assert accepted.status_code == 202, accepted.text
+    accept_offer(live.url, agent, task_id)
     eventually(lambda: RoutingClient(_redis(live)).assigned_agent(task_id))
 
 
@@ -107,11 +94,11 @@ def test_an_agent_holds_three_chats_at_once_but_not_a_fourth(
     "queued", first in line) until one ends."""
     site = make_site(queue_id=chat_floor["queue"]["id"])
     agent = chat_floor["agent"]
-    _available(live.url, agent)
+    available(live.url, agent)
     chats = [_chat(app, site.id, chat_floor["queue"]["id"], f"Visitor {n}") for n in range(3)]
     for task_id in chats:
         _accept(live, agent, task_id)
-    assert len(_desk(live, agent)["tasks"]) == 3
+    assert len(desk(live.url, agent)["tasks"]) == 3
 
     fourth = str(uuid.uuid4())
     boss = make_user("supervisor")
@@ -151,7 +138,7 @@ def test_a_cross_channel_rule_keeps_calls_away_from_an_agent_with_two_chats(
     )
     assert changed.status_code == 200, changed.get_data(as_text=True)
     site = make_site(queue_id=chat_floor["queue"]["id"])
-    _available(live.url, agent)
+    available(live.url, agent)
     chats = [_chat(app, site.id, chat_floor["queue"]["id"], f"Visitor {n}") for n in range(2)]
     for task_id in chats:
         _accept(live, agent, task_id)
@@ -183,11 +170,10 @@ def test_a_chat_offer_not_answered_in_time_is_offered_again(
         f"/api/v1/queues/{queue_id}", json={"offer_timeout_seconds": 5}, headers=admin
     )
     assert updated.status_code == 200, updated.get_data(as_text=True)
-    other = make_user("agent")
-    client.patch(f"/api/v1/agents/{other['agent_id']}", json={"skills": {"chat": 5}}, headers=admin)
+    other = make_user("agent", skills={"chat": 5})
     agents = [chat_floor["agent"], other]
     for agent in agents:
-        _available(live.url, agent)
+        available(live.url, agent)
     site = make_site(queue_id=queue_id)
     task_id = _chat(live.app, site.id, queue_id)
 
@@ -214,21 +200,14 @@ def test_a_chat_transferred_to_a_queue_waits_again_and_the_next_agent_joins(
 ) -> None:
     """Transfer to a queue: the conversation waits again, the next agent joins with the whole
     conversation, and the first agent may no longer write in it."""
-    admin = chat_floor["admin"]["headers"]
     first = chat_floor["agent"]
     site = make_site(queue_id=chat_floor["queue"]["id"])
-    _available(live.url, first)
+    available(live.url, first)
     task_id = _chat(app, site.id, chat_floor["queue"]["id"])
     _accept(live, first, task_id)
 
-    second = make_user("agent")
-    requests.patch(
-        f"{live.url}/api/v1/agents/{second['agent_id']}",
-        json={"skills": {"chat": 5}},
-        headers=admin,
-        timeout=5,
-    )
-    _available(live.url, second)  # idle longer than the first agent, so offered the chat next
+    second = make_user("agent", skills={"chat": 5})
+    available(live.url, second)  # idle longer than the first agent, so offered the chat next
     moved = requests.post(
         f"{live.url}/api/v1/tasks/{task_id}/transfer",
         json={"queue_id": chat_floor["queue"]["id"], "reason": "second opinion"},

@@ -9,35 +9,11 @@ import pytest
 import requests
 
 from contactcentre.store.models import AuditEntry, ChatConversation
-from tests.integration.chat.test_customer_conversation import _available
+from tests.builders import add_queue
+from tests.integration.chat.agents import accept_offer, accepted_chat, available
 from tests.integration.realtime.live import eventually
 
-
-def _accepted_chat(live: Any, chat_floor: Any, make_site: Any, customers: Any) -> tuple[Any, str]:
-    """A customer whose chat the floor's agent has accepted; returns (customer, interaction)."""
-    site = make_site(queue_id=chat_floor["queue"]["id"])
-    agent = chat_floor["agent"]
-    _available(live.url, agent)
-    ann = customers()
-    assert ann.start(site.widget_key).status_code == 201
-    ann.connect()
-
-    def offer() -> list[dict[str, Any]]:
-        desk = requests.get(
-            f"{live.url}/api/v1/agents/{agent['agent_id']}/desk",
-            headers=agent["headers"],
-            timeout=5,
-        ).json()
-        return desk["offers"]
-
-    found = eventually(offer)[0]
-    requests.post(
-        f"{live.url}/api/v1/reservations/{found['reservation_id']}/accept",
-        headers=agent["headers"],
-        timeout=5,
-    )
-    eventually(lambda: any(s.get("status") == "active" for s in ann.of("status")))
-    return ann, found["task_id"]
+pytestmark = pytest.mark.usefixtures("validated_responses")
 
 
 @pytest.mark.usefixtures("live_router")
@@ -45,7 +21,7 @@ def test_the_customer_is_told_who_joined_and_gets_the_agents_reply(
     live: Any, chat_floor: Any, make_site: Any, customers: Any
 ) -> None:
     """On accept the customer sees "<agent> joined"; the agent's reply arrives live."""
-    ann, interaction_id = _accepted_chat(live, chat_floor, make_site, customers)
+    ann, interaction_id = accepted_chat(live, chat_floor, make_site, customers)
     agent = chat_floor["agent"]
     assert any("joined the chat" in m["body"] for m in ann.messages())
     status = [s for s in ann.of("status") if s.get("status") == "active"][-1]
@@ -80,7 +56,7 @@ def test_another_agent_cannot_read_or_write_the_chat(
     live: Any, chat_floor: Any, make_site: Any, customers: Any, make_user: Any
 ) -> None:
     """An agent who does not handle the chat gets 403 reading or writing it."""
-    _ann, interaction_id = _accepted_chat(live, chat_floor, make_site, customers)
+    _ann, interaction_id = accepted_chat(live, chat_floor, make_site, customers)
     stranger = make_user("agent")
     url = f"{live.url}/api/v1/chats/{interaction_id}"
     assert requests.get(url, headers=stranger["headers"], timeout=5).status_code == 403
@@ -97,7 +73,7 @@ def test_whisper_reaches_the_agent_only_and_monitoring_moves_no_read_mark(
 ) -> None:
     """A whisper is in the agent's history, never the customer's; monitor and whisper are
     audited; the customer's and agent's read marks do not move."""
-    ann, interaction_id = _accepted_chat(live, chat_floor, make_site, customers)
+    ann, interaction_id = accepted_chat(live, chat_floor, make_site, customers)
     boss = make_user("supervisor")
     url = f"{live.url}/api/v1/chats/{interaction_id}"
     watched = requests.post(f"{url}/monitor", headers=boss["headers"], timeout=5)
@@ -133,7 +109,7 @@ def test_barge_announces_the_supervisor_who_may_then_write(
     live: Any, chat_floor: Any, make_site: Any, customers: Any, make_user: Any
 ) -> None:
     """A supervisor may write only after barging in, which the customer is told about."""
-    ann, interaction_id = _accepted_chat(live, chat_floor, make_site, customers)
+    ann, interaction_id = accepted_chat(live, chat_floor, make_site, customers)
     boss = make_user("supervisor")
     url = f"{live.url}/api/v1/chats/{interaction_id}"
     early = requests.post(
@@ -154,7 +130,7 @@ def test_agent_closes_the_chat_and_the_customer_is_asked_to_rate(
     app: Any, live: Any, chat_floor: Any, make_site: Any, customers: Any
 ) -> None:
     """Ending the chat completes the task (agent to wrap-up) and tells the customer to rate."""
-    ann, interaction_id = _accepted_chat(live, chat_floor, make_site, customers)
+    ann, interaction_id = accepted_chat(live, chat_floor, make_site, customers)
     response = requests.post(
         f"{live.url}/api/v1/chats/{interaction_id}/close",
         headers=chat_floor["agent"]["headers"],
@@ -175,7 +151,7 @@ def test_canned_responses_are_filled_in_with_the_chats_values(
     client: Any, live: Any, chat_floor: Any, make_site: Any, customers: Any
 ) -> None:
     """{customer_name} and {agent_name} are filled; an unknown value stays in braces."""
-    _ann, interaction_id = _accepted_chat(live, chat_floor, make_site, customers)
+    _ann, interaction_id = accepted_chat(live, chat_floor, make_site, customers)
     admin = chat_floor["admin"]["headers"]
     bad = client.post(
         "/api/v1/canned-responses", json={"title": "x", "body": "Hi {custmer}"}, headers=admin
@@ -214,37 +190,18 @@ def test_an_agent_whose_console_is_gone_loses_the_chat_to_the_queue_with_its_his
     http = browser(live.url, first["email"], first["password"])
     console = Listener()
     console.connect(live.url, http, "/agent")
-    _available(live.url, first)
+    available(live.url, first)
     ann = customers()
     ann.start(site.widget_key)
     ann.connect()
     ann.say("my router is broken")
 
-    def offered(agent: dict[str, Any]) -> list[dict[str, Any]]:
-        desk = requests.get(
-            f"{live.url}/api/v1/agents/{agent['agent_id']}/desk",
-            headers=agent["headers"],
-            timeout=5,
-        ).json()
-        return desk["offers"]
-
-    offer = eventually(lambda: offered(first))[0]
-    requests.post(
-        f"{live.url}/api/v1/reservations/{offer['reservation_id']}/accept",
-        headers=first["headers"],
-        timeout=5,
-    )
+    offer = accept_offer(live.url, first)
     eventually(lambda: any(s.get("status") == "active" for s in ann.of("status")))
     console.close()  # the laptop lid closes
     eventually(lambda: any("was disconnected" in m["body"] for m in ann.messages()), timeout=15)
 
-    second = make_user("agent")
-    requests.patch(
-        f"{live.url}/api/v1/agents/{second['agent_id']}",
-        json={"skills": {"chat": 5}},
-        headers=chat_floor["admin"]["headers"],
-        timeout=5,
-    )
+    second = make_user("agent", skills={"chat": 5})
     other_console = Listener()
     other_console.connect(
         live.url, browser(live.url, second["email"], second["password"]), "/agent"
@@ -256,13 +213,8 @@ def test_an_agent_whose_console_is_gone_loses_the_chat_to_the_queue_with_its_his
         headers=second["headers"],
         timeout=5,
     )
-    again = eventually(lambda: offered(second), timeout=15)[0]
+    again = accept_offer(live.url, second, timeout=15)
     assert again["task_id"] == offer["task_id"]
-    requests.post(
-        f"{live.url}/api/v1/reservations/{again['reservation_id']}/accept",
-        headers=second["headers"],
-        timeout=5,
-    )
     history = requests.get(
         f"{live.url}/api/v1/chats/{offer['task_id']}", headers=second["headers"], timeout=5
     ).json()["messages"]
@@ -276,7 +228,7 @@ def test_barge_is_audited_and_announced_once_and_a_supervisor_never_moves_read_m
 ) -> None:
     """Each barge is audited; the customer is told once; even a barged supervisor may not move
     the agent's read mark (403 naming seq)."""
-    ann, interaction_id = _accepted_chat(live, chat_floor, make_site, customers)
+    ann, interaction_id = accepted_chat(live, chat_floor, make_site, customers)
     boss = make_user("supervisor")
     url = f"{live.url}/api/v1/chats/{interaction_id}"
     first = requests.post(f"{url}/barge", headers=boss["headers"], timeout=5).json()
@@ -299,7 +251,7 @@ def test_the_agent_sends_a_file_and_bad_input_is_refused_naming_the_field(
 ) -> None:
     """An agent's attachment reaches the customer as a message; NUL characters, empty bodies and
     a missing file are refused with the field named."""
-    ann, interaction_id = _accepted_chat(live, chat_floor, make_site, customers)
+    ann, interaction_id = accepted_chat(live, chat_floor, make_site, customers)
     headers = chat_floor["agent"]["headers"]
     url = f"{live.url}/api/v1/chats/{interaction_id}"
     sent = requests.post(
@@ -328,7 +280,7 @@ def test_a_closed_chat_takes_no_more_staff_messages_whispers_or_barges(
 ) -> None:
     """After the agent ends the chat, replies, whispers and barges answer 409 and the history
     ends with "<agent> ended the chat."."""
-    _ann, interaction_id = _accepted_chat(live, chat_floor, make_site, customers)
+    _ann, interaction_id = accepted_chat(live, chat_floor, make_site, customers)
     agent = chat_floor["agent"]["headers"]
     boss = make_user("supervisor")["headers"]
     url = f"{live.url}/api/v1/chats/{interaction_id}"
@@ -352,15 +304,12 @@ def test_canned_responses_are_kept_by_administrators_and_scoped_to_a_queue(
 ) -> None:
     """Administrators create, change and delete canned responses (agents may not); a response
     for another queue is not offered in this chat; a stranger's chat answers 403."""
-    _ann, interaction_id = _accepted_chat(live, chat_floor, make_site, customers)
+    _ann, interaction_id = accepted_chat(live, chat_floor, make_site, customers)
     admin = chat_floor["admin"]["headers"]
     agent = chat_floor["agent"]["headers"]
     client = live.app.test_client()
-    other_queue = client.post(
-        "/api/v1/queues",
-        json={"name": "Elsewhere", "expression": "skills.chat >= 9", "strategy": "longest_idle"},
-        headers=admin,
-    ).get_json()
+    with live.app.extensions["contactcentre"].db.session() as session:
+        other_queue = {"id": add_queue(session, "Elsewhere", expression="skills.chat >= 9").id}
     made = client.post(
         "/api/v1/canned-responses",
         json={"title": "Bye", "body": "Bye {customer_name}"},

@@ -9,8 +9,10 @@ from typing import Any
 import pytest
 
 from contactcentre.store.models import ChatConversation, Customer, CustomerEmail, Interaction
-from tests.integration.chat.test_customer_conversation import _available
+from tests.integration.chat.agents import available
 from tests.integration.realtime.live import eventually
+
+pytestmark = pytest.mark.usefixtures("validated_responses")
 
 
 def _bodies(customer: Any) -> list[str]:
@@ -87,7 +89,7 @@ def test_asking_for_a_person_hands_over_with_the_collected_attributes(
 ) -> None:
     """Typing "agent" at any point queues the chat with intent, language and the customer."""
     site = make_site(bot_enabled=True, queue_id=chat_floor["queue"]["id"])
-    _available(live.url, chat_floor["agent"])
+    available(live.url, chat_floor["agent"])
     grace = customers()
     grace.start(site.widget_key, name="Grace", email="grace@example.com", topic="billing")
     grace.connect()
@@ -135,7 +137,7 @@ def test_a_visitor_the_bot_verified_reaches_the_agent_as_that_customer(
     """After the bot verified the account number, the chat's customer is that record, so the
     agent's pop shows them instead of "Unknown caller"."""
     site = make_site(bot_enabled=True, queue_id=chat_floor["queue"]["id"])
-    _available(live.url, chat_floor["agent"])
+    available(live.url, chat_floor["agent"])
     eve = customers()
     eve.start(site.widget_key, name="Eve", email="eve@example.com")
     eve.connect()

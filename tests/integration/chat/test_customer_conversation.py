@@ -15,25 +15,10 @@ from contactcentre.chat import namespace as chat_namespace
 from contactcentre.chat.conversations import chat_service
 from contactcentre.router.streams import TASK
 from contactcentre.store.models import ChatConversation, Interaction, InteractionEvent, Message
+from tests.integration.chat.agents import accept_offer, available, desk
 from tests.integration.realtime.live import browser, eventually
 
-
-def _available(base: str, agent: dict[str, Any]) -> None:
-    headers = agent["headers"]
-    requests.post(
-        f"{base}/api/v1/agents/{agent['agent_id']}/state",
-        json={"state": "available"},
-        headers=headers,
-        timeout=5,
-    )
-    eventually(
-        lambda: (
-            requests.get(
-                f"{base}/api/v1/agents/{agent['agent_id']}/state", headers=headers, timeout=5
-            ).json()["state"]
-            == "available"
-        )
-    )
+pytestmark = pytest.mark.usefixtures("validated_responses")
 
 
 @pytest.mark.usefixtures("live_router")
@@ -42,7 +27,7 @@ def test_prechat_form_gives_a_token_and_the_socket_sends_history(
 ) -> None:
     """The pre-chat form answers with a conversation token; the socket opens with the history."""
     site = make_site(queue_id=chat_floor["queue"]["id"])
-    _available(live.url, chat_floor["agent"])
+    available(live.url, chat_floor["agent"])
     ann = customers()
     response = ann.start(site.widget_key, topic="billing")
     assert response.status_code == 201, response.text
@@ -174,7 +159,7 @@ def test_close_while_queued_cancels_the_task_and_logs_customer_left(
 ) -> None:
     """A customer who leaves while waiting ends the interaction: customer_left, task canceled."""
     site = make_site(queue_id=chat_floor["queue"]["id"])
-    _available(live.url, chat_floor["agent"])
+    available(live.url, chat_floor["agent"])
     # The agent is busy elsewhere, so the chat waits: take them out of the running first.
     headers = chat_floor["agent"]["headers"]
     requests.post(
@@ -235,7 +220,7 @@ def test_hand_over_submits_a_chat_task_that_reaches_the_agent(
 ) -> None:
     """With the bot off and an agent available, the chat is routed to the agent at once."""
     site = make_site(queue_id=chat_floor["queue"]["id"])
-    _available(live.url, chat_floor["agent"])
+    available(live.url, chat_floor["agent"])
     ann = customers()
     ann.start(site.widget_key, topic="general")
     runtime = app.extensions["contactcentre"]
@@ -245,24 +230,7 @@ def test_hand_over_submits_a_chat_task_that_reaches_the_agent(
         interaction = session.get(Interaction, conversation.interaction_id)
         assert interaction is not None and interaction.channel == "chat"
         interaction_id = interaction.id
-    agent = chat_floor["agent"]
-
-    def offered() -> list[dict[str, Any]]:
-        desk = requests.get(
-            f"{live.url}/api/v1/agents/{agent['agent_id']}/desk",
-            headers=agent["headers"],
-            timeout=5,
-        ).json()
-        return [o for o in desk["offers"] if o["task_id"] == interaction_id]
-
-    offer = eventually(offered)[0]
-    assert offer["channel"] == "chat"
-    accepted = requests.post(
-        f"{live.url}/api/v1/reservations/{offer['reservation_id']}/accept",
-        headers=agent["headers"],
-        timeout=5,
-    )
-    assert accepted.status_code == 202
+    assert accept_offer(live.url, chat_floor["agent"], interaction_id)["channel"] == "chat"
     eventually(lambda: runtime.redis.hget(TASK + interaction_id, "agent_id") is not None)
 
 
@@ -307,7 +275,7 @@ def test_the_bots_hand_over_routes_a_chat_task_to_an_agent(
     """With the bot on, its greeting comes first and "agent" submits a chat task to the ACD."""
     site = make_site(bot_enabled=True, queue_id=chat_floor["queue"]["id"])
     agent = chat_floor["agent"]
-    _available(live.url, agent)
+    available(live.url, agent)
     ann = customers()
     ann.start(site.widget_key, topic="general")
     assert ann.started["status"] == "bot"
@@ -323,12 +291,7 @@ def test_the_bots_hand_over_routes_a_chat_task_to_an_agent(
     assert ann.say("agent", client_id="c-agent")["ok"]
 
     def offered() -> list[dict[str, Any]]:
-        desk = requests.get(
-            f"{live.url}/api/v1/agents/{agent['agent_id']}/desk",
-            headers=agent["headers"],
-            timeout=5,
-        ).json()
-        return [o for o in desk["offers"] if o["task_id"] == interaction_id]
+        return [o for o in desk(live.url, agent)["offers"] if o["task_id"] == interaction_id]
 
     assert eventually(offered)[0]["channel"] == "chat"
     with runtime.db.session() as session:

@@ -13,8 +13,10 @@ from contactcentre.chat.attachments import storage_root
 from contactcentre.chat.conversations import erase_customer_chats
 from contactcentre.chat.tokens import ConversationTokens
 from contactcentre.store.models import ChatConversation, Customer, CustomerEmail
-from tests.integration.chat.conftest import SHOP
+from tests.integration.chat.visitors import SHOP
 from tests.integration.realtime.live import browser
+
+pytestmark = pytest.mark.usefixtures("validated_responses")
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
@@ -351,3 +353,47 @@ def test_a_nul_character_over_the_socket_is_refused_naming_the_field(
     reply = ann.say("fine", client_id="c\x001")
     assert reply["error"]["field"] == "client_id"
     assert ann.say("fine", client_id="c-2")["ok"] is True
+
+
+def test_the_widget_api_is_documented_by_the_schemas_that_validate_it(client: Any) -> None:
+    """/chat/api is in /api/v1/openapi.json: bodies, answers and the conversation token."""
+    doc = client.get("/api/v1/openapi.json").get_json()
+    schemas = doc["components"]["schemas"]
+    operations = {
+        (method, path): operation
+        for path, methods in doc["paths"].items()
+        if path.startswith("/chat/api/")
+        for method, operation in methods.items()
+    }
+    assert len(operations) == 11
+    start = operations[("post", "/chat/api/conversations")]
+    body = start["requestBody"]["content"]["application/json"]["schema"]["$ref"].rsplit("/")[-1]
+    assert set(schemas[body]["properties"]) >= {"widget_key", "name", "email", "topic"}
+    assert schemas[body]["additionalProperties"] is False
+    assert start["responses"]["201"]["content"]["application/json"]["schema"]["$ref"]
+    public = {("get", "/chat/api/sites/{widget_key}"), ("post", "/chat/api/conversations")}
+    for key, operation in operations.items():
+        schemes = {name for option in operation.get("security", []) for name in option}
+        assert ("conversation" in schemes) != (key in public), key
+    assert doc["components"]["securitySchemes"]["conversation"]["scheme"] == "bearer"
+
+
+@pytest.mark.parametrize(
+    ("form", "field"),
+    [
+        ({"colour": "red"}, "colour"),
+        ({"name": 5}, "name"),
+        ({"visitor_id": ["a"]}, "visitor_id"),
+        ({"email": "a@b.co", "language": True}, "language"),
+    ],
+)
+def test_the_pre_chat_form_refuses_unknown_fields_and_wrong_types(
+    client: Any, make_site: Any, form: dict[str, Any], field: str
+) -> None:
+    """A field the form does not have, or a value of the wrong type, is 422 naming it."""
+    site = make_site()
+    body = {"widget_key": site.widget_key, "name": "Ann", **form}
+    response = client.post("/chat/api/conversations", json=body, headers={"Origin": SHOP})
+    assert response.status_code == 422
+    assert response.get_json()["error"]["field"] == field
+    assert response.headers["Access-Control-Allow-Origin"] == SHOP

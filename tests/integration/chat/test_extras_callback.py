@@ -5,8 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from contactcentre.store.models import Interaction, InteractionEvent, Message
-from tests.integration.chat.test_extras_ratings import make_chat, submitted_tasks
+from tests.integration.chat.rows import make_chat, submitted_tasks
+
+pytestmark = pytest.mark.usefixtures("validated_responses")
 
 
 def test_a_number_becomes_a_callback_task_submitted_to_routing(

@@ -7,9 +7,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
+
 from contactcentre.router.streams import COMMANDS
 from contactcentre.store.models import ChatConversation, Interaction, InteractionEvent, Message
-from tests.integration.chat.test_extras_ratings import make_chat, submitted_tasks
+from tests.integration.chat.rows import make_chat, submitted_tasks
+
+pytestmark = pytest.mark.usefixtures("validated_responses")
 
 
 def test_the_message_becomes_an_email_task_routed_like_an_email(

@@ -1,110 +1,21 @@
 """The rating box at close: stored once as CSAT with its agent, a survey event without the
-comment, the customer's satisfaction updated; and the CSAT figure (4-5 / all ratings).
+comment, the customer's satisfaction updated (the CSAT figure: tests/integration/reporting).
 
-Conversations are inserted as rows (site, chat interaction, conversation, signed token), so
-these tests need neither the pre-chat endpoint nor a router. Other test_extras_* modules
-import the builders from here."""
+Conversations are inserted as rows (site, chat interaction, conversation, signed token; see
+rows.py), so these tests need neither the pre-chat endpoint nor a router."""
 
 from __future__ import annotations
 
 import json
-import secrets
-import uuid
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from contactcentre.chat.ratings import csat
-from contactcentre.chat.tokens import ConversationTokens
-from contactcentre.router.streams import COMMANDS, TASK
-from contactcentre.store.models import (
-    ChatConversation,
-    ChatSite,
-    CsatRating,
-    Customer,
-    Interaction,
-    InteractionEvent,
-    Queue,
-)
+import pytest
 
+from contactcentre.router.streams import TASK
+from contactcentre.store.models import CsatRating, Customer, InteractionEvent
+from tests.integration.chat.rows import make_chat
 
-@dataclass(frozen=True)
-class ChatRows:
-    conversation_id: str
-    interaction_id: str
-    token: str
-
-    @property
-    def headers(self) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.token}"}
-
-    def url(self, action: str) -> str:
-        return f"/chat/api/conversations/{self.conversation_id}/{action}"
-
-
-def make_chat(
-    app: Any,
-    *,
-    status: str = "active",
-    agent_id: int | None = None,
-    email: str | None = "ann@example.com",
-    customer_id: int | None = None,
-    timezone: str | None = None,
-) -> ChatRows:
-    """A chat site, a chat interaction and its conversation as the pre-chat form leaves them."""
-    runtime = app.extensions["contactcentre"]
-    with runtime.db.session() as session:
-        site = ChatSite(
-            name="Shop",
-            widget_key=f"wk_{uuid.uuid4().hex[:20]}",
-            allowed_origins=["https://shop.example.com"],
-            bot_enabled=False,
-            business_hours={"timezone": timezone} if timezone else {},
-        )
-        session.add(site)
-        session.flush()
-        conversation_id = str(uuid.uuid4())
-        interaction = Interaction(
-            id=str(uuid.uuid4()),
-            channel="chat",
-            status="assigned" if agent_id else "created",
-            external_id=conversation_id,
-            customer_id=customer_id,
-            agent_id=agent_id,
-            intent="billing",
-            from_address=email,
-            subject="Chat with Ann Visitor",
-            attributes={"intent": "billing", "conversation_id": conversation_id},
-        )
-        session.add(interaction)
-        session.flush()
-        nonce = secrets.token_hex(16)
-        session.add(
-            ChatConversation(
-                id=conversation_id,
-                site_id=site.id,
-                interaction_id=interaction.id,
-                customer_id=customer_id,
-                visitor_id="v-1",
-                visitor_name="Ann Visitor",
-                visitor_email=email,
-                topic="billing",
-                language="en",
-                status=status,
-                token_nonce=nonce,
-            )
-        )
-        session.commit()
-        interaction_id = interaction.id
-    settings = runtime.settings
-    tokens = ConversationTokens(settings.effective_secret_key, settings.chat_token_ttl_seconds)
-    return ChatRows(conversation_id, interaction_id, tokens.issue(conversation_id, nonce))
-
-
-def submitted_tasks(redis_client: Any) -> list[dict[str, Any]]:
-    """The TaskSubmitted commands web processes appended for the router."""
-    commands = [json.loads(fields["event"]) for _, fields in redis_client.xrange(COMMANDS)]
-    return [c for c in commands if c["kind"] == "task_submitted"]
+pytestmark = pytest.mark.usefixtures("validated_responses")
 
 
 def test_a_rating_is_stored_as_csat_with_its_agent(app: Any, client: Any, make_user: Any) -> None:
@@ -209,52 +120,6 @@ def test_a_rating_needs_the_conversations_own_token(app: Any, client: Any, make_
     assert wrong.status_code == 403
     with app.extensions["contactcentre"].db.session() as session:
         assert session.query(CsatRating).count() == 0
-
-
-def test_csat_is_ratings_of_four_or_five_over_all_ratings_in_the_period(
-    app: Any, make_user: Any
-) -> None:
-    """CSAT counts 4-5 over all ratings given in [start, end), per agent or queue on request."""
-    alex, sam = make_user("agent")["agent_id"], make_user("agent")["agent_id"]
-    start = datetime(2026, 11, 1, tzinfo=UTC)
-    runtime = app.extensions["contactcentre"]
-    with runtime.db.session() as session:
-        sales = Queue(name="Sales", expression="true")
-        session.add(sales)
-        session.flush()
-        given = [
-            (alex, 5, sales.id, start),
-            (alex, 4, sales.id, start + timedelta(days=1)),
-            (alex, 2, None, start + timedelta(days=2)),
-            (sam, 3, sales.id, start + timedelta(days=3)),
-            (sam, 5, None, start - timedelta(seconds=1)),  # before the period
-            (alex, 5, None, start + timedelta(days=30)),  # at the end: excluded
-        ]
-        for agent_id, score, queue_id, at in given:
-            interaction = Interaction(id=str(uuid.uuid4()), channel="chat", queue_id=queue_id)
-            session.add(interaction)
-            session.flush()
-            session.add(
-                CsatRating(
-                    interaction_id=interaction.id,
-                    channel="chat",
-                    agent_id=agent_id,
-                    score=score,
-                    created_at=at,
-                )
-            )
-        session.commit()
-        end = start + timedelta(days=30)
-        everyone = csat(session, start, end)
-        assert (everyone.satisfied, everyone.rated) == (2, 4)
-        assert everyone.ratio == 0.5
-        assert everyone.label() == "CSAT 50% (ratings 4-5 / all ratings on a 1-5 scale, 2 of 4)"
-        per_agent = csat(session, start, end, agent_id=alex)
-        assert (per_agent.satisfied, per_agent.rated) == (2, 3)
-        per_queue = csat(session, start, end, queue_id=sales.id)
-        assert (per_queue.satisfied, per_queue.rated) == (2, 3)
-        nothing = csat(session, end, end + timedelta(days=1), agent_id=sam)
-        assert nothing.ratio is None and nothing.rated == 0
 
 
 def test_before_the_sql_write_back_the_agent_comes_from_routing(

@@ -1,5 +1,7 @@
 """The transcript by email: requested over HTTP (checked, at most three, an RQ job), rendered
 from what the customer saw (never whispers; files by name; the site's time zone), and sent by
+
+pytestmark = pytest.mark.usefixtures("validated_responses")
 the job through a real SMTP server on loopback, or into the dev outbox as an .eml file."""
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from rq import Queue, SimpleWorker
 from contactcentre.chat.messages import Author, post_message
 from contactcentre.chat.transcripts import QUEUE, deliver_transcript
 from contactcentre.store.models import ChatConversation
-from tests.integration.chat.test_extras_ratings import ChatRows, make_chat
+from tests.integration.chat.rows import ChatRows, make_chat
 
 
 class _Inbox:

@@ -13,6 +13,8 @@ from contactcentre.chat.presence import SEEN, sweep_abandoned
 from contactcentre.store.models import ChatConversation, Interaction, InteractionEvent
 from tests.integration.realtime.live import eventually
 
+pytestmark = pytest.mark.usefixtures("validated_responses")
+
 AWAY = 300.0
 
 

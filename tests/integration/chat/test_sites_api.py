@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from contactcentre.store.models import AuditEntry
+
+pytestmark = pytest.mark.usefixtures("validated_responses")
 
 
 def test_admin_creates_a_site_with_a_key_and_exact_origins(

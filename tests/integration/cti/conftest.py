@@ -11,6 +11,7 @@ import pytest
 
 from contactcentre.realtime.desk import Desk
 from contactcentre.store.models import CustomerNote, Disposition, Interaction, Queue
+from tests.builders import add_queue
 from tests.integration.customers.builders import add_customer
 
 
@@ -64,9 +65,7 @@ def make_contact(runtime: Any) -> Callable[..., str]:
         with runtime.db.session() as session:
             queue = session.query(Queue).first()
             if queue is None:
-                queue = Queue(name="Billing")
-                session.add(queue)
-                session.flush()
+                queue = add_queue(session, "Billing")
             session.add(
                 Interaction(
                     id=interaction_id,

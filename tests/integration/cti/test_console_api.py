@@ -5,35 +5,47 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from contactcentre.cti.stats import agents_today, day_bounds
-from contactcentre.interactions import event_log
-from contactcentre.interactions.event_log import NewEvent
+import pytest
+
+from contactcentre.reporting.period import day_bounds
+from tests.integration.reporting.builders import add_contact, log
+
+pytestmark = pytest.mark.usefixtures("validated_responses")
 
 
-def _event(session: Any, interaction_id: str, kind: str, at: datetime, **data: Any) -> None:
-    event_log.append(
-        session, NewEvent(interaction_id, kind, at, f"{interaction_id}:{kind}:{at}", data=data)
-    )
-
-
-def test_stats_count_handled_aht_and_missed(
-    runtime: Any, make_user: Any, make_contact: Any
+def test_stats_serve_todays_numbers_with_their_definitions(
+    runtime: Any, client: Any, make_user: Any
 ) -> None:
-    """Handled = accepted and ended; AHT runs to the disposition; missed = expired offers."""
+    """/stats keeps its keys; AHT is talk + hold + ACW from the agent's answer (126 s, not the
+    130 s from the accept), and every number carries its definition's label and id."""
     agent = make_user("agent")
     aid = str(agent["agent_id"])
-    start = datetime.now(UTC) - timedelta(minutes=10)
-    contact = make_contact(agent_id=agent["agent_id"], status="completed", desk_status=None)
-    missed = make_contact(status="queued", desk_status=None)
+    now = datetime.now(UTC)
+    start = max(now - timedelta(minutes=10), day_bounds(now, "UTC")[0])
     with runtime.db.session() as session:
-        _event(session, contact, "accepted", start, agent_id=aid)
-        _event(session, contact, "completed", start + timedelta(seconds=100))
-        _event(session, contact, "disposition", start + timedelta(seconds=130), agent_id=aid)
-        _event(session, missed, "offer_expired", start, agent_id=aid, reason="expired")
-    day_start, day_end = day_bounds(datetime.now(UTC), "UTC")
-    with runtime.db.session() as session:
-        day = agents_today(session, day_start, day_end)[aid].to_dict()
-    assert day == {"handled": 1, "aht_seconds": 130.0, "missed_offers": 1, "rejected_offers": 0}
+        call = add_contact(session)
+        log(
+            session,
+            call,
+            start,
+            ("accepted", 0.0, {"agent_id": aid}),
+            ("answered", 4.0, {"agent_id": aid}),
+            ("completed", 100.0, {}),
+            ("disposition", 130.0, {"agent_id": aid, "code": "resolved"}),
+        )
+    body = client.get(f"/api/v1/agents/{aid}/stats", headers=agent["headers"]).get_json()
+    assert set(body) == {
+        "handled",
+        "aht_seconds",
+        "missed_offers",
+        "rejected_offers",
+        "day_start",
+        "definitions",
+        "definition_ids",
+    }
+    assert (body["handled"], body["aht_seconds"]) == (1, 126.0)
+    assert body["definitions"]["aht_seconds"].startswith("AHT: mean seconds of talk + hold")
+    assert body["definition_ids"]["aht_seconds"] == "aht v2"
 
 
 def test_agents_see_only_their_own_desk_and_stats(client: Any, make_user: Any) -> None:
@@ -60,6 +72,8 @@ def test_board_is_for_supervisors(client: Any, make_user: Any, make_contact: Any
     body = client.get("/api/v1/board", headers=make_user("supervisor")["headers"]).get_json()
     tile = body["queues"][0]
     assert tile["service_level_definition"].startswith("Service level: answered within")
+    assert tile["service_level_id"] == "service_level.genesys v1"
+    assert body["definition_ids"]["handled"] == "handled v1"
     assert set(tile["agents"]) == {"available", "busy", "wrap-up", "break", "offline"}
     assert body["room"] == "supervisors"
 

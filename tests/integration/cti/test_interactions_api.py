@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from contactcentre.interactions import event_log
 from contactcentre.realtime.desk import Desk
 from contactcentre.router.streams import COMMANDS
+
+pytestmark = pytest.mark.usefixtures("validated_responses")
 
 
 def test_agent_reads_own_contact_with_its_pop(

@@ -9,8 +9,10 @@ from typing import Any
 import pytest
 
 from contactcentre.app import create_app
+from contactcentre.router.client import RoutingClient
 from contactcentre.settings import Settings
-from tests.integration.realtime.live import LiveRouter, LiveServer
+from tests.builders import billing_queue
+from tests.integration.realtime.live import LiveServer
 
 
 @pytest.fixture
@@ -45,32 +47,12 @@ def second_web_process(settings: Settings) -> Iterator[LiveServer]:
 
 
 @pytest.fixture
-def live_router(app: Any) -> Iterator[LiveRouter]:
-    router = LiveRouter(app.extensions["contactcentre"], sweeper_grace=2.5)
-    yield router
-    router.stop()
-
-
-@pytest.fixture
-def floor(client: Any, admin: Any, make_user: Callable[..., Any]) -> dict[str, Any]:
+def floor(app: Any, admin: Any, make_user: Callable[..., Any]) -> dict[str, Any]:
     """One billing queue (no wrap-up timer) and two agents: a billing expert and a novice."""
-    h = admin["headers"]
-    client.post("/api/v1/skills", json={"name": "billing"}, headers=h)
-    queue = client.post(
-        "/api/v1/queues",
-        json={
-            "name": "Billing",
-            "expression": "skills.billing >= 3",
-            "strategy": "most_skilled",
-            "skill": "billing",
-            "wrap_up_seconds": 0,
-            "offer_timeout_seconds": 60,
-        },
-        headers=h,
-    ).get_json()
-    expert, novice = make_user("agent"), make_user("agent")
-    for agent, level in ((expert, 9), (novice, 4)):
-        client.patch(
-            f"/api/v1/agents/{agent['agent_id']}", json={"skills": {"billing": level}}, headers=h
-        )
+    expert = make_user("agent", skills={"billing": 9})
+    novice = make_user("agent", skills={"billing": 4})
+    runtime = app.extensions["contactcentre"]
+    with runtime.db.session() as session:
+        queue = {"id": billing_queue(session, offer_timeout_seconds=60).id}
+        RoutingClient(runtime.redis).config_changed(session)
     return {"queue": queue, "expert": expert, "novice": novice, "admin": admin}

@@ -1,4 +1,4 @@
-"""Test helpers: the app served for real on a loopback port, a router with the notifier, clients.
+"""Test helpers: the app served for real on a loopback port, the router's parts, clients.
 
 Real sockets end to end: werkzeug's threaded server, python-socketio clients over websockets.
 """
@@ -15,16 +15,7 @@ import requests
 import socketio
 from werkzeug.serving import make_server
 
-from contactcentre.chat.routing_sink import CHAT_GROUP, ChatSink
-from contactcentre.cti.wiring import build_notifier
-from contactcentre.router.config_loader import load_routing_config
-from contactcentre.router.publisher import Publisher
-from contactcentre.router.router import Router
-from contactcentre.router.sinks import EventLogSink, RedisProjection
-from contactcentre.router.streams import EVENT_LOG_GROUP, NOTIFY_GROUP
-from contactcentre.router.sweeper import DisconnectSweeper
-from contactcentre.voice.routing_sink import TELEPHONY_GROUP, TelephonySink
-from routing.config import RoutingConfig
+from contactcentre.processes.router import build_router_parts
 
 
 class LiveServer:
@@ -45,43 +36,27 @@ class LiveServer:
 
 
 class LiveRouter:
-    """The router process's threads: router, notify publisher (with the notifier), event log,
-    and with `voice` (the app's voice context) the telephony publisher that dials agents' legs."""
+    """The router process's parts (contactcentre.processes.router) in threads of this one.
 
-    def __init__(
-        self, runtime: Any, *, sweeper_grace: float | None = None, voice: Any | None = None
-    ) -> None:
-        def config() -> RoutingConfig:
-            with runtime.db.session() as session:
-                return load_routing_config(session)
+    The notify publisher is a thread too; `voice` (the app's voice context) is the one the
+    telephony publisher dials agents' legs with, so a test's changes to it reach the router.
+    """
 
+    def __init__(self, runtime: Any, *, voice: Any | None = None) -> None:
+        parts = build_router_parts(runtime, notify_in_child=False, voice=voice)
+        self.router = parts.router
         self.stop_event = threading.Event()
-        self.router = Router(runtime.redis, config, snapshot_interval=0.5)
-        notify = Publisher(
-            runtime.redis,
-            [RedisProjection(runtime.redis), build_notifier(runtime)],
-            group=NOTIFY_GROUP,
-        )
-        record = Publisher(runtime.redis, [EventLogSink(runtime.db)], group=EVENT_LOG_GROUP)
-        chat = Publisher(runtime.redis, [ChatSink(runtime)], group=CHAT_GROUP)
-        targets: list[Callable[[threading.Event], None]] = [
-            self.router.run,
-            notify.run,
-            record.run,
-            chat.run,
-        ]
-        if voice is not None:
-            telephony = Publisher(runtime.redis, [TelephonySink(voice)], group=TELEPHONY_GROUP)
-            targets.append(telephony.run)
-        if sweeper_grace is not None:
-            sweeper = DisconnectSweeper(runtime.redis, sweeper_grace, interval=0.2)
-            targets.append(sweeper.run)
         self._threads = [
-            threading.Thread(target=t, args=(self.stop_event,), daemon=True) for t in targets
+            threading.Thread(target=loop, args=(self.stop_event,), name=name, daemon=True)
+            for name, loop in parts.loops.items()
         ]
         for thread in self._threads:
             thread.start()
-        assert self.router.is_leader.wait(5), "router never became leader"
+        # Generous for a loaded machine; a router that fails to lead is stopped before the test
+        # fails, or it would hold the leader lock against every test after this one.
+        if not self.router.is_leader.wait(20):
+            self.stop()
+            raise AssertionError("router never became leader")
 
     def stop(self) -> None:
         self.stop_event.set()

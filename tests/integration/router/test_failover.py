@@ -24,8 +24,8 @@ from contactcentre.router.commands import RoutingCommands
 from contactcentre.router.streams import LEADER, OUTBOX
 from contactcentre.settings import PROJECT_ROOT
 from contactcentre.store.db import Database
-from contactcentre.store.models import Queue
 from routing import events as ev
+from tests.builders import add_queue
 
 AGENTS = 20
 TASKS = 300
@@ -76,9 +76,7 @@ def test_kill_9_leader_under_load(
 ) -> None:
     """After kill -9 of the leader mid-load, the standby resumes and nothing is lost or doubled."""
     with database.session() as session:
-        session.add(
-            Queue(name="Everyone", expression="true", wrap_up_seconds=0, offer_timeout_seconds=30)
-        )
+        add_queue(session, "Everyone", offer_timeout_seconds=30)
     env = {k: v for k, v in os.environ.items() if not k.startswith("CC_")}
     env.update(
         CC_DATABASE_URL=database_url,

@@ -9,30 +9,25 @@ import pytest
 from sqlalchemy import select
 
 from contactcentre.interactions import event_log
+from contactcentre.router.client import RoutingClient
 from contactcentre.router.streams import COMMANDS
 from contactcentre.store.models import Interaction
-from tests.integration.router.conftest import eventually
+from tests.builders import billing_queue
+from tests.integration.realtime.live import eventually
+
+pytestmark = pytest.mark.usefixtures("validated_responses")
 
 
 @pytest.fixture
-def floor(client: Any, admin: Any, make_user: Any, running_router: Any) -> dict[str, Any]:
+def floor(app: Any, client: Any, admin: Any, make_user: Any, running_router: Any) -> dict[str, Any]:
     """One billing queue and two agents: a billing expert and a novice."""
     h = admin["headers"]
-    client.post("/api/v1/skills", json={"name": "billing"}, headers=h)
-    queue = client.post(
-        "/api/v1/queues",
-        json={
-            "name": "Billing",
-            "expression": "skills.billing >= 3",
-            "strategy": "most_skilled",
-            "skill": "billing",
-            "wrap_up_seconds": 0,
-        },
-        headers=h,
-    ).get_json()
-    expert, novice = make_user("agent"), make_user("agent")
-    client.patch(f"/api/v1/agents/{expert['agent_id']}", json={"skills": {"billing": 9}}, headers=h)
-    client.patch(f"/api/v1/agents/{novice['agent_id']}", json={"skills": {"billing": 4}}, headers=h)
+    expert = make_user("agent", skills={"billing": 9})
+    novice = make_user("agent", skills={"billing": 4})
+    runtime = app.extensions["contactcentre"]
+    with runtime.db.session() as session:
+        queue = {"id": billing_queue(session).id}
+        RoutingClient(runtime.redis).config_changed(session)
     for agent in (expert, novice):
         response = client.post(
             f"/api/v1/agents/{agent['agent_id']}/state",

@@ -34,7 +34,7 @@ from contactcentre.store.models import (
     CustomerPhone,
     Interaction,
 )
-from tests.integration.router.conftest import eventually
+from tests.integration.realtime.live import eventually
 
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 AUTH_TOKEN = "task-submission-auth-token"

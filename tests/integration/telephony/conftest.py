@@ -17,10 +17,8 @@ from twilio.request_validator import RequestValidator
 
 from contactcentre.telephony.emulator import Emulator, ServerThread, WebhookPolicy
 
-AUTH_TOKEN = "12345678901234567890123456789012"
-ACCOUNT_SID = "AC" + "0" * 31 + "1"
-NUMBER = "+15005550006"
-CUSTOMER = "+14155550100"
+from .account import ACCOUNT_SID, AUTH_TOKEN, NUMBER
+
 TIME_SCALE = 40.0
 
 Handler = Callable[[dict[str, str]], Any]

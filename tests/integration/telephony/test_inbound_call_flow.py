@@ -6,7 +6,7 @@ from twilio.twiml.voice_response import Dial, Gather, VoiceResponse
 
 from contactcentre.telephony.emulator import AgentScript, CallerScript, emulator_client
 
-from .conftest import CUSTOMER, NUMBER
+from .account import CUSTOMER, NUMBER
 
 
 def _ivr(app) -> None:

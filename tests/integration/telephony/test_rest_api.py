@@ -7,7 +7,7 @@ from twilio.base.exceptions import TwilioRestException
 
 from contactcentre.telephony.emulator import Callee, emulator_client
 
-from .conftest import NUMBER
+from .account import NUMBER
 
 CALLEE = "+14155550123"
 

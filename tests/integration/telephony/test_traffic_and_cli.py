@@ -7,7 +7,7 @@ import sys
 
 from contactcentre.telephony.emulator import TrafficGenerator
 
-from .conftest import NUMBER
+from .account import NUMBER
 
 
 def _hangup_app(app) -> None:

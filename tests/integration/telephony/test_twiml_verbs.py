@@ -7,7 +7,7 @@ from twilio.twiml.voice_response import Dial, Enqueue, Gather, VoiceResponse
 
 from contactcentre.telephony.emulator import AgentScript, CallerScript, emulator_client
 
-from .conftest import CUSTOMER, NUMBER
+from .account import CUSTOMER, NUMBER
 
 
 def _response(*verbs: str) -> str:

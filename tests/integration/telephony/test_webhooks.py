@@ -12,7 +12,7 @@ from twilio.twiml.voice_response import VoiceResponse
 
 from contactcentre.telephony.emulator import CallerScript, WebhookPolicy
 
-from .conftest import AUTH_TOKEN, CUSTOMER, NUMBER
+from .account import AUTH_TOKEN, CUSTOMER, NUMBER
 
 
 def _say(text: str):

@@ -3,34 +3,20 @@ emulator), the router with all its publishers, and a floor of one queue and two 
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterator
-from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 from flask.testing import FlaskClient
 
 from contactcentre.app import create_app
-from contactcentre.interactions import event_log
-from contactcentre.router.config_loader import load_routing_config
-from contactcentre.router.publisher import Publisher
+from contactcentre.router.client import RoutingClient
 from contactcentre.router.router import Router
-from contactcentre.router.sinks import EventLogSink, RedisProjection
 from contactcentre.settings import Settings
-from contactcentre.store.models import Interaction
 from contactcentre.telephony.emulator import Emulator, ServerThread, WebhookPolicy
-from contactcentre.voice.routing_sink import TelephonySink
-from routing.config import RoutingConfig
-from tests.integration.router.conftest import eventually
-
-ACCOUNT_SID = "AC" + "1" * 32
-AUTH_TOKEN = "voice-tests-auth-token-0123456789"
-NUMBER = "+15005550006"
-CUSTOMER = "+14155550100"
-# A Tuesday morning in New York: the default flow's business hours are open.
-OPEN_HOURS = datetime(2025, 3, 4, 10, 0, tzinfo=ZoneInfo("America/New_York"))
+from tests.builders import add_person, add_plan, add_queue
+from tests.integration.realtime.live import LiveRouter
+from tests.integration.voice.calls import ACCOUNT_SID, AUTH_TOKEN, NUMBER, OPEN_HOURS
 
 
 @pytest.fixture
@@ -88,139 +74,32 @@ def voice_client(voice_app: Any) -> FlaskClient:
 
 @pytest.fixture
 def router_threads(voice_app: Any) -> Iterator[Router]:
-    """The router process's threads: router, notify, event log and telephony publishers."""
-    runtime = voice_app.extensions["contactcentre"]
-
-    def config() -> RoutingConfig:
-        with runtime.db.session() as session:
-            return load_routing_config(session)
-
-    stop = threading.Event()
-    router = Router(runtime.redis, config, snapshot_interval=0.5)
-    publishers = [
-        Publisher(runtime.redis, [RedisProjection(runtime.redis)], group="notify"),
-        Publisher(runtime.redis, [EventLogSink(runtime.db)], group="event-log"),
-        Publisher(runtime.redis, [TelephonySink(voice_app.extensions["voice"])], group="telephony"),
-    ]
-    threads = [threading.Thread(target=router.run, args=(stop,), daemon=True)]
-    threads += [threading.Thread(target=p.run, args=(stop,), daemon=True) for p in publishers]
-    for thread in threads:
-        thread.start()
-    assert router.is_leader.wait(5), "router never became leader"
-    yield router
-    stop.set()
-    for thread in threads:
-        thread.join(5)
+    """The router process's parts in threads, dialling with the app's own voice context."""
+    live = LiveRouter(voice_app.extensions["contactcentre"], voice=voice_app.extensions["voice"])
+    yield live.router
+    live.stop()
 
 
-def _make_user(app: Any) -> Callable[..., dict[str, Any]]:
-    from contactcentre.auth.users import create_user, issue_api_token
-    from contactcentre.store.models import Agent
-
+@pytest.fixture
+def people(voice_app: Any) -> Callable[..., dict[str, Any]]:
+    """Create a user of a role (default agent); returns its id, agent id and bearer headers."""
     counter = iter(range(1, 10_000))
 
     def make(role: str = "agent") -> dict[str, Any]:
-        n = next(counter)
-        with app.extensions["contactcentre"].db.session() as session:
-            user = create_user(
-                session,
-                email=f"{role}{n}@example.com",
-                name=f"{role.title()} {n}",
-                password="correct horse battery",
-                role=role,
-            )
-            agent_id = None
-            if role == "agent":
-                row = Agent(user_id=user.id, display_name=user.name, attributes={})
-                session.add(row)
-                session.flush()
-                agent_id = row.id
-            token = issue_api_token(session, user, "tests")
-        return {
-            "id": user.id,
-            "agent_id": agent_id,
-            "headers": {"Authorization": f"Bearer {token}"},
-        }
+        with voice_app.extensions["contactcentre"].db.session() as session:
+            return add_person(session, role, next(counter))
 
     return make
 
 
 @pytest.fixture
-def people(voice_app: Any) -> Callable[..., dict[str, Any]]:
-    return _make_user(voice_app)
-
-
-@pytest.fixture
-def floor(voice_client: FlaskClient, people: Any, router_threads: Any) -> dict[str, Any]:
+def floor(voice_app: Any, people: Any, router_threads: Any) -> dict[str, Any]:
     """One queue any agent serves, a plan sending every call there, two agents (not signed in)."""
     admin = people("admin")
-    h = admin["headers"]
-    queue = voice_client.post(
-        "/api/v1/queues",
-        json={
-            "name": "Main",
-            "expression": "true",
-            "strategy": "longest_idle",
-            "wrap_up_seconds": 0,
-        },
-        headers=h,
-    ).get_json()
-    plan = voice_client.post(
-        "/api/v1/routing-plans",
-        json={
-            "name": "Everything",
-            "filter": "true",
-            "steps": [{"queue_id": queue["id"]}],
-            "preferred_agent_seconds": 0,
-        },
-        headers=h,
-    )
-    assert plan.status_code == 201, plan.get_json()
-    return {"admin": admin, "queue": queue, "agents": [people("agent"), people("agent")]}
-
-
-def sign_in(client: FlaskClient, agent: dict[str, Any]) -> None:
-    """Sign the agent in and wait until routing knows (available, or already offered a call)."""
-    response = client.post(
-        f"/api/v1/agents/{agent['agent_id']}/state",
-        json={"state": "available"},
-        headers=agent["headers"],
-    )
-    assert response.status_code == 202
-    url = f"/api/v1/agents/{agent['agent_id']}/state"
-    eventually(lambda: client.get(url, headers=agent["headers"]).get_json()["state"] != "offline")
-
-
-def offer_for(app: Any, agent_id: int) -> str | None:
-    redis = app.extensions["contactcentre"].redis
-    for key in redis.scan_iter("cc:routing:reservation:*"):
-        data = redis.hgetall(key)
-        if data.get("agent_id") == str(agent_id) and data.get("state") == "offered":
-            return str(key).rsplit(":", 1)[1]
-    return None
-
-
-def accept_offer(app: Any, client: FlaskClient, agent: dict[str, Any]) -> None:
-    reservation = eventually(lambda: offer_for(app, agent["agent_id"]), timeout=10)
-    response = client.post(f"/api/v1/reservations/{reservation}/accept", headers=agent["headers"])
-    assert response.status_code == 202
-
-
-def event_types(app: Any, interaction_id: str) -> list[str]:
-    with app.extensions["contactcentre"].db.session() as session:
-        return [e.type for e in event_log.for_interaction(session, interaction_id)]
-
-
-def events(app: Any, interaction_id: str) -> list[Any]:
-    with app.extensions["contactcentre"].db.session() as session:
-        return list(event_log.for_interaction(session, interaction_id))
-
-
-def interaction_for(app: Any, call_sid: str) -> Interaction | None:
-    from sqlalchemy import select
-
-    with app.extensions["contactcentre"].db.session() as session:
-        found: Interaction | None = session.scalars(
-            select(Interaction).where(Interaction.external_id == call_sid)
-        ).first()
-        return found
+    runtime = voice_app.extensions["contactcentre"]
+    with runtime.db.session() as session:
+        queue = add_queue(session, "Main")
+        add_plan(session, "Everything", queue, preferred_agent_seconds=0)
+        RoutingClient(runtime.redis).config_changed(session)
+        queue_id = queue.id
+    return {"admin": admin, "queue": {"id": queue_id}, "agents": [people("agent"), people("agent")]}

@@ -4,53 +4,27 @@ from __future__ import annotations
 
 from typing import Any
 
-from contactcentre.telephony.emulator import AgentScript, CallerScript
-from tests.integration.router.conftest import eventually
-from tests.integration.voice.conftest import (
+from contactcentre.telephony.emulator import AgentScript
+from tests.integration.realtime.live import eventually
+from tests.integration.voice.calls import (
     CUSTOMER,
     NUMBER,
     accept_offer,
+    agent_leg_sid,
+    answered_call,
     event_types,
     events,
     interaction_for,
     sign_in,
+    support_caller,
 )
-
-
-def _connected(app: Any, client: Any, emulator: Any, floor: Any, caller: Any) -> tuple[Any, str]:
-    """Call in, choose English and support, get accepted by the first agent and answered."""
-    first = floor["agents"][0]
-    emulator.register_party(f"client:agent_{first['agent_id']}", AgentScript(answer_after=1))
-    sign_in(client, first)
-    call = emulator.place_call(CUSTOMER, NUMBER, caller)
-    interaction = eventually(lambda: interaction_for(app, call.sid))
-    accept_offer(app, client, first)
-    eventually(lambda: "answered" in event_types(app, interaction.id), timeout=10)
-    conference = eventually(lambda: emulator.conference(f"cc-{interaction.id}"), timeout=10)
-    eventually(lambda: call.sid in conference.audible_to(_agent_leg(emulator, first)), timeout=10)
-    return call, interaction.id
-
-
-def _agent_leg(emulator: Any, agent: Any) -> str:
-    legs = [c for c in emulator.calls() if c.to == f"client:agent_{agent['agent_id']}"]
-    return legs[0].sid if legs else ""
-
-
-def _support_caller() -> CallerScript:
-    return (
-        CallerScript()
-        .wait_for_prompt("For English")
-        .press("1")
-        .wait_for_prompt("For billing")
-        .press("2")
-    )
 
 
 def test_call_reaches_an_agent_through_ivr_and_queue(
     voice_app: Any, voice_client: Any, emulator: Any, floor: Any
 ) -> None:
     """A call goes IVR -> queue -> agent conference, and the screen pop attributes are set."""
-    call, iid = _connected(voice_app, voice_client, emulator, floor, _support_caller())
+    call, iid = answered_call(voice_app, voice_client, emulator, floor, support_caller())
     interaction = interaction_for(voice_app, call.sid)
     assert interaction is not None
     attributes = interaction.attributes
@@ -71,7 +45,7 @@ def test_warm_transfer_then_hang_up_logs_every_step_in_order(
     voice_app: Any, voice_client: Any, emulator: Any, floor: Any
 ) -> None:
     """Call -> IVR -> queue -> agent -> warm transfer (consult, join, drop) -> hang-up, in order."""
-    call, iid = _connected(voice_app, voice_client, emulator, floor, _support_caller())
+    call, iid = answered_call(voice_app, voice_client, emulator, floor, support_caller())
     first, second = floor["agents"]
     emulator.register_party(f"client:agent_{second['agent_id']}", AgentScript(answer_after=1))
     sign_in(voice_client, second)
@@ -83,9 +57,9 @@ def test_warm_transfer_then_hang_up_logs_every_step_in_order(
     )
     assert started.status_code == 200, started.get_json()
     assert started.get_json()["on_hold"] is True
-    consult = eventually(lambda: _agent_leg(emulator, second), timeout=10)
+    consult = eventually(lambda: agent_leg_sid(emulator, second), timeout=10)
     conference = emulator.conference(f"cc-{iid}")
-    agent_leg = _agent_leg(emulator, first)
+    agent_leg = agent_leg_sid(emulator, first)
     eventually(lambda: consult in conference.audible_to(agent_leg), timeout=10)
     assert call.sid not in conference.audible_to(consult)  # the caller holds during the consult
 
@@ -129,7 +103,7 @@ def test_caller_hanging_up_in_queue_is_an_abandon_with_its_wait(
 ) -> None:
     """Nobody staffed: the caller gives up in the queue; 'abandoned' carries the wait, the task
     is canceled in routing."""
-    caller = _support_caller().wait_for_prompt("You are number").hang_up()
+    caller = support_caller().wait_for_prompt("You are number").hang_up()
     call = emulator.place_call(CUSTOMER, NUMBER, caller)
     call.wait_until_over(timeout=10)
     interaction = eventually(lambda: interaction_for(voice_app, call.sid))
@@ -145,11 +119,11 @@ def test_callback_request_keeps_the_place_and_dials_back(
 ) -> None:
     """Pressing the callback key keeps the task first in line; when an agent is reserved the
     agent's leg rings, then the customer is dialled into the conference."""
-    early = _support_caller().wait_for_prompt("called back").press("1")
+    early = support_caller().wait_for_prompt("called back").press("1")
     first_call = emulator.place_call(CUSTOMER, NUMBER, early)
     first = eventually(lambda: interaction_for(voice_app, first_call.sid))
     eventually(lambda: "queued" in event_types(voice_app, first.id))
-    later = emulator.place_call("+14155550199", NUMBER, _support_caller())
+    later = emulator.place_call("+14155550199", NUMBER, support_caller())
     second = eventually(lambda: interaction_for(voice_app, later.sid))
     first_call.wait_until_over(timeout=10)
     assert "callback_requested" in event_types(voice_app, first.id)

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from contactcentre.telephony.emulator import AgentScript, Callee, CallerScript
-from tests.integration.router.conftest import eventually
-from tests.integration.voice.conftest import CUSTOMER, NUMBER, event_types, events, interaction_for
+from tests.integration.realtime.live import eventually
+from tests.integration.voice.calls import CUSTOMER, NUMBER, event_types, events, interaction_for
 
 PARTNER = "+15550100200"  # the default flow's partner_transfer number
 DIALLED = "+14155550177"

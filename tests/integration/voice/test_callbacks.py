@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from contactcentre.store.models import Interaction
 from contactcentre.telephony.emulator import AgentScript, Callee, CallerScript
-from tests.integration.router.conftest import eventually
-from tests.integration.voice.conftest import (
+from tests.integration.realtime.live import eventually
+from tests.integration.voice.calls import (
     CUSTOMER,
     NUMBER,
     accept_offer,
@@ -19,8 +19,8 @@ from tests.integration.voice.conftest import (
     events,
     interaction_for,
     sign_in,
+    support_caller,
 )
-from tests.integration.voice.test_call_flow import _support_caller
 
 
 def callback_for(app: Any, original_id: str) -> Interaction | None:
@@ -74,7 +74,7 @@ def test_callback_exit_tells_the_caller_and_dials_back_when_an_agent_is_reserved
     assert created.status_code == 201, created.get_json()
     emulator.register_party(CUSTOMER, Callee("human", ring_seconds=1))
 
-    call = emulator.place_call(CUSTOMER, NUMBER, _support_caller())
+    call = emulator.place_call(CUSTOMER, NUMBER, support_caller())
     call.wait_until_over(timeout=15)
     assert call.heard("We will call you back")
     original = eventually(lambda: interaction_for(voice_app, call.sid))
@@ -113,7 +113,7 @@ def test_callback_answered_by_a_machine_never_reaches_the_agent(
         "steps": [{"queue_id": floor["queue"]["id"], "timeout_seconds": 1}, {"exit": "callback"}],
     }
     voice_client.post("/api/v1/routing-plans", json=plan, headers=floor["admin"]["headers"])
-    call = emulator.place_call(CUSTOMER, NUMBER, _support_caller())
+    call = emulator.place_call(CUSTOMER, NUMBER, support_caller())
     call.wait_until_over(timeout=15)
     emulator.register_party(CUSTOMER, Callee("machine", ring_seconds=1))
     original = eventually(lambda: interaction_for(voice_app, call.sid))

@@ -9,16 +9,20 @@ import pytest
 
 from contactcentre.customers import create_customer
 from contactcentre.customers.schemas import CustomerIn
+from contactcentre.router.client import RoutingClient
 from contactcentre.telephony.emulator import AgentScript, Callee
-from tests.integration.router.conftest import eventually
-from tests.integration.voice.conftest import (
+from tests.builders import add_plan, add_queue
+from tests.integration.realtime.live import eventually
+from tests.integration.voice.calls import (
     ACCOUNT_SID,
     CUSTOMER,
     NUMBER,
+    answered_call,
     event_types,
     events,
+    interaction_for,
+    support_caller,
 )
-from tests.integration.voice.test_call_flow import _connected, _support_caller
 
 
 def test_token_is_a_voice_access_token_for_the_agent(voice_client: Any, people: Any) -> None:
@@ -87,7 +91,7 @@ def test_unknown_call_is_404_and_someone_elses_is_403(
     voice_app: Any, voice_client: Any, emulator: Any, floor: Any
 ) -> None:
     """Agents control only their own calls; an unknown id is 404."""
-    _, iid = _connected(voice_app, voice_client, emulator, floor, _support_caller())
+    _, iid = answered_call(voice_app, voice_client, emulator, floor, support_caller())
     other = floor["agents"][1]
     assert voice_client.get("/api/v1/calls/nope", headers=other["headers"]).status_code == 404
     response = voice_client.post(
@@ -104,7 +108,7 @@ def test_hold_mute_and_recording_change_the_call_and_are_logged(
     voice_app: Any, voice_client: Any, emulator: Any, floor: Any
 ) -> None:
     """Hold, mute and recording act on the conference and each is an event at its time."""
-    call, iid = _connected(voice_app, voice_client, emulator, floor, _support_caller())
+    call, iid = answered_call(voice_app, voice_client, emulator, floor, support_caller())
     agent = floor["agents"][0]
     url, h = f"/api/v1/calls/{iid}", agent["headers"]
     state = voice_client.get(url, headers=h).get_json()
@@ -143,7 +147,7 @@ def test_agent_hang_up_completes_the_task(
     voice_app: Any, voice_client: Any, emulator: Any, floor: Any
 ) -> None:
     """The agent hanging up ends the caller's leg and the router completes the task."""
-    call, iid = _connected(voice_app, voice_client, emulator, floor, _support_caller())
+    call, iid = answered_call(voice_app, voice_client, emulator, floor, support_caller())
     agent = floor["agents"][0]
     assert (
         voice_client.post(f"/api/v1/calls/{iid}/hangup", headers=agent["headers"]).status_code
@@ -159,8 +163,8 @@ def test_caller_hang_up_completes_the_task(
     voice_app: Any, voice_client: Any, emulator: Any, floor: Any
 ) -> None:
     """The caller hanging up drops the agent's leg and completes the task."""
-    caller = _support_caller().wait_for_prompt("Connecting").wait(3).hang_up()
-    call, iid = _connected(voice_app, voice_client, emulator, floor, caller)
+    caller = support_caller().wait_for_prompt("Connecting").wait(3).hang_up()
+    call, iid = answered_call(voice_app, voice_client, emulator, floor, caller)
     call.wait_until_over(timeout=10)
     eventually(lambda: "completed" in event_types(voice_app, iid))
     agent_leg = next(c for c in emulator.calls() if c.to.startswith("client:agent_"))
@@ -201,28 +205,16 @@ def test_click_to_dial_rings_the_agent_then_the_customer(
 
 
 def test_max_wait_sends_the_caller_to_voicemail(
-    voice_app: Any, voice_client: Any, emulator: Any, people: Any, router_threads: Any
+    voice_app: Any, emulator: Any, router_threads: Any
 ) -> None:
     """A routing plan's max wait exit takes the caller to voicemail; the message is logged."""
-    admin = people("admin")
-    queue = voice_client.post(
-        "/api/v1/queues", json={"name": "Short", "expression": "true"}, headers=admin["headers"]
-    ).get_json()
-    voice_client.post(
-        "/api/v1/routing-plans",
-        json={
-            "name": "Hurry",
-            "filter": "true",
-            "steps": [{"queue_id": queue["id"]}],
-            "max_wait_seconds": 1,
-        },
-        headers=admin["headers"],
-    )
-    caller = _support_caller().leave_message("please call me about my bill", seconds=3)
+    runtime = voice_app.extensions["contactcentre"]
+    with runtime.db.session() as session:
+        add_plan(session, "Hurry", add_queue(session, "Short"), max_wait_seconds=1)
+        RoutingClient(runtime.redis).config_changed(session)
+    caller = support_caller().leave_message("please call me about my bill", seconds=3)
     call = emulator.place_call(CUSTOMER, NUMBER, caller)
     call.wait_until_over(timeout=15)
-    from tests.integration.voice.conftest import interaction_for
-
     interaction = eventually(lambda: interaction_for(voice_app, call.sid))
     eventually(lambda: "voicemail" in event_types(voice_app, interaction.id))
     assert call.heard("leave a message")
@@ -235,7 +227,7 @@ def test_hold_while_the_caller_is_not_in_the_conference_says_so(
 ) -> None:
     """Hold on a customer leg the carrier does not have in the conference (still being moved in,
     or just gone) is 409 call_state in words, not the carrier's raw 404."""
-    _call, iid = _connected(voice_app, voice_client, emulator, floor, _support_caller())
+    _call, iid = answered_call(voice_app, voice_client, emulator, floor, support_caller())
     agent = floor["agents"][0]
     calls = voice_app.extensions["voice"].calls
     calls.update(iid, customer_sid="CA" + "0" * 32)  # a leg the conference does not hold

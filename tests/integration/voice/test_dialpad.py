@@ -6,7 +6,7 @@ from typing import Any
 
 import requests
 
-from tests.integration.router.conftest import eventually
+from tests.integration.realtime.live import eventually
 
 
 def test_dial_pad_calls_the_ivr_and_shows_the_prompts(voice_app: Any, emulator: Any) -> None:

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from contactcentre.store.models import Interaction, InteractionEvent
 from contactcentre.voice.inbound import answer_call
-from tests.integration.voice.conftest import CUSTOMER, NUMBER
+from tests.integration.voice.calls import CUSTOMER, NUMBER
 
 
 def _params(call_sid: str) -> dict[str, str]:

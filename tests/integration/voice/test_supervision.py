@@ -9,9 +9,17 @@ import pytest
 
 from contactcentre.store.models import AuditEntry
 from contactcentre.telephony.emulator import AgentScript
-from tests.integration.router.conftest import eventually
-from tests.integration.voice.conftest import CUSTOMER, NUMBER, event_types, interaction_for
-from tests.integration.voice.test_call_flow import _agent_leg, _connected, _support_caller
+from tests.integration.realtime.live import eventually
+from tests.integration.voice.calls import (
+    CUSTOMER,
+    NUMBER,
+    agent_leg_sid,
+    answered_call,
+    event_types,
+    interaction_for,
+    sign_in,
+    support_caller,
+)
 
 
 def _supervisor(people: Any, emulator: Any) -> dict[str, Any]:
@@ -50,7 +58,7 @@ def test_monitor_joins_muted_unannounced_and_unheard(
 ) -> None:
     """Monitoring adds the supervisor's softphone muted, without a beep or endConferenceOnExit;
     they hear caller and agent, neither hears them, and the call stays the agent's."""
-    call, iid = _connected(voice_app, voice_client, emulator, floor, _support_caller())
+    call, iid = answered_call(voice_app, voice_client, emulator, floor, support_caller())
     agent = floor["agents"][0]
     boss = _supervisor(people, emulator)
 
@@ -64,7 +72,7 @@ def test_monitor_joins_muted_unannounced_and_unheard(
     participant = conference.participants[body["call_sid"]]
     assert participant.muted and not participant.coaching
     assert participant.beep == "false" and participant.end_conference_on_exit is False
-    agent_leg = _agent_leg(emulator, agent)
+    agent_leg = agent_leg_sid(emulator, agent)
     assert conference.audible_to(body["call_sid"]) == {call.sid, agent_leg}
     assert body["call_sid"] not in conference.audible_to(call.sid)
     assert body["call_sid"] not in conference.audible_to(agent_leg)
@@ -83,7 +91,7 @@ def test_whisper_is_heard_by_the_agent_only(
 ) -> None:
     """Whisper turns the same participant into a coach of the agent's leg, unmuted: the agent
     hears the supervisor, the caller does not."""
-    call, iid = _connected(voice_app, voice_client, emulator, floor, _support_caller())
+    call, iid = answered_call(voice_app, voice_client, emulator, floor, support_caller())
     boss = _supervisor(people, emulator)
     sid = _supervise(voice_client, iid, boss, "monitor").get_json()["call_sid"]
     conference = _joined(emulator, iid, sid)
@@ -96,7 +104,7 @@ def test_whisper_is_heard_by_the_agent_only(
         "call_sid": sid,
         "device": "softphone",
     }
-    agent_leg = _agent_leg(emulator, floor["agents"][0])
+    agent_leg = agent_leg_sid(emulator, floor["agents"][0])
     participant = conference.participants[sid]
     assert participant.coaching and participant.call_sid_to_coach == agent_leg
     assert not participant.muted
@@ -110,11 +118,11 @@ def test_barge_is_heard_by_everyone_and_monitor_mutes_again(
 ) -> None:
     """Barge: coaching off, unmuted, caller and agent both hear the supervisor; switching back
     to monitor mutes the same participant."""
-    call, iid = _connected(voice_app, voice_client, emulator, floor, _support_caller())
+    call, iid = answered_call(voice_app, voice_client, emulator, floor, support_caller())
     boss = _supervisor(people, emulator)
     sid = _supervise(voice_client, iid, boss, "whisper").get_json()["call_sid"]
     conference = _joined(emulator, iid, sid)
-    agent_leg = _agent_leg(emulator, floor["agents"][0])
+    agent_leg = agent_leg_sid(emulator, floor["agents"][0])
 
     response = _supervise(voice_client, iid, boss, "barge")
     assert response.status_code == 200, response.get_json()
@@ -133,7 +141,7 @@ def test_leaving_removes_the_participant_and_the_call_goes_on(
 ) -> None:
     """Leave kicks the supervisor's participant (their leg ends); caller and agent still talk,
     and leaving again is a conflict."""
-    call, iid = _connected(voice_app, voice_client, emulator, floor, _support_caller())
+    call, iid = answered_call(voice_app, voice_client, emulator, floor, support_caller())
     boss = _supervisor(people, emulator)
     sid = _supervise(voice_client, iid, boss, "barge").get_json()["call_sid"]
     conference = _joined(emulator, iid, sid)
@@ -142,7 +150,7 @@ def test_leaving_removes_the_participant_and_the_call_goes_on(
     assert left.status_code == 204
     emulator.call(sid).wait_until_over(timeout=10)
     assert sid not in conference.participants
-    agent_leg = _agent_leg(emulator, floor["agents"][0])
+    agent_leg = agent_leg_sid(emulator, floor["agents"][0])
     assert conference.status == "in-progress" and not call.is_over
     assert call.sid in conference.audible_to(agent_leg)
     assert agent_leg in conference.audible_to(call.sid)
@@ -160,7 +168,7 @@ def test_the_call_ending_ends_the_supervisor_leg(
 ) -> None:
     """When the agent hangs up the call, the supervisor's leg ends with it and the supervisor
     is no longer on any call."""
-    call, iid = _connected(voice_app, voice_client, emulator, floor, _support_caller())
+    call, iid = answered_call(voice_app, voice_client, emulator, floor, support_caller())
     agent = floor["agents"][0]
     boss = _supervisor(people, emulator)
     sid = _supervise(voice_client, iid, boss, "monitor").get_json()["call_sid"]
@@ -182,7 +190,7 @@ def test_agents_may_not_supervise_calls(
 ) -> None:
     """Monitor, whisper, barge, leave and the supervision state need the supervisor role, even
     for the agent handling the call; nothing joins the conference."""
-    _, iid = _connected(voice_app, voice_client, emulator, floor, _support_caller())
+    _, iid = answered_call(voice_app, voice_client, emulator, floor, support_caller())
     url = f"/api/v1/calls/{iid}/supervision"
     for agent in floor["agents"]:
         for mode in ("monitor", "whisper", "barge"):
@@ -200,7 +208,7 @@ def test_every_supervision_action_is_audited(
 ) -> None:
     """Each mode change and the leave is an audit entry naming the supervisor, the call leg and
     the agent, in order; a phone number given as the device stays out of it."""
-    _, iid = _connected(voice_app, voice_client, emulator, floor, _support_caller())
+    _, iid = answered_call(voice_app, voice_client, emulator, floor, support_caller())
     boss = people("supervisor")
     emulator.register_party("+14155550177", AgentScript(answer_after=1))
     joined = voice_client.post(
@@ -264,7 +272,7 @@ def test_unknown_calls_and_calls_without_an_agent_are_refused(
     assert unknown.status_code == 404
     assert unknown.get_json()["error"]["field"] == "interaction_id"
 
-    call = emulator.place_call(CUSTOMER, NUMBER, _support_caller())
+    call = emulator.place_call(CUSTOMER, NUMBER, support_caller())
     interaction = eventually(lambda: interaction_for(voice_app, call.sid))
     eventually(lambda: "queued" in event_types(voice_app, interaction.id), timeout=10)
     waiting = _supervise(voice_client, interaction.id, boss, "monitor")
@@ -282,9 +290,7 @@ def test_a_whisper_follows_the_call_to_the_next_agent_after_a_warm_transfer(
 ) -> None:
     """When a warm transfer completes, a whispering supervisor coaches the new agent's leg:
     the new agent hears them, the caller still does not."""
-    from tests.integration.voice.conftest import sign_in
-
-    call, iid = _connected(voice_app, voice_client, emulator, floor, _support_caller())
+    call, iid = answered_call(voice_app, voice_client, emulator, floor, support_caller())
     first, second = floor["agents"]
     emulator.register_party(f"client:agent_{second['agent_id']}", AgentScript(answer_after=1))
     sign_in(voice_client, second)
@@ -296,8 +302,8 @@ def test_a_whisper_follows_the_call_to_the_next_agent_after_a_warm_transfer(
         url, json={"mode": "warm", "agent_id": second["agent_id"]}, headers=first["headers"]
     )
     assert started.status_code == 200, started.get_json()
-    consult = eventually(lambda: _agent_leg(emulator, second), timeout=10)
-    eventually(lambda: consult in conference.audible_to(_agent_leg(emulator, first)), timeout=10)
+    consult = eventually(lambda: agent_leg_sid(emulator, second), timeout=10)
+    eventually(lambda: consult in conference.audible_to(agent_leg_sid(emulator, first)), timeout=10)
 
     done = voice_client.post(url + "/complete", headers=first["headers"])
     assert done.status_code == 200, done.get_json()
@@ -311,7 +317,7 @@ def test_a_cold_transfer_ends_the_supervisor_leg(
 ) -> None:
     """A cold transfer back to the queue ends the conference the supervisor was in: their leg
     ends and they are no longer on the call, which waits for its next agent."""
-    _, iid = _connected(voice_app, voice_client, emulator, floor, _support_caller())
+    _, iid = answered_call(voice_app, voice_client, emulator, floor, support_caller())
     boss = _supervisor(people, emulator)
     sid = _supervise(voice_client, iid, boss, "barge").get_json()["call_sid"]
     _joined(emulator, iid, sid)

@@ -5,10 +5,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from contactcentre.router.client import RoutingClient
 from contactcentre.telephony.emulator import AgentScript, Callee
-from tests.integration.router.conftest import eventually
-from tests.integration.voice.conftest import accept_offer, event_types, events, offer_for
-from tests.integration.voice.test_call_flow import _agent_leg, _connected, _support_caller
+from tests.builders import add_queue
+from tests.integration.realtime.live import eventually
+from tests.integration.voice.calls import (
+    accept_offer,
+    agent_leg_sid,
+    answered_call,
+    event_types,
+    events,
+    offer_for,
+    sign_in,
+    support_caller,
+)
 
 OUTSIDE = "+14155550188"
 
@@ -18,8 +28,6 @@ def _router_events(app: Any, iid: str, kind: str) -> list[Any]:
 
 
 def _second_agent_ready(client: Any, emulator: Any, floor: Any) -> dict[str, Any]:
-    from tests.integration.voice.conftest import sign_in
-
     second = floor["agents"][1]
     emulator.register_party(f"client:agent_{second['agent_id']}", AgentScript(answer_after=1))
     sign_in(client, second)
@@ -42,15 +50,14 @@ def test_cold_transfer_to_a_queue_requeues_the_task_for_another_agent(
 ) -> None:
     """Cold to a queue: the caller waits again, routing queues the task there once, the next
     agent's answer is logged and the task completes once."""
-    call, iid = _connected(voice_app, voice_client, emulator, floor, _support_caller())
+    call, iid = answered_call(voice_app, voice_client, emulator, floor, support_caller())
     first = floor["agents"][0]
-    escalations = voice_client.post(
-        "/api/v1/queues",
-        json={"name": "Escalations", "expression": "true", "wrap_up_seconds": 0},
-        headers=floor["admin"]["headers"],
-    ).get_json()
+    runtime = voice_app.extensions["contactcentre"]
+    with runtime.db.session() as session:
+        escalations = {"id": add_queue(session, "Escalations").id}
+        RoutingClient(runtime.redis).config_changed(session)
     second = _second_agent_ready(voice_client, emulator, floor)
-    first_leg = _agent_leg(emulator, first)
+    first_leg = agent_leg_sid(emulator, first)
 
     response = voice_client.post(
         f"/api/v1/calls/{iid}/transfer",
@@ -68,7 +75,7 @@ def test_cold_transfer_to_a_queue_requeues_the_task_for_another_agent(
     room = voice_app.extensions["voice"].calls.get(iid).conference
     assert room != f"cc-{iid}"  # a new room: the old one may still be ending
     conference = eventually(lambda: emulator.conference(room), timeout=10)
-    second_leg = _agent_leg(emulator, second)
+    second_leg = agent_leg_sid(emulator, second)
     eventually(lambda: call.sid in conference.audible_to(second_leg), timeout=10)
     transferred = next(
         e for e in events(voice_app, iid) if e.type == "transferred" and e.actor != "router"
@@ -89,7 +96,7 @@ def test_cold_transfer_to_an_agent_offers_the_call_to_that_agent(
 ) -> None:
     """Cold to an agent: the first agent is freed, the task is offered to the named agent only,
     whose leg rings into a new conference with the caller."""
-    call, iid = _connected(voice_app, voice_client, emulator, floor, _support_caller())
+    call, iid = answered_call(voice_app, voice_client, emulator, floor, support_caller())
     first = floor["agents"][0]
     second = _second_agent_ready(voice_client, emulator, floor)
     response = voice_client.post(
@@ -99,7 +106,7 @@ def test_cold_transfer_to_an_agent_offers_the_call_to_that_agent(
     )
     assert response.status_code == 200, response.get_json()
     assert response.get_json()["status"] == "queued"
-    emulator.call(_agent_leg(emulator, first)).wait_until_over(timeout=10)
+    emulator.call(agent_leg_sid(emulator, first)).wait_until_over(timeout=10)
     accept_offer(voice_app, voice_client, second)
     assert offer_for(voice_app, first["agent_id"]) is None
     eventually(lambda: event_types(voice_app, iid).count("answered") == 2, timeout=10)
@@ -118,7 +125,7 @@ def test_cold_transfer_to_a_number_hands_the_caller_over_and_ends_the_task(
 ) -> None:
     """Cold to an outside number: the caller talks to the outside party, the agent's leg drops,
     routing ends the task once ('transferred'), and the number never reaches the event log."""
-    call, iid = _connected(voice_app, voice_client, emulator, floor, _support_caller())
+    call, iid = answered_call(voice_app, voice_client, emulator, floor, support_caller())
     first = floor["agents"][0]
     emulator.register_party(OUTSIDE, Callee("human", ring_seconds=1, talk_seconds=5))
     response = voice_client.post(
@@ -130,7 +137,7 @@ def test_cold_transfer_to_a_number_hands_the_caller_over_and_ends_the_task(
     outside = eventually(lambda: next((c for c in emulator.calls() if c.to == OUTSIDE), None))
     conference = emulator.conference(f"cc-{iid}")
     eventually(lambda: outside.sid in conference.audible_to(call.sid), timeout=10)
-    emulator.call(_agent_leg(emulator, first)).wait_until_over(timeout=10)
+    emulator.call(agent_leg_sid(emulator, first)).wait_until_over(timeout=10)
     eventually(lambda: _router_events(voice_app, iid, "transferred"), timeout=10)
 
     # The outside party hangs up after talking: the caller's leg ends with it.
@@ -151,7 +158,7 @@ def test_canceled_warm_transfer_drops_the_consult_and_returns_the_caller(
 ) -> None:
     """Canceling a warm transfer hangs up the consulted agent, unholds the caller, who is back
     with the first agent; routing never moves the task."""
-    call, iid = _connected(voice_app, voice_client, emulator, floor, _support_caller())
+    call, iid = answered_call(voice_app, voice_client, emulator, floor, support_caller())
     first = floor["agents"][0]
     second = _second_agent_ready(voice_client, emulator, floor)
     url = f"/api/v1/calls/{iid}"
@@ -161,9 +168,9 @@ def test_canceled_warm_transfer_drops_the_consult_and_returns_the_caller(
         headers=first["headers"],
     )
     assert started.status_code == 200, started.get_json()
-    consult = eventually(lambda: _agent_leg(emulator, second), timeout=10)
+    consult = eventually(lambda: agent_leg_sid(emulator, second), timeout=10)
     conference = emulator.conference(f"cc-{iid}")
-    first_leg = _agent_leg(emulator, first)
+    first_leg = agent_leg_sid(emulator, first)
     eventually(lambda: consult in conference.audible_to(first_leg), timeout=10)
 
     canceled = voice_client.post(url + "/transfer/cancel", headers=first["headers"])

@@ -9,7 +9,7 @@ import pytest
 
 from contactcentre.telephony.port import NotOnTheCall
 from contactcentre.telephony.twilio_adapter import TwilioTelephony, twilio_client
-from tests.integration.voice.conftest import ACCOUNT_SID, AUTH_TOKEN
+from tests.integration.voice.calls import ACCOUNT_SID, AUTH_TOKEN
 
 
 def test_sdk_requests_leave_no_trace_in_an_info_log(

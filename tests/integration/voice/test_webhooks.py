@@ -11,8 +11,8 @@ from twilio.request_validator import RequestValidator
 
 from contactcentre.store.models import Interaction, InteractionEvent
 from contactcentre.telephony.emulator import CallerScript, WebhookPolicy
-from tests.integration.router.conftest import eventually
-from tests.integration.voice.conftest import (
+from tests.integration.realtime.live import eventually
+from tests.integration.voice.calls import (
     AUTH_TOKEN,
     CUSTOMER,
     NUMBER,

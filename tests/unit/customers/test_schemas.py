@@ -83,6 +83,15 @@ def test_email_is_lower_cased() -> None:
         ({"satisfaction": 6}, "satisfaction", "satisfaction must be between 1 and 5"),
         ({"timezone": "Mars/Olympus"}, "timezone", "is not an IANA time zone"),
         ({"consent_marketing": "maybe"}, "consent_marketing", "must be true or false"),
+        ({"at_risk": 1}, "at_risk", "at_risk must be true or false"),
+        ({"consent_recording": 0}, "consent_recording", "consent_recording must be true or false"),
+        (
+            {"cancellations": True},
+            "cancellations",
+            "cancellations must be a whole number",
+        ),
+        ({"satisfaction": False}, "satisfaction", "satisfaction must be a whole number"),
+        ({"emails": [{"address": "a@b.co", "primary": 1}]}, "emails[0].primary", "true or false"),
         ({"fist_name": "Ada"}, "fist_name", "fist_name is not a customer field"),
         ({"language": None}, "language", "language cannot be null"),
         (
@@ -106,6 +115,13 @@ def test_bad_field_gives_a_message_naming_it(
     problem = only_problem(data)
     assert problem.field == field
     assert message in problem.message
+
+
+def test_spreadsheet_text_still_reads_as_flags_and_counts() -> None:
+    """The CSV import shares these schemas: "yes" is a flag and "3" a count, 1 and true are not."""
+    data = CustomerIn.model_validate({"first_name": "A", "at_risk": "yes", "cancellations": "3"})
+    assert data.at_risk is True
+    assert data.cancellations == 3
 
 
 def test_a_customer_must_be_identifiable() -> None:

@@ -59,3 +59,19 @@ def test_procfile_names(tmp_path: Path) -> None:
     procfile = tmp_path / "Procfile"
     procfile.write_text("web: gunicorn x\n# comment\nworker: rq worker\n")
     assert procfile_process_names(procfile) == ["web", "worker"]
+
+
+def test_socket_event_budget_from_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The console sockets' event budget is read from CC_SOCKET_*; a rate of 0 is refused."""
+    monkeypatch.setenv("CC_SOCKET_EVENTS_PER_SECOND", "4")
+    monkeypatch.setenv("CC_SOCKET_EVENT_BURST", "12")
+    monkeypatch.setenv("CC_SOCKET_REFUSALS_BEFORE_DISCONNECT", "30")
+    settings = load_settings()
+    assert (
+        settings.socket_events_per_second,
+        settings.socket_event_burst,
+        settings.socket_refusals_before_disconnect,
+    ) == (4.0, 12, 30)
+    monkeypatch.setenv("CC_SOCKET_EVENTS_PER_SECOND", "0")
+    with pytest.raises(SettingsError, match="CC_SOCKET_EVENTS_PER_SECOND"):
+        load_settings()

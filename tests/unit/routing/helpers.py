@@ -48,3 +48,17 @@ def submit(e: Engine, task_id: str, now: float = 0.0, **kwargs: Any) -> list[fx.
 def offered_agent(effects: list[fx.Effect]) -> str | None:
     made = offers(effects)
     return made[0].agent_id if made else None
+
+
+# One of every effect the engine makes, for round-trip tests of their wire forms.
+SAMPLES: list[fx.Effect] = [
+    fx.TaskQueued("t", "q", "p", 0, 3, 1, "d1"),
+    fx.OfferCreated("r", "t", "a", "q", 20.0, "voice", "d2"),
+    fx.OfferRescinded("r", "t", "a", "expired", "d3"),
+    fx.TaskAssigned("r", "t", "a", "q", 4.5, "d4"),
+    fx.StepChanged("t", 0, 1, "timeout 30s", "d5"),
+    fx.TaskExited("t", "voicemail", "q", "d6"),
+    fx.TaskEnded("t", "completed", "d7"),
+    fx.AgentStateChanged("a", "break", "missed_offer", 9.0),
+    fx.WrapUpStarted("a", "t", 40.0),
+]

@@ -10,11 +10,15 @@ from routing.metrics import (
     AverageHandleTime,
     AverageSpeedOfAnswer,
     ContactOutcome,
+    ContactsHandled,
     CustomerSatisfaction,
     DialAttempt,
     DialerDropRate,
     FirstResponseTime,
+    Handling,
     Occupancy,
+    Offer,
+    OffersNotTaken,
     ServiceLevel,
 )
 
@@ -108,13 +112,64 @@ def test_abandon_rate_can_exclude_short_abandons():
 
 
 def test_aht_is_talk_hold_and_acw():
-    """AHT is the mean of talk + hold + after-call work over answered contacts."""
+    """AHT is the mean of talk + hold + after-call work over handled contacts."""
     rows = [
-        answered("a", 1, talk_seconds=100, hold_seconds=20, acw_seconds=30),
-        answered("b", 1, talk_seconds=200, hold_seconds=0, acw_seconds=50),
+        answered("a", 1, ended_at=300.0, talk_seconds=100, hold_seconds=20, acw_seconds=30),
+        answered("b", 1, ended_at=400.0, talk_seconds=200, hold_seconds=0, acw_seconds=50),
         abandoned("c", 4),
     ]
     assert AverageHandleTime().compute(rows) == pytest.approx(200.0)
+
+
+def test_aht_leaves_out_contacts_still_in_progress():
+    """A contact answered but not ended has no handle time yet: it is not averaged as 0."""
+    rows = [
+        answered("done", 1, ended_at=200.0, talk_seconds=90, acw_seconds=30),
+        answered("live", 1, talk_seconds=0),
+    ]
+    assert AverageHandleTime().compute(rows) == pytest.approx(120.0)
+
+
+def test_handling_splits_talk_hold_and_acw():
+    """Connected 10, held 40-60, ended 130, disposed 160: talk 100, hold 20, after-call work 30."""
+    handling = Handling(
+        connected_at=10.0, ended_at=130.0, holds=((40.0, 60.0),), acw_ended_at=160.0
+    )
+    assert (handling.talk_seconds, handling.hold_seconds, handling.acw_seconds) == (100, 20, 30)
+
+
+def test_handling_counts_holds_only_while_the_contact_lasts():
+    """A hold still open when the contact ends counts up to the end, not beyond."""
+    handling = Handling(connected_at=0.0, ended_at=100.0, holds=((90.0, 150.0),))
+    assert (handling.talk_seconds, handling.hold_seconds, handling.acw_seconds) == (90, 10, 0)
+
+
+def test_handling_without_acw_end_has_no_after_call_work():
+    """With no disposition and no wrap-up timer, after-call work is zero, never negative."""
+    assert Handling(connected_at=0.0, ended_at=60.0).acw_seconds == 0.0
+    assert Handling(connected_at=0.0, ended_at=60.0, acw_ended_at=50.0).acw_seconds == 0.0
+
+
+def test_handling_refuses_an_end_before_the_connection():
+    """A contact cannot end before its agent connected."""
+    with pytest.raises(ValueError, match="before its agent connected"):
+        Handling(connected_at=10.0, ended_at=5.0)
+
+
+def test_handled_counts_answered_contacts_that_ended():
+    """Handled = answered and ended; abandoned and in-progress contacts are not handled."""
+    rows = [answered("a", 1, ended_at=200.0), answered("live", 1), abandoned("x", 4)]
+    assert ContactsHandled().compute(rows) == 1
+    assert ContactsHandled().compute([]) == 0
+
+
+def test_offers_not_taken_count_missed_and_rejected_apart():
+    """Missed = offers that expired; rejected = offers declined; accepted offers are neither."""
+    offers = [Offer("7", "expired"), Offer("7", "expired"), Offer("7", "rejected")]
+    offers.append(Offer("7", "accepted"))
+    missed, rejected = OffersNotTaken("expired"), OffersNotTaken("rejected")
+    assert (missed.compute(offers), rejected.compute(offers)) == (2, 1)
+    assert (missed.id, rejected.id) == ("offers.missed", "offers.rejected")
 
 
 def test_occupancy_is_contact_time_over_contact_plus_idle():
@@ -151,6 +206,11 @@ def test_csat_is_share_of_four_and_five():
     """CSAT = ratings 4-5 / all ratings; unrated contacts are ignored."""
     rows = [ContactOutcome(str(i), csat=r) for i, r in enumerate([5, 4, 3, 1, None])]
     assert CustomerSatisfaction().compute(rows) == pytest.approx(2 / 4)
+
+
+def test_csat_counts_four_and_five_as_satisfied():
+    """Of the 1-5 scale only 4 and 5 count towards CSAT."""
+    assert [s for s in range(1, 6) if CustomerSatisfaction().satisfied(s)] == [4, 5]
 
 
 def test_csat_rejects_out_of_scale_rating():

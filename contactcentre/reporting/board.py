@@ -14,12 +14,22 @@ import redis
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from contactcentre.cti.stats import DEFINITIONS, agents_today
 from contactcentre.realtime.desk import Desk
+from contactcentre.reporting import ledger
+from contactcentre.reporting.agent_day import (
+    DEFINITION_IDS,
+    DEFINITIONS,
+    TYPES,
+    AgentDay,
+    agent_days,
+    offers_not_taken,
+)
+from contactcentre.reporting.contacts import contact_outcomes
+from contactcentre.reporting.definitions import queue_service_level, served_id
 from contactcentre.router.streams import AGENT_STATE, WAITING
-from contactcentre.store.models import Agent, Interaction, InteractionEvent, Queue
+from contactcentre.store.models import Agent, Interaction, Queue
 from routing.expression import ExpressionError, parse
-from routing.metrics import ContactOutcome, ServiceLevel
+from routing.metrics import ContactOutcome
 
 STATES = ("available", "busy", "wrap-up", "break", "offline")
 AMBER_AT = 0.75  # longest wait turns amber at 75% of the queue's answer target, red at 100%
@@ -33,12 +43,15 @@ def build_board(
     agents = list(session.scalars(select(Agent).order_by(Agent.display_name)))
     states = _states(client, [a.id for a in agents])
     current = Desk(client).current_tasks([str(a.id) for a in agents])
-    days = agents_today(session, start, end)
+    events = ledger.read(session, start, end, TYPES)
+    contacts = contact_outcomes(events)
+    days = agent_days(contacts, offers_not_taken(events))
     waiting = _waiting(session, client, now)
-    outcomes = _outcomes(session, start, end)
+    queued = _queued_by_queue(contacts)
     rows = [_agent_row(a, states[a.id], current.get(str(a.id), []), days, now) for a in agents]
     tiles = [
-        _tile(q, agents, states, waiting.get(str(q.id), []), outcomes.get(q.id, [])) for q in queues
+        _tile(q, agents, states, waiting.get(str(q.id), []), queued.get(str(q.id), []))
+        for q in queues
     ]
     return {
         "at": now,
@@ -46,6 +59,7 @@ def build_board(
         "queues": tiles,
         "agents": rows,
         "definitions": DEFINITIONS,
+        "definition_ids": DEFINITION_IDS,
     }
 
 
@@ -86,42 +100,12 @@ def _waiting(session: Session, client: redis.Redis, now: float) -> dict[str, lis
     return waits
 
 
-def _outcomes(session: Session, start: datetime, end: datetime) -> dict[int, list[ContactOutcome]]:
-    """Each contact queued today: when it was queued and how it left the queue."""
-    rows = session.execute(
-        select(
-            InteractionEvent.interaction_id,
-            InteractionEvent.type,
-            InteractionEvent.occurred_at,
-            InteractionEvent.data,
-        )
-        .where(
-            InteractionEvent.occurred_at >= start,
-            InteractionEvent.occurred_at < end,
-            InteractionEvent.type.in_(("queued", "accepted", "canceled", "exited")),
-        )
-        .order_by(InteractionEvent.occurred_at, InteractionEvent.id)
-    ).all()
-    contacts: dict[str, dict[str, Any]] = defaultdict(dict)
-    for row in rows:
-        kind: str = row[1]
-        at: datetime = row[2]
-        data: dict[str, Any] = row[3]
-        c = contacts[row[0]]
-        if kind == "queued" and "queued_at" not in c and data.get("queue_id") is not None:
-            c.update(queued_at=at.timestamp(), queue_id=int(data["queue_id"]))
-        elif "queued_at" in c and not c.keys() & {"answered_at", "abandoned_at", "callback_at"}:
-            if kind == "accepted":
-                c["answered_at"] = at.timestamp()
-            elif kind == "canceled":
-                c["abandoned_at"] = at.timestamp()
-            elif kind == "exited" and data.get("exit") == "callback":
-                c["callback_at"] = at.timestamp()
-    by_queue: dict[int, list[ContactOutcome]] = defaultdict(list)
-    for contact_id, c in contacts.items():
-        if "queued_at" in c:
-            queue_id = c.pop("queue_id")
-            by_queue[queue_id].append(ContactOutcome(contact_id, str(queue_id), **c))
+def _queued_by_queue(contacts: list[ContactOutcome]) -> dict[str, list[ContactOutcome]]:
+    """Contacts queued in the period, by the queue they first waited in."""
+    by_queue: dict[str, list[ContactOutcome]] = defaultdict(list)
+    for contact in contacts:
+        if contact.queue_id is not None and contact.queued_at is not None:
+            by_queue[contact.queue_id].append(contact)
     return by_queue
 
 
@@ -146,8 +130,8 @@ def _tile(
             counts[
                 states[agent.id]["state"] if states[agent.id]["state"] in counts else "busy"
             ] += 1
-    metric = ServiceLevel(
-        "genesys", float(queue.sla_target_seconds), float(queue.short_abandon_seconds)
+    metric = queue_service_level(
+        float(queue.sla_target_seconds), float(queue.short_abandon_seconds)
     )
     level = metric.compute(outcomes)
     longest = max(waits, default=0.0)
@@ -164,7 +148,7 @@ def _tile(
         "service_level": None if level is None else round(level * 100, 1),
         "service_level_target": queue.sla_target_percent,
         "service_level_definition": metric.label,
-        "service_level_id": f"{metric.id} v{metric.version}",
+        "service_level_id": served_id(metric),
         "contacts_today": len(outcomes),
     }
 
@@ -173,11 +157,10 @@ def _agent_row(
     agent: Agent,
     state: dict[str, Any],
     tasks: list[dict[str, Any]],
-    days: dict[str, Any],
+    days: dict[str, AgentDay],
     now: float,
 ) -> dict[str, Any]:
-    day = days.get(str(agent.id))
-    stats = day.to_dict() if day else {"handled": 0, "aht_seconds": None, "missed_offers": 0}
+    stats = days.get(str(agent.id), AgentDay()).to_dict()
     return {
         "id": agent.id,
         "name": agent.display_name,

@@ -1,0 +1,53 @@
+"""The interaction event log as reporting reads it: a period's events of some types, in order,
+each with its interaction's channel, as plain records the projections take."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from contactcentre.store.models import Interaction, InteractionEvent
+
+
+@dataclass(frozen=True)
+class LoggedEvent:
+    """One interaction_events row: what happened to which contact, when (epoch seconds)."""
+
+    interaction_id: str
+    channel: str
+    type: str
+    at: float
+    data: Mapping[str, Any]
+
+
+def read(
+    session: Session, start: datetime, end: datetime, types: Iterable[str]
+) -> list[LoggedEvent]:
+    """Events of `types` that happened in [start, end), in the order they happened."""
+    rows = session.execute(
+        select(
+            InteractionEvent.interaction_id,
+            Interaction.channel,
+            InteractionEvent.type,
+            InteractionEvent.occurred_at,
+            InteractionEvent.data,
+        )
+        .join(Interaction, Interaction.id == InteractionEvent.interaction_id)
+        .where(
+            InteractionEvent.occurred_at >= start,
+            InteractionEvent.occurred_at < end,
+            InteractionEvent.type.in_(list(types)),
+        )
+        .order_by(InteractionEvent.occurred_at, InteractionEvent.id)
+    ).all()
+    return [
+        LoggedEvent(
+            row.interaction_id, row.channel, row.type, row.occurred_at.timestamp(), row.data
+        )
+        for row in rows
+    ]
