@@ -20,9 +20,10 @@ and caught up). Goals: 0 lost, pop p99 <= 25 ms, chat p99 <= 50 ms, reconnect <=
 Needs haproxy (Debian's package `haproxy`), PostgreSQL (BENCH_DATABASE_URL, default database
 bench_scaleout on 127.0.0.1, created if missing, its schema reset) and Redis (BENCH_REDIS_URL,
 default db 13 on 127.0.0.1, flushed); without one of them it says so and exits 0 with
-{"skipped": true}. BENCH_KEEP=1 keeps the run's directory (logs, haproxy.cfg), BENCH_DUMP=path
-writes what every client saw as JSON. The last line
-printed is JSON.
+{"skipped": true}. Also BENCH_DRAIN_SECONDS (after the load, default 5), BENCH_SEED (the
+emulator's traffic); BENCH_KEEP=1 keeps the run's directory (logs, haproxy.cfg), BENCH_DUMP=path
+writes what every client saw as JSON, BENCH_CLIENT_DEBUG=1 logs every client socket's traffic.
+The last line printed is JSON.
 """
 
 from __future__ import annotations
