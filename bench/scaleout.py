@@ -20,9 +20,10 @@ and caught up). Goals: 0 lost, pop p99 <= 25 ms, chat p99 <= 50 ms, reconnect <=
 Needs haproxy (Debian's package `haproxy`), PostgreSQL (BENCH_DATABASE_URL, default database
 bench_scaleout on 127.0.0.1, created if missing, its schema reset) and Redis (BENCH_REDIS_URL,
 default db 13 on 127.0.0.1, flushed); without one of them it says so and exits 0 with
-{"skipped": true}. BENCH_KEEP=1 keeps the run's directory (logs, haproxy.cfg), BENCH_DUMP=path
-writes what every client saw as JSON. The last line
-printed is JSON.
+{"skipped": true}. Also BENCH_DRAIN_SECONDS (after the load, default 5), BENCH_SEED (the
+emulator's traffic); BENCH_KEEP=1 keeps the run's directory (logs, haproxy.cfg), BENCH_DUMP=path
+writes what every client saw as JSON, BENCH_CLIENT_DEBUG=1 logs every client socket's traffic.
+The last line printed is JSON.
 """
 
 from __future__ import annotations
@@ -50,16 +51,11 @@ from bench.chat import (  # noqa: E402 - after the path insert
     reset_schema,
     wait_until_routing_settled,
 )
+from bench.common import floor, percentile, session_cookies, sign_in_agents  # noqa: E402
 from bench.ivr import ACCOUNT_SID, AUTH_TOKEN, OPEN_HOURS  # noqa: E402
 from bench.scaleout_clients import AgentLogin, agent_process, customer_process  # noqa: E402
 from bench.scaleout_parts import HAPROXY_PACKAGE, Topology, server_ports, wait_healthy  # noqa: E402
-from bench.screenpop import (  # noqa: E402
-    QueueProbe,
-    percentile,
-    session_cookies,
-    sign_in_agents,
-    stage_breakdown,
-)
+from bench.screenpop import QueueProbe, stage_breakdown  # noqa: E402
 
 AGENTS = int(os.environ.get("BENCH_AGENTS", "1000"))
 CALLS_PER_MINUTE = float(os.environ.get("BENCH_CALLS_PER_MINUTE", "120"))
@@ -136,48 +132,23 @@ def ensure_database(url: str) -> None:
 def build_floor(env: dict[str, str]) -> dict[str, Any]:
     """One queue anyone may answer (no wrap-up) with a plan every task matches, agents with the
     default capacity (one call, or up to three chats), one chat site routed to the queue."""
-    from contactcentre.auth.users import hash_password, issue_api_token
+    from contactcentre.auth.users import issue_api_token
     from contactcentre.settings import load_settings
-    from contactcentre.store.db import Database
-    from contactcentre.store.migrate import upgrade
-    from contactcentre.store.models import Agent, ChatSite, Queue, RoutingPlan, User
+    from contactcentre.store.models import ChatSite
+    from tests.builders import add_plan
 
     load_settings(database_url=env["CC_DATABASE_URL"], redis_url=env["CC_REDIS_URL"])
-    upgrade(env["CC_DATABASE_URL"])
-    db = Database(env["CC_DATABASE_URL"])
-    password = hash_password("bench-password-1")  # one hash for everyone: Argon2 is slow
-    with db.session() as session:
-        queue = Queue(
-            name="Bench", expression="true", strategy="longest_idle", wrap_up_seconds=0,
-            offer_timeout_seconds=600, max_missed_offers=0,
-        )  # fmt: skip
-        session.add(queue)
-        session.flush()
-        session.add(
-            RoutingPlan(
-                name="Everything", filter="true", steps=[{"queue_id": queue.id}],
-                max_wait_seconds=3600,
-            )
-        )  # fmt: skip
-        users = [
-            User(email=f"agent{n}@bench.example", name=f"Agent {n}", password_hash=password)
-            for n in range(AGENTS)
-        ]
-        session.add_all(users)
-        session.flush()
-        session.add_all(Agent(user_id=u.id, display_name=u.name, attributes={}) for u in users)
+    with floor(env["CC_DATABASE_URL"], "Bench", AGENTS) as (session, queue, rows):
+        # The IVR's calls name no queue: the plan takes every task there.
+        add_plan(session, "Everything", queue, filter="true", max_wait_seconds=3600)
         session.add(
             ChatSite(
                 name="Bench", widget_key="wk_bench", allowed_origins=[ORIGIN],
                 queue_id=queue.id, bot_enabled=False,
             )
         )  # fmt: skip
-        session.flush()
-        tokens = [issue_api_token(session, u, "bench") for u in users]
-        agents = [(a.id, a.user_id) for a in session.query(Agent).order_by(Agent.id)]
-        session.commit()
-    db.dispose()
-    return {"agents": agents, "tokens": tokens}
+        tokens = [issue_api_token(session, agent.user, "bench") for agent in rows]
+        return {"agents": [(a.id, a.user_id) for a in rows], "tokens": tokens}
 
 
 def environment(work: Path, base: str, emulator_port: int) -> dict[str, str]:
@@ -483,21 +454,18 @@ def _merged(counters: Any) -> dict[str, int]:
 
 
 def part_troubles(topology: Topology) -> dict[str, Any]:
-    """Tracebacks in each part's log, and what HAProxy logged during the load (it logs only
-    failed or abnormal requests, and servers going down or up)."""
+    """Tracebacks in the parts' logs and what HAProxy logged, during the load (HAProxy logs
+    only failed or abnormal requests, and servers going down or up)."""
     import re
 
     tracebacks = {}
     for part in topology.parts():
-        text = part.log_path.read_text(errors="replace") if part.log_path.exists() else ""
-        if text.count("Traceback"):
-            tracebacks[part.name] = text.count("Traceback")
+        count = topology.logged_during_load(part).count("Traceback")
+        if count:
+            tracebacks[part.name] = count
     lines: list[str] = []
-    if topology.haproxy is not None and topology.haproxy.log_path.exists():
-        start, end = topology.balancer_log_span
-        with topology.haproxy.log_path.open("rb") as log:
-            log.seek(start)
-            lines = log.read(max(0, end - start)).decode(errors="replace").splitlines()
+    if topology.haproxy is not None:
+        lines = topology.logged_during_load(topology.haproxy).splitlines()
     requests: Counter[str] = Counter()
     for line in lines:
         found = re.search(r'\] contactcentre \S+ \S+ (\d{3}) .* "(\w+) ([^? ]+)', line)

@@ -296,7 +296,8 @@ class Console:
         self.tally.outcomes[f"accept {status}"] += 1
 
     async def _finish_call(self, task_id: str) -> None:
-        """Hang up after the talk; the agent's leg may still be ringing in (409 call_state)."""
+        """Hang up after the talk; the caller may still be on the way into the conference
+        (409 call_state); a call never live after 10 s is completed as a task instead."""
         await asyncio.sleep(self.talk_seconds)
         for _ in range(10):
             status, body = await self.http.call(
@@ -310,6 +311,8 @@ class Console:
             if status == 200:
                 return
             break
+        else:
+            self.tally.outcomes["hangup refused for 10 s: call never live"] += 1
         status, _ = await self.http.call(
             "POST", f"/api/v1/tasks/{task_id}/complete", self.login.token, {}, "complete"
         )

@@ -174,8 +174,9 @@ class Topology:
         ]
         self.haproxy: Part | None = None
         self.emulator: Part | None = None
-        # What HAProxy logged before the load began or after it ended is not the run's.
-        self.balancer_log_span = (0, 0)
+        # What the parts logged before the load began or after it ended is not the run's
+        # (the emulator stops first, and a router then fails to reach it): byte spans by log.
+        self.log_spans: dict[Path, tuple[int, int]] = {}
 
     def _web(self, index: int) -> Part:
         port = self.web_ports[index]
@@ -207,11 +208,19 @@ class Topology:
         self.emulator = Part("emulator", command, self.env, self.logs).start()
 
     def mark_load(self, *, ended: bool) -> None:
-        """Note where the balancer's log stands as the load starts or ends."""
-        if self.haproxy is not None and self.haproxy.log_path.exists():
-            size = self.haproxy.log_path.stat().st_size
-            start = self.balancer_log_span[0]
-            self.balancer_log_span = (start, size) if ended else (size, size)
+        """Note where every part's log stands as the load starts or ends."""
+        for part in self.parts():
+            size = part.log_path.stat().st_size if part.log_path.exists() else 0
+            start = self.log_spans.get(part.log_path, (0, 0))[0]
+            self.log_spans[part.log_path] = (start, size) if ended else (size, size)
+
+    def logged_during_load(self, part: Part) -> str:
+        start, end = self.log_spans.get(part.log_path, (0, 0))
+        if not part.log_path.exists() or end <= start:
+            return ""
+        with part.log_path.open("rb") as log:
+            log.seek(start)
+            return log.read(end - start).decode(errors="replace")
 
     def kill_web(self, index: int) -> None:
         self.webs[index].kill()
