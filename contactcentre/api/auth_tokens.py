@@ -41,7 +41,7 @@ class Credentials(BaseModel):
         return value
 
 
-class TokenOut(BaseModel):
+class ApiTokenOut(BaseModel):
     token: str = Field(description="send as 'Authorization: Bearer <token>'; shown only once")
     token_type: Literal["Bearer"] = "Bearer"  # noqa: S105 - the scheme's name, not a secret
     user_id: int
@@ -50,7 +50,7 @@ class TokenOut(BaseModel):
 
 @api.post(
     "/token",
-    responses={201: TokenOut, 429: ErrorOut, **ERRORS},
+    responses={201: ApiTokenOut, 429: ErrorOut, **ERRORS},
     summary="Issue a bearer token for an email and password",
 )
 @limit_failed_sign_ins
@@ -62,7 +62,7 @@ def issue_token(body: Credentials) -> Any:
             raise ApiError(401, "invalid_credentials", "email or password is not right")
         token = issue_api_token(session, user, body.name)
         audit(session, "api_token.issue", "user", user.id, {"name": body.name}, actor=_actor(user))
-        out = TokenOut(token=token, user_id=user.id, role=user.role)
+        out = ApiTokenOut(token=token, user_id=user.id, role=user.role)
     return out.model_dump(), 201
 
 

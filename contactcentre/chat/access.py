@@ -40,13 +40,9 @@ def conversation_for_token(session: Session, runtime: Runtime, token: object) ->
     return conversation
 
 
-def conversation_from_bearer(
-    session: Session, runtime: Runtime, conversation_id: str | None = None
-) -> ChatConversation:
-    """The conversation of `Authorization: Bearer <token>` (or `?token=` on GETs, for links).
-
-    With `conversation_id` (from the path), a token for another conversation is refused.
-    """
+def require_presented_token() -> str:
+    """The token the request presents (`Authorization: Bearer`, or `?token=` on a GET, for
+    links); 401 when there is none, before any of the request's body is looked at."""
     header = request.headers.get("Authorization", "")
     token: str | None = (
         header.removeprefix("Bearer ").strip() if header.startswith("Bearer ") else None
@@ -60,6 +56,17 @@ def conversation_from_bearer(
             "token",
             "send the conversation token: Authorization: Bearer <token>",
         )
+    return token
+
+
+def conversation_from_bearer(
+    session: Session, runtime: Runtime, conversation_id: str | None = None
+) -> ChatConversation:
+    """The conversation of `Authorization: Bearer <token>` (or `?token=` on GETs, for links).
+
+    With `conversation_id` (from the path), a token for another conversation is refused.
+    """
+    token = require_presented_token()
     conversation = conversation_for_token(session, runtime, token)
     if conversation_id is not None and conversation.id != conversation_id:
         raise ChatHttpError(

@@ -9,7 +9,11 @@ from typing import Any
 from flask import Response, request, send_file
 from flask_openapi3 import APIBlueprint, Tag
 
-from contactcentre.chat.access import ChatHttpError, check_origin, conversation_from_bearer
+from contactcentre.chat.access import (
+    ChatHttpError,
+    check_origin,
+    conversation_from_bearer,
+)
 from contactcentre.chat.attachments import AttachmentError, open_attachment, store_attachment
 from contactcentre.chat.conversations import chat_service
 from contactcentre.chat.limits import RateLimiter
@@ -51,6 +55,13 @@ def screen() -> None:
     if request.endpoint == "chat_api.upload_attachment":
         allow_attachment_body(current_runtime())
     refuse_unreadable()
+    conversation_id = (request.view_args or {}).get("conversation_id")
+    if request.method != "OPTIONS" and conversation_id is not None:
+        # A conversation's routes are its token holder's: a missing or wrong token is refused
+        # before the body's schema is checked (as roles come before input on /api/v1).
+        runtime = current_runtime()
+        with runtime.db.session() as session:
+            conversation_from_bearer(session, runtime, conversation_id)
 
 
 @bp.after_request

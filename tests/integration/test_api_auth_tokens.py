@@ -124,7 +124,7 @@ def test_the_openapi_document_describes_both_operations(client: Any) -> None:
     body = issue["requestBody"]["content"]["application/json"]["schema"]["$ref"]
     assert body.endswith("/Credentials")
     assert issue["responses"]["201"]["content"]["application/json"]["schema"]["$ref"].endswith(
-        "/TokenOut"
+        "/ApiTokenOut"
     )
     assert {"email", "password"} <= set(doc["components"]["schemas"]["Credentials"]["required"])
     assert operations["delete"]["security"] == [{"bearer": []}]

@@ -55,10 +55,11 @@ ROUTES: dict[tuple[str, str], tuple[int | str, ...]] = {
     ("POST", "/chat/api/conversations/<conversation_id>/messages"): same(401),
     ("POST", "/chat/api/conversations/<conversation_id>/attachments"): same(401),
     ("POST", "/chat/api/conversations/<conversation_id>/close"): same(401),
-    ("POST", "/chat/api/conversations/<conversation_id>/callback"): same(422),
-    ("POST", "/chat/api/conversations/<conversation_id>/leave-message"): same(422),
-    ("POST", "/chat/api/conversations/<conversation_id>/rating"): same(422),
-    ("POST", "/chat/api/conversations/<conversation_id>/transcript"): same(422),
+    # A conversation's routes refuse a missing or wrong token before reading the body.
+    ("POST", "/chat/api/conversations/<conversation_id>/callback"): same(401),
+    ("POST", "/chat/api/conversations/<conversation_id>/leave-message"): same(401),
+    ("POST", "/chat/api/conversations/<conversation_id>/rating"): same(401),
+    ("POST", "/chat/api/conversations/<conversation_id>/transcript"): same(401),
     ("POST", "/api/v1/auth/token"): same(422),  # public; an empty body
     ("DELETE", "/api/v1/auth/token"): SIGNED_IN,
     ("GET", "/api/v1/agents"): SUPERVISORS,
