@@ -79,7 +79,14 @@ class Router:
     def run(self, stop: threading.Event) -> None:
         """Stand by until the lock is free, lead until stopped or fenced off, repeat."""
         while not stop.is_set():
-            if not self.lock.acquire():
+            try:
+                acquired = self.lock.acquire()
+            except redis.RedisError as exc:
+                # Redis restarting: keep standing by (a dead thread would end the process).
+                log.warning("router cannot reach Redis (%s); standing by", exc)
+                stop.wait(0.5)
+                continue
+            if not acquired:
                 stop.wait(0.1)
                 continue
             try:

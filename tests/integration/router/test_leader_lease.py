@@ -7,6 +7,8 @@ import threading
 import time
 from typing import Any
 
+import redis
+
 from contactcentre.router.router import Router
 from contactcentre.router.streams import LEADER
 from routing.config import Queue, RoutingConfig
@@ -64,6 +66,31 @@ def test_a_leader_fenced_off_stands_down(redis_client: Any) -> None:
         while leader.is_leader.is_set() and time.monotonic() < deadline:
             time.sleep(0.01)
         assert not leader.is_leader.is_set()
+    finally:
+        stop.set()
+        thread.join(5)
+
+
+def test_a_standby_that_cannot_reach_redis_keeps_standing_by(redis_client: Any) -> None:
+    """Redis refusing connections (a restart) does not end the router's loop: once Redis is
+    back, it takes the lock. Found by bench/faults.py: both routers exited on a Valkey restart."""
+    router = Router(redis_client, _config, lock_ttl_ms=TTL_MS, max_block_ms=20)
+    acquire = router.lock.acquire
+    refusals = []
+
+    def refused_twice() -> bool:
+        if len(refusals) < 2:
+            refusals.append(time.monotonic())
+            raise redis.ConnectionError("Error 111 connecting to 127.0.0.1. Connection refused.")
+        return acquire()
+
+    router.lock.acquire = refused_twice  # type: ignore[method-assign]
+    stop = threading.Event()
+    thread = threading.Thread(target=router.run, args=(stop,), daemon=True)
+    thread.start()
+    try:
+        assert router.is_leader.wait(5), "the router gave up when Redis refused it"
+        assert len(refusals) == 2 and thread.is_alive()
     finally:
         stop.set()
         thread.join(5)
