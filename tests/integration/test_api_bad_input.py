@@ -93,6 +93,10 @@ def test_no_operation_answers_bad_input_with_a_server_error(client: Any, admin: 
 
 
 INT64_MAX = 2**63 - 1
+# The widget's conversation routes take the conversation's own token and refuse any other
+# (401) before reading input; their input refusals are tested with a real token in
+# tests/integration/chat/test_customer_refusals.py. Their bounds are still checked here.
+CONVERSATION_ROUTES = "/chat/api/conversations/{"
 
 
 def _integer_parameters(doc: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
@@ -121,6 +125,8 @@ def test_integer_parameters_beyond_64_bits_are_refused(
         schema = _resolve(doc, param["schema"])
         if schema.get("maximum", 2**64) > INT64_MAX or schema.get("minimum", -(2**64)) < 0:
             problems.append((method, path, param["name"], "unbounded in the document", schema))
+        if path.startswith(CONVERSATION_ROUTES):
+            continue
         url, query = path, {}
         if param["in"] == "path":
             url = path.replace("{" + param["name"] + "}", str(value))
@@ -186,6 +192,8 @@ def test_body_integers_beyond_64_bits_are_refused(
         bounded = bound.get("minimum", 0) >= 1 and bound.get("maximum", 2**64) <= INT64_MAX
         if name.endswith("_id") and not bounded and (method, path, name) not in UNBOUNDED_IDS:
             problems.append((method, path, name, "id unbounded in the document", bound))
+        if path.startswith(CONVERSATION_ROUTES):
+            continue
         url = re.sub(r"\{[^}]+\}", "1", path)
         response = client.open(
             url, method=method.upper(), json={name: value}, headers=admin["headers"]
@@ -219,7 +227,7 @@ def test_booleans_and_integers_are_not_coerced(
     assert len(properties) > 5
     problems = []
     for method, path, name in properties:
-        if path in LAX_BODIES:
+        if path in LAX_BODIES or path.startswith(CONVERSATION_ROUTES):
             continue
         for value in values:
             url = re.sub(r"\{[^}]+\}", "1", path)
