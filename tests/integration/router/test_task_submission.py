@@ -34,6 +34,7 @@ from contactcentre.store.models import (
     CustomerPhone,
     Interaction,
 )
+from tests.builders import add_plan, add_queue
 from tests.integration.realtime.live import eventually
 
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -311,7 +312,8 @@ def customer_floor(
     app: Any, client: FlaskClient, make_user: Callable[..., dict[str, Any]], running_router: Any
 ) -> dict[str, Any]:
     """A gold customer (German-speaking, with a phone and an email) whom an agent served
-    before, a chat site, and a signed-in agent who takes chats (so the chat is queued)."""
+    before, a chat site, a plan for every task, and a signed-in agent who takes chats (so the
+    chat is queued)."""
     runtime = app.extensions["contactcentre"]
     earlier, on_duty = make_user("agent"), make_user("agent")
     with runtime.db.session() as session:
@@ -323,6 +325,10 @@ def customer_floor(
         )
         session.add_all([customer, site])
         session.flush()
+        # A plan for every task: without one the router exits the chat at once ("message"),
+        # and the widget would answer "leave a message" instead of "queued" when it is quick.
+        add_plan(session, "Everything", add_queue(session, "Main"), preferred_agent_seconds=0)
+        RoutingClient(runtime.redis).config_changed(session)
         open_interaction(
             session,
             channel="voice",
