@@ -176,6 +176,7 @@ def submit_load(env: dict[str, str], queue_id: int, seconds: float) -> list[str]
     from concurrent.futures import ThreadPoolExecutor
     from datetime import UTC, datetime
 
+    from contactcentre.cti.wiring import install_pop_prebuild
     from contactcentre.interactions.opening import open_interaction
     from contactcentre.platform.runtime import redis_client
     from contactcentre.router.client import RoutingClient
@@ -183,6 +184,9 @@ def submit_load(env: dict[str, str], queue_id: int, seconds: float) -> list[str]
 
     db = Database(env["CC_DATABASE_URL"])
     routing = RoutingClient(redis_client(env["CC_REDIS_URL"]))
+    # What every submitting process's composition root does (create_app, the worker, the
+    # router): pops are built at submission, so the notifier only reads them.
+    install_pop_prebuild()
 
     def submit(n: int) -> str:
         with db.session() as session:
