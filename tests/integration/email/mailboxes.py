@@ -100,3 +100,14 @@ def wait_for_port(port: int, timeout: float = 60.0) -> None:
         except OSError:
             time.sleep(0.1)
     raise AssertionError(f"nothing listens on port {port}")
+
+
+def channel_processor(runtime: object) -> IntakeProcessor:
+    """The processor as the mail process wires it: parsing, then the channel's rules."""
+    from contactcentre.email.channel import EmailChannel
+    from contactcentre.platform.runtime import Runtime
+
+    assert isinstance(runtime, Runtime)
+    return IntakeProcessor(
+        runtime.db, limits_for(runtime.settings), EmailChannel(runtime).after_parse
+    )
