@@ -6,11 +6,13 @@ from flask import Blueprint, render_template
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from contactcentre.auth.access import require_page_role
+from contactcentre.email.quarantine import listing
 from contactcentre.health import check
 from contactcentre.platform.runtime import current_runtime
-from contactcentre.store.models import Agent, Customer, Queue, Role, Skill
+from contactcentre.store.models import Agent, Customer, EmailQuarantine, Queue, Role, Skill
 
 bp = Blueprint(
     "ui",
@@ -41,6 +43,7 @@ def home() -> ResponseReturnValue:
             "customers": session.scalar(select(func.count(Customer.id))) or 0,
             "skills": session.scalar(select(func.count(Skill.id))) or 0,
         }
+        quarantine = _quarantine(session) if current_user.has_role(Role.ADMIN) else None
     health = check(runtime)
     return render_template(
         "home.html",
@@ -49,4 +52,13 @@ def home() -> ResponseReturnValue:
         counts=counts,
         health=health,
         show_agents=current_user.has_role(Role.SUPERVISOR),
+        quarantine=quarantine,
     )
+
+
+def _quarantine(session: Session) -> dict[str, object]:
+    """The email quarantine's latest entries, for administrators."""
+    return {
+        "entries": listing(session, limit=20),
+        "total": session.scalar(select(func.count(EmailQuarantine.id))) or 0,
+    }

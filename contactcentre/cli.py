@@ -267,6 +267,14 @@ def router() -> None:
 
 
 @main.command()
+def mail() -> None:
+    """Run the mail process: the SMTP listener for inbound email and its intake processor."""
+    from contactcentre.processes.mail import run_mail
+
+    run_mail(_settings())
+
+
+@main.command()
 def up() -> None:
     """Bring the whole platform up (embedded Valkey, migrations, demo data, Procfile processes)."""
     from contactcentre.processes.launcher import run

@@ -128,6 +128,26 @@ class Settings(BaseSettings):
     smtp_password: str | None = None
     smtp_starttls: bool = False
     mail_from: str = "Contact centre <no-reply@localhost>"
+    # Inbound email (docs/email.md): the `mail` process's SMTP listener, on loopback by default.
+    email_smtp_host: str = "127.0.0.1"
+    email_smtp_port: int = Field(default=2525, ge=0, le=65535)  # 0: any free port (tests)
+    email_max_message_bytes: int = Field(default=25 * 1024 * 1024, ge=1024)  # SIZE; 552 above
+    email_max_attachment_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
+    email_attachment_types: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: [
+            "image/png",
+            "image/jpeg",
+            "image/gif",
+            "application/pdf",
+            "text/plain",
+            "text/csv",
+            "message/rfc822",
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ]
+    )
+    email_thread_window_hours: float = Field(default=72.0, gt=0)  # sender + subject threading
+    email_poll_seconds: float = Field(default=1.0, gt=0)  # the intake processor's idle wait
 
     login_rate_limit: str = "10 per minute"
     max_request_bytes: int = Field(default=2 * 1024 * 1024, ge=1024)
@@ -184,7 +204,7 @@ class Settings(BaseSettings):
             raise ValueError("needs a time zone, e.g. 2025-03-04T10:00:00-05:00")
         return value
 
-    @field_validator("processes", "chat_attachment_types", mode="before")
+    @field_validator("processes", "chat_attachment_types", "email_attachment_types", mode="before")
     @classmethod
     def _parse_processes(cls, value: object) -> object:
         if isinstance(value, str):
