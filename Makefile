@@ -44,7 +44,7 @@ bench-smoke: $(DEV_STAMP)
 
 # bench/routing.py runs routing_engine.py, router.py and routing_pooling.py itself.
 bench: $(DEV_STAMP)
-	for b in bench/routing.py bench/ivr.py bench/screenpop.py bench/chat.py bench/scaleout.py bench/email.py; do \
+	for b in bench/routing.py bench/ivr.py bench/screenpop.py bench/chat.py bench/scaleout.py bench/email_intake.py; do \
 		echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 clean:

@@ -34,7 +34,7 @@ TINY: dict[str, dict[str, str]] = {
         "BENCH_INTERVAL": "1",
         "BENCH_CLIENT_PROCESSES": "1",
     },
-    "email.py": {"BENCH_MESSAGES": "40", "BENCH_SENDERS": "2"},
+    "email_intake.py": {"BENCH_MESSAGES": "40", "BENCH_SENDERS": "2"},
     # Skips (exit 0, {"skipped": true, "why": ...}) without haproxy, PostgreSQL or Redis.
     "scaleout.py": {
         "BENCH_AGENTS": "6",

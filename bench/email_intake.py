@@ -13,22 +13,16 @@ than once), `acks_to_automatic`. `offer_p99_ms` is null: this bench runs no rout
 
 from __future__ import annotations
 
+import json
+import os
+import smtplib
+import subprocess
 import sys
+import threading
+import time
+from pathlib import Path
 
-# This file is bench/email.py, as the issue names it: with bench/ first on the path it would
-# hide the standard library's `email`. bench/ goes last, so `common` is still found.
-_BENCH = sys.path.pop(0)
-sys.path.append(_BENCH)
-
-import json  # noqa: E402
-import os  # noqa: E402
-import smtplib  # noqa: E402
-import subprocess  # noqa: E402
-import threading  # noqa: E402
-import time  # noqa: E402
-from pathlib import Path  # noqa: E402
-
-from common import free_port, scratch  # noqa: E402
+from common import free_port, scratch
 
 ROOT = Path(__file__).resolve().parent.parent
 MESSAGES = int(os.environ.get("BENCH_MESSAGES", "2000"))
