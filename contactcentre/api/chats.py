@@ -22,7 +22,7 @@ from contactcentre.chat.schemas import MessageOut, StatusOut
 from contactcentre.errors import ApiError
 from contactcentre.platform.runtime import current_runtime
 from contactcentre.store.models import ChatConversation, Role
-from contactcentre.webapi.common import ERRORS, INT64_MAX, SECURITY, Body
+from contactcentre.webapi.common import ERRORS, INT32_MAX, SECURITY, Body
 
 api = APIBlueprint(
     "chats", __name__, url_prefix="/api/v1", abp_tags=[Tag(name="chats")], abp_security=SECURITY
@@ -43,7 +43,7 @@ class WhisperIn(Body):
 
 
 class ReadIn(Body):
-    seq: int = Field(ge=0, le=INT64_MAX)
+    seq: int = Field(ge=0, le=INT32_MAX)
 
 
 class ChatSummary(StatusOut):

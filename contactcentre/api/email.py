@@ -15,7 +15,7 @@ from contactcentre.errors import conflict
 from contactcentre.platform.audit import audit
 from contactcentre.platform.runtime import current_runtime
 from contactcentre.store.models import EmailQuarantine, Mailbox, Queue, Role
-from contactcentre.webapi.common import ERRORS, INT64_MAX, SECURITY, Body, Id, get_or_404
+from contactcentre.webapi.common import ERRORS, INT32_MAX, SECURITY, Body, Id, get_or_404
 
 api = APIBlueprint(
     "email",
@@ -29,7 +29,7 @@ api = APIBlueprint(
 class QuarantineQuery(BaseModel):
     limit: int = Field(50, ge=1, le=200)
     before_id: int = Field(
-        0, ge=0, le=INT64_MAX, description="page: the last id seen (0: from the newest)"
+        0, ge=0, le=INT32_MAX, description="page: the last id seen (0: from the newest)"
     )
 
 

@@ -12,7 +12,7 @@ from pydantic_core import PydanticCustomError
 
 from contactcentre.chat.ratings import COMMENT_MAX_CHARS
 from contactcentre.chat.sites import TOPIC_VALUES
-from contactcentre.webapi.common import INT64_MAX, Body
+from contactcentre.webapi.common import INT32_MAX, Body
 
 
 class AuthorOut(BaseModel):
@@ -130,7 +130,7 @@ class TokenQuery(BaseModel):
 
 
 class HistoryQuery(TokenQuery):
-    after: int = Field(0, ge=0, le=INT64_MAX, description="only messages after this seq")
+    after: int = Field(0, ge=0, le=INT32_MAX, description="only messages after this seq")
 
 
 class StartIn(Body):

@@ -15,9 +15,12 @@ T = TypeVar("T")
 # The database drivers bind signed 64-bit integers: a larger id or offset overflows them (a 500).
 # Every integer the API passes to the database is bounded by its schema.
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+# Row ids and counters are INTEGER columns: PostgreSQL binds a value compared with one as
+# `::INTEGER`, so 2**31 is already out of range there (SQLite would take it).
+INT32_MAX = 2**31 - 1
 MAX_OFFSET = 1_000_000_000
 
-Id = Annotated[int, Field(ge=1, le=INT64_MAX, description="a row id")]
+Id = Annotated[int, Field(ge=1, le=INT32_MAX, description="a row id")]
 Offset = Annotated[int, Field(ge=0, le=MAX_OFFSET, description="rows to skip")]
 Limit = Annotated[int, Field(ge=1, le=500, description="page size")]
 
