@@ -63,6 +63,7 @@ def register_api(app: OpenAPI) -> None:
         policy,
         presence,
         queues,
+        reports,
         skills,
         tasks,
         traces,
@@ -78,7 +79,9 @@ def register_api(app: OpenAPI) -> None:
         # The API checks X-CSRFToken itself for cookie sessions and skips it for bearer tokens.
         csrf.exempt(module.api)
         app.register_api(module.api)
-    for module in (interactions, console, customer_notes, chats, canned_responses, chat_sites):
+    for module in (
+        interactions, console, customer_notes, chats, canned_responses, chat_sites, reports,
+    ):  # fmt: skip
         csrf.exempt(module.api)
         app.register_api(module.api)
     app.add_url_rule(f"{PREFIX}/openapi.json", "openapi_json", lambda: app.api_doc)

@@ -23,6 +23,8 @@ class LoggedEvent:
     type: str
     at: float
     data: Mapping[str, Any]
+    customer_id: str | None = None  # the interaction's customer (a dimension, not an event)
+    id: int = 0  # the row's id: the roll-up's watermark
 
 
 def read(
@@ -36,6 +38,8 @@ def read(
             InteractionEvent.type,
             InteractionEvent.occurred_at,
             InteractionEvent.data,
+            Interaction.customer_id,
+            InteractionEvent.id,
         )
         .join(Interaction, Interaction.id == InteractionEvent.interaction_id)
         .where(
@@ -47,7 +51,13 @@ def read(
     ).all()
     return [
         LoggedEvent(
-            row.interaction_id, row.channel, row.type, row.occurred_at.timestamp(), row.data
+            row.interaction_id,
+            row.channel,
+            row.type,
+            row.occurred_at.timestamp(),
+            row.data,
+            None if row.customer_id is None else str(row.customer_id),
+            row.id,
         )
         for row in rows
     ]

@@ -73,6 +73,7 @@ ROUTES: dict[tuple[str, str], tuple[int | str, ...]] = {
     ("GET", "/api/v1/agents/<int:agent_id>/stats"): SIGNED_IN,
     ("POST", "/api/v1/agents/<int:agent_id>/wrap-up-done"): SIGNED_IN,
     ("GET", "/api/v1/board"): SUPERVISORS,
+    ("GET", "/api/v1/metrics/definitions"): SIGNED_IN,
     ("POST", "/api/v1/calls"): SIGNED_IN,
     ("GET", "/api/v1/calls/token"): AGENT_PROFILE,
     ("GET", "/api/v1/calls/<interaction_id>"): SIGNED_IN,
