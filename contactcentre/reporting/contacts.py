@@ -187,8 +187,11 @@ def _text(value: Any) -> str | None:
     return None if value is None else str(value)
 
 
-def contact_outcomes(events: Iterable[LoggedEvent]) -> list[ContactOutcome]:
-    """One outcome per contact with a queue or agent event among `events` (in time order)."""
+def contact_outcomes(
+    events: Iterable[LoggedEvent], *, every_contact: bool = False
+) -> list[ContactOutcome]:
+    """One outcome per contact with a queue or agent event among `events` (in time order);
+    with `every_contact`, one for each contact with any of these events (IVR-only ones too)."""
     contacts: dict[str, _Contact] = {}
     customers: dict[str, str | None] = {}
     for event in events:
@@ -200,5 +203,5 @@ def contact_outcomes(events: Iterable[LoggedEvent]) -> list[ContactOutcome]:
     return [
         c.outcome(contact_id, customers.get(contact_id))
         for contact_id, c in contacts.items()
-        if c.queued_at is not None or c.accepted_at is not None
+        if every_contact or c.queued_at is not None or c.accepted_at is not None
     ]
