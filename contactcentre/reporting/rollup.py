@@ -50,8 +50,8 @@ def roll_up(
     """Bring the interval tables up to the log's end, one batch (transaction) at a time."""
     events = contacts = batches = 0
     lag: float | None = None
-    last = 0
-    while batches < max_batches:
+    last, caught_up = 0, False
+    while batches < max_batches and not caught_up:
         with database.session() as session:
             found = _roll_batch(session, batch)
         batches += 1
@@ -62,9 +62,8 @@ def roll_up(
         )
         if found.lag_seconds is not None:
             lag = max(lag or 0.0, found.lag_seconds)
-        if found.caught_up:
-            break
-    return RollupResult(events, contacts, last, lag, batches)
+        caught_up = found.caught_up
+    return RollupResult(events, contacts, last, lag, batches, caught_up)
 
 
 def _lock_watermark(session: Session) -> ReportWatermark:

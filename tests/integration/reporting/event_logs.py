@@ -12,12 +12,14 @@ from typing import Any
 
 import sqlalchemy as sa
 from hypothesis import strategies as st
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from contactcentre.interactions import event_log
 from contactcentre.interactions.event_log import NewEvent
+from contactcentre.reporting.intervals import TABLES
 from contactcentre.store.db import Database
-from contactcentre.store.models import Base, Interaction
+from contactcentre.store.models import Base, Interaction, ReportContact
 
 Step = tuple[str, float, dict[str, Any]]
 
@@ -115,3 +117,37 @@ def fresh_database(template: str, directory: Path) -> Database:
     path = directory / f"{uuid.uuid4().hex}.sqlite3"
     shutil.copyfile(template, path)
     return Database(f"sqlite:///{path}")
+
+
+def call(index: int) -> History:
+    """A plain call, deterministic by index: most answered after a short wait, some abandoned."""
+    arrived = float(index * 7 % 7200)
+    wait = float(index % 45)
+    steps: list[Step] = [
+        ("created", arrived, {"channel": "voice"}),
+        ("queued", arrived + 5, {"queue_id": "Q"}),
+    ]
+    if index % 5 == 0:
+        steps.append(("canceled", arrived + 5 + wait, {}))
+    else:
+        agent = str(index % 3 + 1)
+        at = arrived + 5 + wait
+        steps += [
+            ("accepted", at, {"agent_id": agent}),
+            ("answered", at + 3, {"agent_id": agent}),
+            ("completed", at + 120 + index % 200, {}),
+            ("disposition", at + 140 + index % 200, {"code": "done", "agent_id": agent}),
+        ]
+    return History(str(uuid.UUID(int=index + 1)), "voice", index % 2, tuple(steps))
+
+
+def snapshot(database: Database) -> dict[str, list[tuple[Any, ...]]]:
+    """Every reporting table's rows (without surrogate ids), sorted."""
+    tables = [ReportContact] + [t.model for t in TABLES]
+    found = {}
+    with database.session() as session:
+        for model in tables:
+            columns = [c for c in model.__table__.columns if c.name != "id"]
+            rows = session.execute(select(*columns)).all()
+            found[model.__tablename__] = sorted((tuple(r) for r in rows), key=repr)
+    return found

@@ -15,13 +15,18 @@ from sqlalchemy import select
 from contactcentre.reporting import ledger
 from contactcentre.reporting.contacts import CONTACT_TYPES, contact_outcomes
 from contactcentre.reporting.definitions import queue_service_level
-from contactcentre.reporting.intervals import TABLES
 from contactcentre.reporting.rollup import rebuild, roll_up
 from contactcentre.store.db import Database
-from contactcentre.store.models import Queue, ReportContact, ReportQueueInterval
+from contactcentre.store.models import Queue, ReportQueueInterval
 from routing.metrics import AverageHandleTime, AverageSpeedOfAnswer, Tally, Thresholds
 from routing.tally import TALLY_FIELDS
-from tests.integration.reporting.event_logs import History, fresh_database, histories, write
+from tests.integration.reporting.event_logs import (
+    History,
+    fresh_database,
+    histories,
+    snapshot,
+    write,
+)
 
 START = datetime(2026, 5, 4, 8, tzinfo=UTC)
 QUEUES = ((20, 5), (30, 0))  # (answer target, short-abandon seconds) of the two queues
@@ -36,18 +41,6 @@ def _queues(database: Database) -> list[int]:
         session.add_all(rows)
         session.flush()
         return [q.id for q in rows]
-
-
-def snapshot(database: Database) -> dict[str, list[tuple[Any, ...]]]:
-    """Every reporting table's rows (without surrogate ids), sorted."""
-    tables = [ReportContact] + [t.model for t in TABLES]
-    found = {}
-    with database.session() as session:
-        for model in tables:
-            columns = [c for c in model.__table__.columns if c.name != "id"]
-            rows = session.execute(select(*columns)).all()
-            found[model.__tablename__] = sorted((tuple(r) for r in rows), key=repr)
-    return found
 
 
 def direct_tallies(database: Database, queue_ids: list[int]) -> dict[tuple[Any, ...], Tally]:
