@@ -40,6 +40,7 @@ def same(status: int) -> tuple[int, int, int, int]:
 ROUTES: dict[tuple[str, str], tuple[int | str, ...]] = {
     ("GET", "/"): PAGE,
     ("GET", "/board"): (302, 403, IN, IN),
+    ("GET", "/reports"): (302, 403, IN, IN),
     ("GET", "/console"): (302, IN, 403, 403),
     ("GET", "/login"): EVERYONE,
     ("POST", "/login"): same(400),  # no CSRF token
