@@ -5,6 +5,9 @@ Pages carry only what never changes during a shift (queues, codes, agents); the 
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
 from flask import render_template
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
@@ -65,3 +68,24 @@ def board() -> ResponseReturnValue:
         definitions=_today_definitions(),
         **_directory(),
     )
+
+
+@bp.get("/reports")
+@require_page_role(Role.SUPERVISOR)
+def reports() -> ResponseReturnValue:
+    """The supervisors' reports: the range defaults to today in their own time zone."""
+    zone = _zone(current_user.timezone)
+    today = datetime.now(zone).date()
+    return render_template(
+        "reports/reports.html",
+        timezone=str(zone),
+        today=today.isoformat(),
+        tomorrow=(today + timedelta(days=1)).isoformat(),
+    )
+
+
+def _zone(name: str | None) -> ZoneInfo:
+    try:
+        return ZoneInfo(name or "UTC")
+    except (KeyError, ValueError):
+        return ZoneInfo("UTC")

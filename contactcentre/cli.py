@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
@@ -284,3 +285,56 @@ def up() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+@main.group()
+def reports() -> None:
+    """Reporting's interval tables: roll up the event log, or rebuild them from it."""
+
+
+def _moment(value: str | None, name: str) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(
+            f"not an ISO 8601 date or time: {value!r}", param_hint=name
+        ) from None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+@reports.command("rebuild")
+@click.option("--from", "start", help="ISO 8601 start (UTC unless it says); default: the beginning")
+@click.option("--to", "end", help="ISO 8601 end, exclusive (UTC unless it says); default: the end")
+def reports_rebuild(start: str | None, end: str | None) -> None:
+    """Rebuild the contact rows and interval tables from interaction_events alone."""
+    from contactcentre.reporting.rollup import rebuild
+    from contactcentre.store.db import Database
+
+    since, until = _moment(start, "--from"), _moment(end, "--to")
+    if since is not None and until is not None and until <= since:
+        raise click.BadParameter("must be after --from", param_hint="--to")
+    database = Database(_settings().effective_database_url)
+    try:
+        written = rebuild(database, since, until)
+    finally:
+        database.dispose()
+    click.echo(f"rebuilt {written} contacts")
+
+
+@reports.command("rollup")
+def reports_rollup() -> None:
+    """Roll the event log up into the interval tables now (what the scheduled job does)."""
+    from contactcentre.reporting.rollup import roll_up
+    from contactcentre.store.db import Database
+
+    database = Database(_settings().effective_database_url)
+    try:
+        result = roll_up(database)
+    finally:
+        database.dispose()
+    click.echo(
+        f"rolled up {result.events} events, {result.contacts} contacts,"
+        f" up to event {result.last_event_id}"
+    )

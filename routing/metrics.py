@@ -1,125 +1,44 @@
 """SLA metric definitions: named, versioned formulas over plain contact-outcome records.
 
-Vendors disagree on what "service level" means (DOMAIN.md §2), so every number names its definition.
+Vendors disagree on what "service level" means (DOMAIN.md §2), so every number names its
+definition; this module is the only place a metric is written. Each definition states its unit,
+denominator, business-hours scope and that an empty denominator gives no number (None), never 0%
+or 100%. Contact-based definitions compute from a Tally, so interval roll-ups add up exactly.
 """
 
 from __future__ import annotations
 
-import statistics
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from typing import ClassVar, Literal, Protocol
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, fields, is_dataclass
+from typing import Any, ClassVar, Literal, Protocol, cast
+
+from routing.tally import (
+    AgentTime,
+    Clock,
+    ContactOutcome,
+    DialAttempt,
+    Elapsed,
+    Handling,
+    Offer,
+    Tally,
+    Thresholds,
+)
+
+__all__ = [
+    "AgentTime",
+    "ContactOutcome",
+    "DialAttempt",
+    "Elapsed",
+    "Handling",
+    "Offer",
+    "Tally",
+    "Thresholds",
+]
 
 ServiceLevelVariant = Literal["asterisk_sl", "asterisk_sl2", "connect", "genesys"]
-Elapsed = Callable[[float, float], float]
-
-
-@dataclass(frozen=True)
-class ContactOutcome:
-    """One contact's milestones (seconds), projected from its interaction_events rows.
-
-    A contact leaves the queue exactly one way: answered, abandoned (hung up while queued) or
-    callback (asked to be called back, which is not an abandon). Unset times mean "never happened".
-    """
-
-    contact_id: str
-    queue_id: str | None = None
-    channel: str = "voice"
-    agent_id: str | None = None  # the agent who handled it, for per-agent figures
-    queued_at: float | None = None
-    answered_at: float | None = None
-    abandoned_at: float | None = None
-    callback_at: float | None = None
-    ended_at: float | None = None
-    talk_seconds: float = 0.0
-    hold_seconds: float = 0.0
-    acw_seconds: float = 0.0
-    customer_message_at: float | None = None
-    first_human_reply_at: float | None = None
-    csat: int | None = None
-
-    def __post_init__(self) -> None:
-        left = [t for t in (self.answered_at, self.abandoned_at, self.callback_at) if t is not None]
-        if len(left) > 1:
-            raise ValueError(
-                f"contact {self.contact_id}: set only one of answered_at, abandoned_at, callback_at"
-            )
-        if left and self.queued_at is not None and left[0] < self.queued_at:
-            raise ValueError(f"contact {self.contact_id}: left the queue before queued_at")
-        if self.csat is not None and not 1 <= self.csat <= 5:
-            raise ValueError(f"contact {self.contact_id}: csat must be 1-5, got {self.csat}")
-
-    def waited(self) -> float | None:
-        """Seconds from enqueue to leaving the queue (answer, abandon or callback), if it left."""
-        for left in (self.answered_at, self.abandoned_at, self.callback_at):
-            if left is not None and self.queued_at is not None:
-                return left - self.queued_at
-        return None
-
-
-@dataclass(frozen=True)
-class Handling:
-    """One agent's handling of a contact: talk and hold from connecting to the contact's end,
-    then after-call work until the agent's disposition (else the wrap-up timer's end).
-
-    Ringing the agent before they connect is alert time, not handling: nobody is talking yet, and
-    DOMAIN.md's AHT is talk + hold + after-call work. Holds count only while the contact lasts.
-    """
-
-    connected_at: float
-    ended_at: float
-    holds: tuple[tuple[float, float], ...] = ()
-    acw_ended_at: float | None = None
-
-    def __post_init__(self) -> None:
-        if self.ended_at < self.connected_at:
-            raise ValueError("a contact cannot end before its agent connected")
-        if any(end < start for start, end in self.holds):
-            raise ValueError("a hold cannot end before it starts")
-
-    @property
-    def hold_seconds(self) -> float:
-        return sum(
-            max(0.0, min(end, self.ended_at) - max(start, self.connected_at))
-            for start, end in self.holds
-        )
-
-    @property
-    def talk_seconds(self) -> float:
-        return self.ended_at - self.connected_at - self.hold_seconds
-
-    @property
-    def acw_seconds(self) -> float:
-        if self.acw_ended_at is None:
-            return 0.0
-        return max(0.0, self.acw_ended_at - self.ended_at)
-
-
-@dataclass(frozen=True)
-class Offer:
-    """One offer of a contact to an agent and how it ended for that agent."""
-
-    agent_id: str
-    outcome: Literal["accepted", "rejected", "expired"]
-
-
-@dataclass(frozen=True)
-class AgentTime:
-    """One agent's interval: seconds on contacts (incl. hold and ACW) and available idle."""
-
-    agent_id: str
-    contact_seconds: float
-    idle_seconds: float
-
-
-@dataclass(frozen=True)
-class DialAttempt:
-    """One outbound dial: who answered, when the greeting ended and when an agent was connected."""
-
-    campaign_id: str
-    answered_by: Literal["human", "machine", "none"]
-    greeting_ended_at: float | None = None
-    agent_connected_at: float | None = None
+Unit = Literal["ratio", "seconds", "count", "score"]
+WALL_CLOCK = "all hours (wall clock)"
+NO_NUMBER = "no number (None): never shown as 0% or 100%"
 
 
 class MetricDefinition(Protocol):
@@ -135,12 +54,79 @@ class MetricDefinition(Protocol):
     def label(self) -> str: ...
 
 
+class _Definition:
+    """The parts every definition states; subclasses fill the class variables."""
+
+    metric_id: ClassVar[str] = ""
+    version: ClassVar[int] = 1
+    unit: ClassVar[Unit] = "ratio"
+    better: ClassVar[Literal["higher", "lower"]] = "higher"
+    denominator: ClassVar[str] = ""
+
+    @property
+    def id(self) -> str:
+        return self.metric_id
+
+    @property
+    def label(self) -> str:
+        raise NotImplementedError
+
+    @property
+    def scope(self) -> str:
+        return WALL_CLOCK
+
+    @property
+    def on_zero(self) -> str:
+        return NO_NUMBER
+
+    def parameters(self) -> dict[str, Any]:
+        """The settings this instance was made with (a clock function shows as its scope)."""
+        names: list[str] = [f.name for f in fields(cast(Any, self))] if is_dataclass(self) else []
+        values: dict[str, Any] = {name: getattr(self, name) for name in names}
+        return {k: v for k, v in values.items() if v is not None and not callable(v)}
+
+    def describe(self) -> dict[str, Any]:
+        """The definition as the API serves it; `key` tells apart instances of one id."""
+        parameters = self.parameters()
+        settings = ",".join(f"{k}={v}" for k, v in parameters.items())
+        return {
+            "key": f"{self.id}({settings})" if settings else self.id,
+            "id": self.id,
+            "parameters": parameters,
+            "metric": self.metric_id,
+            "version": self.version,
+            "label": self.label,
+            "unit": self.unit,
+            "better": self.better,
+            "denominator": self.denominator,
+            "business_hours": self.scope,
+            "zero_denominator": self.on_zero,
+        }
+
+
+class _FromTally(_Definition):
+    """A definition over contacts: its figure is a function of their tally alone."""
+
+    def thresholds(self) -> Thresholds:
+        return Thresholds()
+
+    def measure(self) -> Elapsed | None:
+        """The clock response and resolution times run on: None for wall-clock seconds."""
+        return None
+
+    def compute(self, outcomes: Iterable[ContactOutcome]) -> float | None:
+        return self.of_tally(Tally.over(outcomes, self.thresholds(), self.measure()))
+
+    def of_tally(self, tally: Tally) -> float | None:
+        raise NotImplementedError
+
+
 def _ratio(hits: int, total: int) -> float | None:
     return hits / total if total else None
 
 
-def _mean(values: list[float]) -> float | None:
-    return statistics.fmean(values) if values else None
+def _mean_ms(total_ms: int, count: int) -> float | None:
+    return total_ms / count / 1000 if count else None
 
 
 def _seconds(value: float) -> str:
@@ -148,24 +134,35 @@ def _seconds(value: float) -> str:
 
 
 @dataclass(frozen=True)
-class ServiceLevel:
-    """Service level under one vendor's variant, answer target T and short-abandon threshold."""
+class ServiceLevel(_FromTally):
+    """Service level under one vendor's variant, answer target T, short-abandon threshold and
+    the clock's start (enqueue, or the contact's arrival with the IVR's time included)."""
 
     variant: ServiceLevelVariant = "genesys"
     target_seconds: float = 20.0
     short_abandon_seconds: float = 0.0
+    clock: Clock = "queued"
     metric_id: ClassVar[str] = "service_level"
     version: ClassVar[int] = 1
 
     def __post_init__(self) -> None:
-        if self.target_seconds < 0 or self.short_abandon_seconds < 0:
-            raise ValueError("target_seconds and short_abandon_seconds must not be negative")
+        Thresholds(self.target_seconds, self.short_abandon_seconds, self.clock)
         if self.short_abandon_seconds and self.variant != "genesys":
             raise ValueError(f"short-abandon exclusion applies to 'genesys', not '{self.variant}'")
 
     @property
     def id(self) -> str:
         return f"{self.metric_id}.{self.variant}"
+
+    @property
+    def denominator(self) -> str:  # type: ignore[override]
+        return {
+            "asterisk_sl": "answered contacts",
+            "asterisk_sl2": "answered + abandoned contacts",
+            "connect": "queued contacts (answered, abandoned, callback or still waiting)",
+            "genesys": "answered + abandoned contacts"
+            + (", short abandons excluded" if self.short_abandon_seconds else ""),
+        }[self.variant]
 
     @property
     def label(self) -> str:
@@ -178,68 +175,62 @@ class ServiceLevel:
         }[self.variant]
         if self.short_abandon_seconds:
             text += f", short abandons under {_seconds(self.short_abandon_seconds)} excluded"
+        if self.clock == "arrived":
+            text += ", clock from arrival (IVR included)"
         return f"Service level: {text}"
 
-    def compute(self, outcomes: Iterable[ContactOutcome]) -> float | None:
-        queued = [o for o in outcomes if o.queued_at is not None]
-        answered = [o for o in queued if o.answered_at is not None]
-        abandoned = [o for o in queued if o.abandoned_at is not None]
-        if self.short_abandon_seconds:
-            abandoned = [o for o in abandoned if _waited(o) >= self.short_abandon_seconds]
-        answered_in_time = sum(_waited(o) <= self.target_seconds for o in answered)
+    def thresholds(self) -> Thresholds:
+        return Thresholds(self.target_seconds, self.short_abandon_seconds, self.clock)
+
+    def of_tally(self, t: Tally) -> float | None:
         if self.variant == "asterisk_sl":
-            return _ratio(answered_in_time, len(answered))
+            return _ratio(t.answered_in_target, t.answered)
         if self.variant == "asterisk_sl2":
-            abandoned_in_time = sum(_waited(o) <= self.target_seconds for o in abandoned)
-            return _ratio(answered_in_time + abandoned_in_time, len(answered) + len(abandoned))
+            return _ratio(t.answered_in_target + t.abandoned_in_target, t.answered + t.abandoned)
         if self.variant == "connect":
-            left_in_time = sum(
-                (w := o.waited()) is not None and w <= self.target_seconds for o in queued
-            )
-            return _ratio(left_in_time, len(queued))
-        return _ratio(answered_in_time, len(answered) + len(abandoned))
+            return _ratio(t.left_in_target, t.queued)
+        return _ratio(t.answered_in_target, t.answered + t.abandoned - t.short_abandoned)
 
-
-def _waited(outcome: ContactOutcome) -> float:
-    waited = outcome.waited()
-    assert waited is not None  # callers pass only contacts that left the queue
-    return waited
-
-
-class _Named:
-    """Gives a definition its `id` (the class's metric_id), as MetricDefinition requires."""
-
-    metric_id: ClassVar[str] = ""
-
-    @property
-    def id(self) -> str:
-        return self.metric_id
+    def by_queue(
+        self, outcomes: Iterable[ContactOutcome], targets: Mapping[str, ServiceLevel]
+    ) -> dict[str, float | None]:
+        """Each queue's figure under its own definition (its target), else this one."""
+        grouped: dict[str, list[ContactOutcome]] = {}
+        for outcome in outcomes:
+            if outcome.queue_id is not None:
+                grouped.setdefault(outcome.queue_id, []).append(outcome)
+        return {q: targets.get(q, self).compute(rows) for q, rows in grouped.items()}
 
 
 @dataclass(frozen=True)
-class AverageSpeedOfAnswer(_Named):
+class AverageSpeedOfAnswer(_FromTally):
     """Mean seconds from enqueue to agent answer, over answered contacts."""
 
     metric_id: ClassVar[str] = "asa"
-    version: ClassVar[int] = 1
+    unit: ClassVar[Unit] = "seconds"
+    better: ClassVar[Literal["higher", "lower"]] = "lower"
+    denominator: ClassVar[str] = "answered contacts"
 
     @property
     def label(self) -> str:
         return "ASA: mean seconds from enqueue to agent answer, answered contacts"
 
-    def compute(self, outcomes: Iterable[ContactOutcome]) -> float | None:
-        return _mean(
-            [_waited(o) for o in outcomes if o.answered_at is not None and o.queued_at is not None]
-        )
+    def of_tally(self, t: Tally) -> float | None:
+        return _mean_ms(t.answer_wait_ms, t.answered)
 
 
 @dataclass(frozen=True)
-class AbandonRate(_Named):
+class AbandonRate(_FromTally):
     """Hung up while queued / queued; callbacks are not abandons; short abandons optionally out."""
 
     short_abandon_seconds: float = 0.0
     metric_id: ClassVar[str] = "abandon_rate"
-    version: ClassVar[int] = 1
+    better: ClassVar[Literal["higher", "lower"]] = "lower"
+
+    @property
+    def denominator(self) -> str:  # type: ignore[override]
+        text = "queued contacts"
+        return text + (", short abandons excluded" if self.short_abandon_seconds else "")
 
     @property
     def label(self) -> str:
@@ -248,43 +239,75 @@ class AbandonRate(_Named):
             text += f", short abandons under {_seconds(self.short_abandon_seconds)} excluded"
         return text
 
-    def compute(self, outcomes: Iterable[ContactOutcome]) -> float | None:
+    def thresholds(self) -> Thresholds:
+        return Thresholds(short_abandon_seconds=self.short_abandon_seconds)
+
+    def of_tally(self, t: Tally) -> float | None:
         # A short abandon is treated as never offered: out of the numerator and the denominator.
-        queued = [
-            o
-            for o in outcomes
-            if o.queued_at is not None
-            and not (o.abandoned_at is not None and _waited(o) < self.short_abandon_seconds)
-        ]
-        return _ratio(sum(o.abandoned_at is not None for o in queued), len(queued))
-
-
-def _handled(outcome: ContactOutcome) -> bool:
-    return outcome.answered_at is not None and outcome.ended_at is not None
+        return _ratio(t.abandoned - t.short_abandoned, t.queued - t.short_abandoned)
 
 
 @dataclass(frozen=True)
-class ContactsHandled(_Named):
+class ShortAbandons(_FromTally):
+    """Contacts that hung up within the threshold of queueing (a count): mostly misdials."""
+
+    short_abandon_seconds: float = 5.0
+    metric_id: ClassVar[str] = "short_abandons"
+    unit: ClassVar[Unit] = "count"
+    better: ClassVar[Literal["higher", "lower"]] = "lower"
+    denominator: ClassVar[str] = "none (a count)"
+
+    @property
+    def label(self) -> str:
+        return f"Short abandons: hung up within {_seconds(self.short_abandon_seconds)} of queueing"
+
+    @property
+    def on_zero(self) -> str:
+        return "0 (a count of nothing)"
+
+    def thresholds(self) -> Thresholds:
+        return Thresholds(short_abandon_seconds=self.short_abandon_seconds)
+
+    def of_tally(self, t: Tally) -> int:
+        return t.short_abandoned
+
+
+@dataclass(frozen=True)
+class ContactsHandled(_FromTally):
     """Contacts answered whose contact has ended (a count; per agent when given one agent's)."""
 
     metric_id: ClassVar[str] = "handled"
-    version: ClassVar[int] = 1
+    unit: ClassVar[Unit] = "count"
+    denominator: ClassVar[str] = "none (a count)"
 
     @property
     def label(self) -> str:
         return "Handled: contacts answered whose contact has ended"
 
+    @property
+    def on_zero(self) -> str:
+        return "0 (a count of nothing)"
+
     def compute(self, outcomes: Iterable[ContactOutcome]) -> int:
-        return sum(_handled(o) for o in outcomes)
+        return sum(o.handled for o in outcomes)
+
+    def of_tally(self, t: Tally) -> int:
+        return t.handled
+
+
+HandlePart = Literal["talk", "hold", "acw"]
 
 
 @dataclass(frozen=True)
-class AverageHandleTime(_Named):
+class AverageHandleTime(_FromTally):
     """Mean talk + hold + after-call work seconds, over handled contacts (see Handling)."""
 
     metric_id: ClassVar[str] = "aht"
     # v2: only contacts that have ended; v1 averaged answered contacts still in progress too.
     version: ClassVar[int] = 2
+    unit: ClassVar[Unit] = "seconds"
+    better: ClassVar[Literal["higher", "lower"]] = "lower"
+    denominator: ClassVar[str] = "handled contacts (answered and ended)"
 
     @property
     def label(self) -> str:
@@ -293,10 +316,36 @@ class AverageHandleTime(_Named):
             " (ringing excluded) to the end of wrap-up, handled contacts"
         )
 
-    def compute(self, outcomes: Iterable[ContactOutcome]) -> float | None:
-        return _mean(
-            [o.talk_seconds + o.hold_seconds + o.acw_seconds for o in outcomes if _handled(o)]
-        )
+    def of_tally(self, t: Tally) -> float | None:
+        return _mean_ms(t.talk_ms + t.hold_ms + t.acw_ms, t.handled)
+
+
+@dataclass(frozen=True)
+class HandleTimePart(_FromTally):
+    """One part of AHT alone: mean talk, hold or after-call work seconds per handled contact."""
+
+    part: HandlePart = "talk"
+    metric_id: ClassVar[str] = "aht_part"
+    unit: ClassVar[Unit] = "seconds"
+    better: ClassVar[Literal["higher", "lower"]] = "lower"
+    denominator: ClassVar[str] = "handled contacts (answered and ended)"
+
+    def __post_init__(self) -> None:
+        if self.part not in ("talk", "hold", "acw"):
+            raise ValueError(f"part must be talk, hold or acw, not {self.part!r}")
+
+    @property
+    def id(self) -> str:
+        return f"{self.metric_id}.{self.part}"
+
+    @property
+    def label(self) -> str:
+        name = {"talk": "talk", "hold": "hold", "acw": "after-call work (wrap-up)"}[self.part]
+        return f"Average {name}: mean seconds per handled contact"
+
+    def of_tally(self, t: Tally) -> float | None:
+        total = {"talk": t.talk_ms, "hold": t.hold_ms, "acw": t.acw_ms}[self.part]
+        return _mean_ms(total, t.handled)
 
 
 @dataclass(frozen=True)
@@ -317,16 +366,31 @@ class OffersNotTaken:
             return "Missed offers: offers that rang until they expired"
         return "Rejected offers: offers the agent declined"
 
+    def describe(self) -> dict[str, Any]:
+        return {
+            "key": self.id,
+            "id": self.id,
+            "parameters": {},
+            "metric": self.metric_id,
+            "version": self.version,
+            "label": self.label,
+            "unit": "count",
+            "better": "lower",
+            "denominator": "none (a count)",
+            "business_hours": WALL_CLOCK,
+            "zero_denominator": "0 (a count of nothing)",
+        }
+
     def compute(self, offers: Iterable[Offer]) -> int:
         return sum(o.outcome == self.outcome for o in offers)
 
 
 @dataclass(frozen=True)
-class Occupancy(_Named):
+class Occupancy(_Definition):
     """Time on contacts / (time on contacts + available idle time), summed over agents."""
 
     metric_id: ClassVar[str] = "occupancy"
-    version: ClassVar[int] = 1
+    denominator: ClassVar[str] = "agents' seconds on contacts + available idle seconds"
 
     @property
     def label(self) -> str:
@@ -340,7 +404,55 @@ class Occupancy(_Named):
 
 
 @dataclass(frozen=True)
-class FirstResponseTime:
+class Utilisation(_Definition):
+    """Time on contacts / signed-in time (on contacts + idle + away on break or not ready)."""
+
+    metric_id: ClassVar[str] = "utilisation"
+    denominator: ClassVar[str] = "agents' signed-in seconds (contacts + idle + break/not ready)"
+
+    @property
+    def label(self) -> str:
+        return "Utilisation: time on contacts / signed-in time (breaks included)"
+
+    def compute(self, agent_times: Iterable[AgentTime]) -> float | None:
+        rows = list(agent_times)
+        on_contacts = sum(a.contact_seconds for a in rows)
+        total = on_contacts + sum(a.idle_seconds + a.away_seconds for a in rows)
+        return on_contacts / total if total > 0 else None
+
+
+class _Clocked(_FromTally):
+    """A definition measured on a clock: wall-clock seconds, or business hours when given."""
+
+    channel: str | None
+    elapsed: Elapsed | None
+
+    def measure(self) -> Elapsed | None:
+        return self.elapsed
+
+    @property
+    def scope(self) -> str:
+        if self.elapsed is None:
+            return WALL_CLOCK
+        return "business hours only (the calendar's opening hours, holidays excluded)"
+
+    @property
+    def id(self) -> str:
+        return self.metric_id if self.channel is None else f"{self.metric_id}.{self.channel}"
+
+    def _hours(self) -> str:
+        return "business-hours" if self.elapsed else "wall-clock"
+
+    def _scope(self) -> str:
+        return f"{self.channel} " if self.channel else ""
+
+    def compute(self, outcomes: Iterable[ContactOutcome]) -> float | None:
+        rows = [o for o in outcomes if self.channel is None or o.channel == self.channel]
+        return super().compute(rows)
+
+
+@dataclass(frozen=True)
+class FirstResponseTime(_Clocked):
     """Mean seconds from the customer's message to the first human reply (bots excluded upstream).
 
     `elapsed(start, end)` lets the app count business hours only; by default wall-clock seconds.
@@ -349,40 +461,176 @@ class FirstResponseTime:
     channel: str | None = None
     elapsed: Elapsed | None = None
     metric_id: ClassVar[str] = "first_response_time"
-    version: ClassVar[int] = 1
-
-    @property
-    def id(self) -> str:
-        return self.metric_id if self.channel is None else f"{self.metric_id}.{self.channel}"
+    unit: ClassVar[Unit] = "seconds"
+    better: ClassVar[Literal["higher", "lower"]] = "lower"
+    denominator: ClassVar[str] = "contacts with a customer message and a human reply"
 
     @property
     def label(self) -> str:
-        hours = "business-hours" if self.elapsed else "wall-clock"
-        scope = f"{self.channel} " if self.channel else ""
         return (
-            f"First response time: mean {hours} seconds, "
-            f"{scope}customer message -> first human reply"
+            f"First response time: mean {self._hours()} seconds, "
+            f"{self._scope()}customer message -> first human reply"
         )
 
-    def compute(self, outcomes: Iterable[ContactOutcome]) -> float | None:
-        elapsed = self.elapsed or (lambda start, end: end - start)
-        return _mean(
-            [
-                elapsed(o.customer_message_at, o.first_human_reply_at)
-                for o in outcomes
-                if o.customer_message_at is not None
-                and o.first_human_reply_at is not None
-                and (self.channel is None or o.channel == self.channel)
-            ]
+    def of_tally(self, t: Tally) -> float | None:
+        return _mean_ms(t.first_response_ms, t.first_responses)
+
+
+@dataclass(frozen=True)
+class NextResponseTime(_Clocked):
+    """Mean seconds from each later customer message to the human reply answering it."""
+
+    channel: str | None = None
+    elapsed: Elapsed | None = None
+    metric_id: ClassVar[str] = "next_response_time"
+    unit: ClassVar[Unit] = "seconds"
+    better: ClassVar[Literal["higher", "lower"]] = "lower"
+    denominator: ClassVar[str] = "replies after the first response (each customer turn answered)"
+
+    @property
+    def label(self) -> str:
+        return (
+            f"Next response time: mean {self._hours()} seconds, "
+            f"{self._scope()}later customer message -> the human reply to it"
+        )
+
+    def of_tally(self, t: Tally) -> float | None:
+        return _mean_ms(t.next_response_ms, t.next_responses)
+
+
+@dataclass(frozen=True)
+class AverageResponseTime(_Clocked):
+    """Mean seconds over every human reply, the first included (the source texts' figure)."""
+
+    channel: str | None = None
+    elapsed: Elapsed | None = None
+    metric_id: ClassVar[str] = "average_response_time"
+    unit: ClassVar[Unit] = "seconds"
+    better: ClassVar[Literal["higher", "lower"]] = "lower"
+    denominator: ClassVar[str] = "human replies to customer messages, first and later"
+
+    @property
+    def label(self) -> str:
+        return (
+            f"Average response time: mean {self._hours()} seconds, "
+            f"{self._scope()}customer message -> human reply, every reply"
+        )
+
+    def of_tally(self, t: Tally) -> float | None:
+        return _mean_ms(
+            t.first_response_ms + t.next_response_ms, t.first_responses + t.next_responses
         )
 
 
 @dataclass(frozen=True)
-class CustomerSatisfaction(_Named):
+class ResolutionTime(_Clocked):
+    """Mean seconds from the contact's arrival to its end, over handled contacts."""
+
+    channel: str | None = None
+    elapsed: Elapsed | None = None
+    metric_id: ClassVar[str] = "resolution_time"
+    unit: ClassVar[Unit] = "seconds"
+    better: ClassVar[Literal["higher", "lower"]] = "lower"
+    denominator: ClassVar[str] = "handled contacts (answered and ended)"
+
+    @property
+    def label(self) -> str:
+        return (
+            f"Resolution time: mean {self._hours()} seconds, "
+            f"{self._scope()}arrival -> end of the contact"
+        )
+
+    def of_tally(self, t: Tally) -> float | None:
+        return _mean_ms(t.resolution_ms, t.resolved_contacts)
+
+
+FcrVariant = Literal["disposition", "no_repeat"]
+WEEK = 7 * 24 * 3600.0
+
+
+@dataclass(frozen=True)
+class FirstContactResolution(_FromTally):
+    """FCR in the source texts' two readings.
+
+    "disposition": the agent's outcome code counts toward FCR and no transfer passed the customer
+    on / handled contacts with a disposition. "no_repeat": the same customer did not contact again
+    within the window / handled contacts of identified customers whose window has passed.
+    """
+
+    variant: FcrVariant = "disposition"
+    window_seconds: float = WEEK
+    metric_id: ClassVar[str] = "fcr"
+
+    def __post_init__(self) -> None:
+        if self.variant not in ("disposition", "no_repeat"):
+            raise ValueError(f"variant must be disposition or no_repeat, not {self.variant!r}")
+        if self.window_seconds <= 0:
+            raise ValueError("window_seconds must be positive")
+
+    @property
+    def id(self) -> str:
+        return f"{self.metric_id}.{self.variant}"
+
+    @property
+    def denominator(self) -> str:  # type: ignore[override]
+        if self.variant == "disposition":
+            return "handled contacts with a disposition"
+        return "handled contacts of identified customers whose repeat window has passed"
+
+    @property
+    def label(self) -> str:
+        if self.variant == "disposition":
+            return "FCR: resolved at first contact (disposition, no transfer) / dispositioned"
+        days = self.window_seconds / 86400
+        return f"FCR: no repeat contact within {days:g} days / contacts of known customers"
+
+    def of_tally(self, t: Tally) -> float | None:
+        if self.variant != "disposition":
+            raise ValueError("the no_repeat variant looks ahead of each contact: use compute()")
+        return _ratio(t.resolved_first_contact, t.disposed)
+
+    def compute(
+        self, outcomes: Iterable[ContactOutcome], as_of: float | None = None
+    ) -> float | None:
+        rows = list(outcomes)
+        if self.variant == "disposition":
+            return super().compute(rows)
+        return _ratio(*self._no_repeat(rows, as_of))
+
+    def _no_repeat(self, rows: list[ContactOutcome], as_of: float | None) -> tuple[int, int]:
+        starts: dict[str, list[float]] = {}
+        for o in rows:
+            start = _start(o)
+            if o.customer_id is not None and start is not None:
+                starts.setdefault(o.customer_id, []).append(start)
+        horizon = (
+            as_of
+            if as_of is not None
+            else max((s for v in starts.values() for s in v), default=0.0)
+        )
+        hits = total = 0
+        for o in rows:
+            start = _start(o)
+            if not o.handled or o.customer_id is None or start is None:
+                continue
+            if start + self.window_seconds > horizon:
+                continue  # the window is still open: a repeat may yet come
+            total += 1
+            repeats = [s for s in starts[o.customer_id] if start < s <= start + self.window_seconds]
+            hits += not repeats
+        return hits, total
+
+
+def _start(o: ContactOutcome) -> float | None:
+    return o.arrived_at if o.arrived_at is not None else o.queued_at
+
+
+@dataclass(frozen=True)
+class CustomerSatisfaction(_FromTally):
     """CSAT: ratings of 4 or 5 / all ratings, on a 1-5 scale."""
 
     metric_id: ClassVar[str] = "csat"
-    version: ClassVar[int] = 1
+    denominator: ClassVar[str] = "rated contacts (1-5 ratings)"
 
     @property
     def label(self) -> str:
@@ -392,13 +640,60 @@ class CustomerSatisfaction(_Named):
         """A rating that counts towards CSAT: 4 or 5."""
         return score >= 4
 
-    def compute(self, outcomes: Iterable[ContactOutcome]) -> float | None:
-        ratings = [o.csat for o in outcomes if o.csat is not None]
-        return _ratio(sum(self.satisfied(r) for r in ratings), len(ratings))
+    def of_tally(self, t: Tally) -> float | None:
+        return _ratio(t.satisfied, t.rated)
 
 
 @dataclass(frozen=True)
-class DialerDropRate(_Named):
+class CustomerEffort(_FromTally):
+    """CES: the mean effort score on a 1-7 scale; lower is better (less effort)."""
+
+    metric_id: ClassVar[str] = "ces"
+    unit: ClassVar[Unit] = "score"
+    better: ClassVar[Literal["higher", "lower"]] = "lower"
+    denominator: ClassVar[str] = "contacts with an effort rating (1-7)"
+
+    @property
+    def label(self) -> str:
+        return "CES: mean effort score, 1 (very easy) to 7 (very hard); lower is better"
+
+    def of_tally(self, t: Tally) -> float | None:
+        return t.effort_sum / t.effort_rated if t.effort_rated else None
+
+
+@dataclass(frozen=True)
+class TransferRate(_FromTally):
+    """Handled contacts that were transferred at least once / handled contacts."""
+
+    metric_id: ClassVar[str] = "transfer_rate"
+    better: ClassVar[Literal["higher", "lower"]] = "lower"
+    denominator: ClassVar[str] = "handled contacts (answered and ended)"
+
+    @property
+    def label(self) -> str:
+        return "Transfer rate: handled contacts transferred at least once / handled contacts"
+
+    def of_tally(self, t: Tally) -> float | None:
+        return _ratio(t.transferred, t.handled)
+
+
+@dataclass(frozen=True)
+class CallbacksKept(_FromTally):
+    """Callback contacts on which an agent talked to the customer / callback contacts made."""
+
+    metric_id: ClassVar[str] = "callbacks_kept"
+    denominator: ClassVar[str] = "callback contacts (one per callback promised)"
+
+    @property
+    def label(self) -> str:
+        return "Callbacks kept: callbacks where an agent reached the customer / callbacks promised"
+
+    def of_tally(self, t: Tally) -> float | None:
+        return _ratio(t.callbacks_kept, t.callback_contacts)
+
+
+@dataclass(frozen=True)
+class DialerDropRate(_Definition):
     """Abandoned live answers / live answers; machines excluded; one campaign's attempts at a time.
 
     A live answer is abandoned when no agent is connected within `connect_seconds` of the end of
@@ -407,7 +702,8 @@ class DialerDropRate(_Named):
 
     connect_seconds: float = 2.0
     metric_id: ClassVar[str] = "dialer_drop_rate"
-    version: ClassVar[int] = 1
+    better: ClassVar[Literal["higher", "lower"]] = "lower"
+    denominator: ClassVar[str] = "live (human) answers of one campaign; machines excluded"
 
     @property
     def label(self) -> str:
@@ -431,3 +727,40 @@ class DialerDropRate(_Named):
         if attempt.agent_connected_at is None or attempt.greeting_ended_at is None:
             return attempt.agent_connected_at is None
         return attempt.agent_connected_at - attempt.greeting_ended_at > self.connect_seconds
+
+
+def catalogue(target_seconds: float = 20.0, short_abandon_seconds: float = 5.0) -> list[Any]:
+    """Every definition, one instance each, as the API lists them (a queue's own target and
+    short-abandon threshold replace the defaults where a queue is asked about)."""
+    return [
+        ServiceLevel("genesys", target_seconds, short_abandon_seconds),
+        ServiceLevel("genesys", target_seconds),
+        ServiceLevel("asterisk_sl", target_seconds),
+        ServiceLevel("asterisk_sl2", target_seconds),
+        ServiceLevel("connect", target_seconds),
+        ServiceLevel("genesys", target_seconds, short_abandon_seconds, clock="arrived"),
+        AverageSpeedOfAnswer(),
+        AverageHandleTime(),
+        HandleTimePart("talk"),
+        HandleTimePart("hold"),
+        HandleTimePart("acw"),
+        AbandonRate(),
+        AbandonRate(short_abandon_seconds),
+        ShortAbandons(short_abandon_seconds),
+        ContactsHandled(),
+        OffersNotTaken("expired"),
+        OffersNotTaken("rejected"),
+        Occupancy(),
+        Utilisation(),
+        FirstResponseTime(),
+        NextResponseTime(),
+        AverageResponseTime(),
+        ResolutionTime(),
+        FirstContactResolution("disposition"),
+        FirstContactResolution("no_repeat"),
+        CustomerSatisfaction(),
+        CustomerEffort(),
+        TransferRate(),
+        CallbacksKept(),
+        DialerDropRate(),
+    ]

@@ -64,6 +64,7 @@ def register_api(app: OpenAPI) -> None:
         policy,
         presence,
         queues,
+        reports,
         skills,
         tasks,
         traces,
@@ -87,6 +88,7 @@ def register_api(app: OpenAPI) -> None:
         canned_responses,
         chat_sites,
         email,
+        reports,
     ):
         csrf.exempt(module.api)
         app.register_api(module.api)

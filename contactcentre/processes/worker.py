@@ -14,6 +14,7 @@ from contactcentre.platform.heartbeat import Heartbeat
 from contactcentre.platform.runtime import redis_client, resolve_redis_url
 from contactcentre.platform.scheduler import QUEUES
 from contactcentre.platform.scheduler_keeper import SchedulerKeeper
+from contactcentre.reporting.schedule import schedule_next
 from contactcentre.settings import Settings
 
 
@@ -32,6 +33,9 @@ def run_worker(settings: Settings) -> None:
     # The keeper has a connection of its own: rq stretches the worker's timeout to its long poll.
     keeper = SchedulerKeeper(redis.Redis.from_url(url, socket_timeout=5)).start()
     try:
+        # Each worker books the next roll-up as it starts: one killed mid-run is not the end
+        # of the schedule (the slot's job id keeps it one job however many book it).
+        schedule_next(connection)
         queues = [Queue(name, connection=connection) for name in QUEUES]
         Worker(queues, connection=connection).work()
     finally:

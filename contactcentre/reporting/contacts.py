@@ -14,10 +14,59 @@ ENDED = frozenset({"completed", "canceled", "transferred", "exited"})
 _MILESTONES = frozenset(
     {"queued", "accepted", "answered", "held", "unheld", "wrap_up", "disposition"}
 )
-CONTACT_TYPES = _MILESTONES | ENDED
+# What the rest of a contact's figures read: its arrival (and, for a callback, what it keeps),
+# its messages (response times), its survey answers (CSAT, CES).
+_DETAILS = frozenset({"created", "message_in", "message_out", "survey"})
+CONTACT_TYPES = _MILESTONES | ENDED | _DETAILS
+HUMAN_AUTHORS = frozenset({"agent", "supervisor"})
 # A call's agent is connected when their leg is answered (the voice channel logs "answered");
 # a chat's or an email's agent is with the customer as soon as they accept.
 CONNECT_ON_ANSWER = frozenset({"voice"})
+
+
+@dataclass
+class _Details:
+    """What a contact's figures beyond the queue read: arrival, replies, surveys, outcome."""
+
+    arrived_at: float | None = None
+    callback_for: str | None = None
+    campaign_id: str | None = None
+    responses: list[tuple[float, float]] = field(default_factory=list)
+    waiting_since: float | None = None  # the customer's oldest message not yet answered
+    csat: int | None = None
+    ces: int | None = None
+    transferred: bool = False
+    disposition: str | None = None
+    resolved: bool | None = None
+
+    def apply(self, kind: str, at: float, data: dict[str, Any], accepted: bool) -> None:
+        if kind == "created" and self.arrived_at is None:
+            self.arrived_at = at
+            self.callback_for = _text(data.get("callback_for"))
+            self.campaign_id = _text(data.get("campaign_id"))
+        elif kind == "message_in" and self.waiting_since is None:
+            self.waiting_since = at
+        elif kind == "message_out" and data.get("by") in HUMAN_AUTHORS:
+            # A bot's reply answers nobody here: the customer still waits for a person.
+            if self.waiting_since is not None:
+                self.responses.append((self.waiting_since, at))
+                self.waiting_since = None
+        elif kind == "survey":
+            self._survey(data)
+        elif kind == "transferred" and accepted:
+            self.transferred = True
+        elif kind == "disposition":
+            self.disposition = _text(data.get("code"))
+            self.resolved = bool(data["resolved"]) if "resolved" in data else None
+
+    def _survey(self, data: dict[str, Any]) -> None:
+        score = data.get("score")
+        if not isinstance(score, int) or isinstance(score, bool):
+            return
+        if data.get("kind") == "ces" or data.get("scale") == 7:
+            self.ces = score if 1 <= score <= 7 else None
+        else:
+            self.csat = score if 1 <= score <= 5 else None
 
 
 @dataclass
@@ -36,9 +85,12 @@ class _Contact:
     hold_since: float | None = None
     wrap_up_ends_at: float | None = None
     disposed_at: float | None = None
+    details: _Details = field(default_factory=_Details)
 
     def apply(self, kind: str, at: float, data: dict[str, Any]) -> None:
         agent = str(data["agent_id"]) if data.get("agent_id") is not None else None
+        if kind in _DETAILS or kind in ("disposition", "transferred"):
+            self.details.apply(kind, at, data, self.accepted_at is not None)
         if kind == "queued" and self._first_queued(data):
             self.queued_at, self.queue_id = at, str(data["queue_id"])
         elif kind == "accepted" and agent is not None:
@@ -91,10 +143,24 @@ class _Contact:
         elif kind == "exited" and data.get("exit") == "callback":
             self.left["callback_at"] = at
 
-    def outcome(self, contact_id: str) -> ContactOutcome:
+    def outcome(self, contact_id: str, customer_id: str | None = None) -> ContactOutcome:
         handling = self.handling()
+        d = self.details
+        first = d.responses[0] if d.responses else (None, None)
         return ContactOutcome(
             contact_id,
+            arrived_at=d.arrived_at,
+            customer_message_at=first[0],
+            first_human_reply_at=first[1],
+            responses=tuple(d.responses),
+            csat=d.csat,
+            ces=d.ces,
+            transferred=d.transferred,
+            disposition=d.disposition,
+            resolved=d.resolved,
+            customer_id=customer_id,
+            callback_for=d.callback_for,
+            campaign_id=d.campaign_id,
             queue_id=self.queue_id,
             channel=self.channel,
             agent_id=self.agent_id,
@@ -117,16 +183,25 @@ class _Contact:
         return Handling(connected, self.ended_at, tuple(self.holds), acw_end)
 
 
-def contact_outcomes(events: Iterable[LoggedEvent]) -> list[ContactOutcome]:
-    """One outcome per contact with a queue or agent event among `events` (in time order)."""
+def _text(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def contact_outcomes(
+    events: Iterable[LoggedEvent], *, every_contact: bool = False
+) -> list[ContactOutcome]:
+    """One outcome per contact with a queue or agent event among `events` (in time order);
+    with `every_contact`, one for each contact with any of these events (IVR-only ones too)."""
     contacts: dict[str, _Contact] = {}
+    customers: dict[str, str | None] = {}
     for event in events:
         if event.type not in CONTACT_TYPES:
             continue
         contact = contacts.setdefault(event.interaction_id, _Contact(event.channel))
+        customers[event.interaction_id] = event.customer_id
         contact.apply(event.type, event.at, dict(event.data))
     return [
-        c.outcome(contact_id)
+        c.outcome(contact_id, customers.get(contact_id))
         for contact_id, c in contacts.items()
-        if c.queued_at is not None or c.accepted_at is not None
+        if every_contact or c.queued_at is not None or c.accepted_at is not None
     ]

@@ -5,6 +5,8 @@ Everything here comes from routing/metrics.py: no figure is defined in reporting
 
 from __future__ import annotations
 
+from typing import Any
+
 from routing.metrics import (
     AverageHandleTime,
     ContactsHandled,
@@ -12,6 +14,7 @@ from routing.metrics import (
     MetricDefinition,
     OffersNotTaken,
     ServiceLevel,
+    catalogue,
 )
 
 HANDLED = ContactsHandled()
@@ -30,3 +33,8 @@ def queue_service_level(target_seconds: float, short_abandon_seconds: float) -> 
 def served_id(metric: MetricDefinition) -> str:
     """The id and version shown beside a number, e.g. "aht v2"."""
     return f"{metric.id} v{metric.version}"
+
+
+def served_definitions() -> list[dict[str, Any]]:
+    """Every definition as the API lists it: each one's statement and the id numbers carry."""
+    return [{**d.describe(), "served_id": served_id(d)} for d in catalogue()]

@@ -40,6 +40,7 @@ def same(status: int) -> tuple[int, int, int, int]:
 ROUTES: dict[tuple[str, str], tuple[int | str, ...]] = {
     ("GET", "/"): PAGE,
     ("GET", "/board"): (302, 403, IN, IN),
+    ("GET", "/reports"): (302, 403, IN, IN),
     ("GET", "/console"): (302, IN, 403, 403),
     ("GET", "/login"): EVERYONE,
     ("POST", "/login"): same(400),  # no CSRF token
@@ -73,6 +74,13 @@ ROUTES: dict[tuple[str, str], tuple[int | str, ...]] = {
     ("GET", "/api/v1/agents/<int:agent_id>/stats"): SIGNED_IN,
     ("POST", "/api/v1/agents/<int:agent_id>/wrap-up-done"): SIGNED_IN,
     ("GET", "/api/v1/board"): SUPERVISORS,
+    ("GET", "/api/v1/metrics/definitions"): SIGNED_IN,
+    ("GET", "/api/v1/reports/service-level"): SUPERVISORS,
+    ("GET", "/api/v1/reports/agents"): SUPERVISORS,
+    ("GET", "/api/v1/reports/abandon-profile"): SUPERVISORS,
+    ("GET", "/api/v1/reports/dispositions"): SUPERVISORS,
+    ("GET", "/api/v1/reports/segments"): SUPERVISORS,
+    ("GET", "/api/v1/reports/interactions"): SUPERVISORS,
     ("POST", "/api/v1/calls"): SIGNED_IN,
     ("GET", "/api/v1/calls/token"): AGENT_PROFILE,
     ("GET", "/api/v1/calls/<interaction_id>"): SIGNED_IN,

@@ -38,6 +38,14 @@ from contactcentre.store.models.interactions import (
     WrapUp,
 )
 from contactcentre.store.models.orders import Order
+from contactcentre.store.models.reporting import (
+    ReportAgentInterval,
+    ReportChannelInterval,
+    ReportContact,
+    ReportDispositionInterval,
+    ReportQueueInterval,
+    ReportWatermark,
+)
 from contactcentre.store.models.routing import Queue, RoutingPlan, RoutingPolicy
 from contactcentre.store.models.users import ApiToken, Role, User
 
@@ -71,6 +79,12 @@ __all__ = [
     "Order",
     "OutboundEmail",
     "Queue",
+    "ReportAgentInterval",
+    "ReportChannelInterval",
+    "ReportContact",
+    "ReportDispositionInterval",
+    "ReportQueueInterval",
+    "ReportWatermark",
     "Role",
     "RoutingPlan",
     "RoutingPolicy",

@@ -172,3 +172,45 @@ def test_each_interaction_is_projected_on_its_own():
     ]
     talk = {o.contact_id: o.talk_seconds for o in contact_outcomes(events)}
     assert talk == pytest.approx({"a": 10.0, "b": 30.0})
+
+
+def test_a_chat_pairs_each_customer_turn_with_the_human_reply_bots_excluded():
+    """Responses: the oldest unanswered customer message to the next agent reply; a bot's
+    reply answers nobody."""
+    chat = log(
+        "chat",
+        ("created", 0.0, {"channel": "chat"}),
+        ("message_in", 1.0, {"by": "customer"}),
+        ("message_out", 2.0, {"by": "bot"}),
+        ("queued", 3.0, {"queue_id": 1}),
+        ("accepted", 10.0, {"agent_id": "4"}),
+        ("message_in", 11.0, {"by": "customer"}),
+        ("message_out", 31.0, {"by": "agent"}),
+        ("message_in", 40.0, {"by": "customer"}),
+        ("message_out", 50.0, {"by": "agent"}),
+        ("completed", 60.0, {}),
+    )
+    outcome = one(chat)
+    assert outcome.responses == ((1.0, 31.0), (40.0, 50.0))
+    assert (outcome.customer_message_at, outcome.first_human_reply_at) == (1.0, 31.0)
+    assert outcome.arrived_at == 0.0
+
+
+def test_surveys_disposition_transfer_and_callback_are_projected():
+    """CSAT and CES from survey events, the disposition's FCR flag, a transfer, a callback."""
+    steps = log(
+        "outbound",
+        ("created", 0.0, {"callback_for": "orig-1"}),
+        ("queued", 0.0, {"queue_id": 1}),
+        ("accepted", 5.0, {"agent_id": "4"}),
+        ("transferred", 30.0, {}),
+        ("accepted", 35.0, {"agent_id": "5"}),
+        ("completed", 90.0, {}),
+        ("disposition", 95.0, {"code": "fixed", "resolved": True, "agent_id": "5"}),
+        ("survey", 100.0, {"score": 4, "scale": 5}),
+        ("survey", 101.0, {"score": 2, "scale": 7, "kind": "ces"}),
+    )
+    outcome = one(steps)
+    assert (outcome.csat, outcome.ces) == (4, 2)
+    assert (outcome.disposition, outcome.resolved, outcome.transferred) == ("fixed", True, True)
+    assert (outcome.callback_for, outcome.agent_id) == ("orig-1", "5")

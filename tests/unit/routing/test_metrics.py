@@ -8,18 +8,30 @@ from routing.metrics import (
     AbandonRate,
     AgentTime,
     AverageHandleTime,
+    AverageResponseTime,
     AverageSpeedOfAnswer,
+    CallbacksKept,
     ContactOutcome,
     ContactsHandled,
+    CustomerEffort,
     CustomerSatisfaction,
     DialAttempt,
     DialerDropRate,
+    FirstContactResolution,
     FirstResponseTime,
+    HandleTimePart,
     Handling,
+    NextResponseTime,
     Occupancy,
     Offer,
     OffersNotTaken,
+    ResolutionTime,
     ServiceLevel,
+    ShortAbandons,
+    Tally,
+    TransferRate,
+    Utilisation,
+    catalogue,
 )
 
 
@@ -262,3 +274,174 @@ def test_record_refuses_two_ways_out_of_the_queue():
     """A contact leaves the queue once: answered and abandoned together is refused."""
     with pytest.raises(ValueError, match="only one of"):
         ContactOutcome("x", queued_at=0.0, answered_at=5.0, abandoned_at=6.0)
+
+
+def test_service_level_clock_can_start_at_arrival():
+    """With the clock from arrival, IVR seconds count against the answer target."""
+    row = ContactOutcome("a", arrived_at=0.0, queued_at=15.0, answered_at=30.0)
+    assert ServiceLevel("genesys", 20).compute([row]) == 1.0
+    arrived = ServiceLevel("genesys", 20, clock="arrived")
+    assert arrived.compute([row]) == 0.0
+    assert "clock from arrival" in arrived.label
+
+
+def test_service_level_by_queue_uses_each_queues_target():
+    """Per-queue targets: the same wait meets a 30 s target and misses a 10 s one."""
+    rows = [
+        ContactOutcome("a", queue_id="q1", queued_at=0.0, answered_at=20.0),
+        ContactOutcome("b", queue_id="q2", queued_at=0.0, answered_at=20.0),
+    ]
+    targets = {"q1": ServiceLevel("genesys", 30), "q2": ServiceLevel("genesys", 10)}
+    assert ServiceLevel().by_queue(rows, targets) == {"q1": 1.0, "q2": 0.0}
+
+
+def test_short_abandons_are_counted_under_the_threshold():
+    """Short abandons: of DAY's abandons at 3, 10 and 40 s, one is under 5 s."""
+    assert ShortAbandons(5).compute(DAY) == 1
+    assert ShortAbandons(5).compute([]) == 0
+
+
+def test_handle_time_parts_add_up_to_aht():
+    """Talk, hold and after-call work averaged apart add up to AHT."""
+    rows = [
+        ContactOutcome(
+            "a", queued_at=0, answered_at=1, ended_at=200, talk_seconds=100, hold_seconds=20,
+            acw_seconds=30,
+        ),
+        ContactOutcome("b", queued_at=0, answered_at=1, ended_at=200, talk_seconds=60),
+    ]  # fmt: skip
+    parts = [HandleTimePart(p).compute(rows) for p in ("talk", "hold", "acw")]
+    assert parts == [80.0, 10.0, 15.0]
+    assert AverageHandleTime().compute(rows) == pytest.approx(sum(parts))
+
+
+def test_occupancy_worked_example_from_erlang_reference():
+    """DOMAIN.md §3: 100 calls per 30 min at AHT 180 s on 14 agents is occupancy 0.7143."""
+    busy = 100 * 180.0
+    rows = [AgentTime(str(i), busy / 14, 1800 - busy / 14) for i in range(14)]
+    assert Occupancy().compute(rows) == pytest.approx(0.7143, abs=1e-4)
+
+
+def test_utilisation_counts_breaks_in_its_denominator():
+    """Utilisation: 3000 s on contacts of 3000 + 1800 idle + 1200 break = 50%; occupancy 62.5%."""
+    rows = [AgentTime("a", 3000, 1800, away_seconds=1200)]
+    assert Utilisation().compute(rows) == pytest.approx(0.5)
+    assert Occupancy().compute(rows) == pytest.approx(0.625)
+    assert Utilisation().compute([AgentTime("a", 0, 0)]) is None
+
+
+def test_next_and_average_response_times_worked_example():
+    """DOMAIN.md: replies after 10, 20, 5 and 7 minutes average 10.5 min; the first is FRT."""
+    pairs = tuple((i * 3600.0, i * 3600.0 + m * 60) for i, m in enumerate((10, 20, 5, 7)))
+    row = ContactOutcome("e", channel="email", responses=pairs)
+    assert AverageResponseTime().compute([row]) == pytest.approx(10.5 * 60)
+    assert FirstResponseTime().compute([row]) == pytest.approx(10 * 60)
+    assert NextResponseTime().compute([row]) == pytest.approx((20 + 5 + 7) / 3 * 60)
+    assert NextResponseTime(channel="chat").compute([row]) is None
+
+
+def test_resolution_time_runs_from_arrival_to_the_end():
+    """Resolution time: arrival to end of the contact, handled contacts only, per channel."""
+    rows = [
+        ContactOutcome("a", "q", "email", arrived_at=0, queued_at=5, answered_at=60, ended_at=3600),
+        ContactOutcome("b", "q", "email", arrived_at=0, queued_at=5, abandoned_at=60),
+        ContactOutcome("c", "q", "chat", arrived_at=0, queued_at=0, answered_at=6, ended_at=600),
+    ]
+    assert ResolutionTime(channel="email").compute(rows) == pytest.approx(3600)
+    assert ResolutionTime().compute(rows) == pytest.approx(2100)
+
+
+def _handled(cid: str, **kw) -> ContactOutcome:
+    return ContactOutcome(cid, queued_at=0.0, answered_at=5.0, ended_at=100.0, **kw)
+
+
+def test_fcr_by_disposition_excludes_transferred_contacts():
+    """FCR (disposition): resolving code and no transfer / dispositioned contacts: 1 of 3."""
+    rows = [
+        _handled("a", resolved=True),
+        _handled("b", resolved=True, transferred=True),
+        _handled("c", resolved=False),
+        _handled("d"),  # no disposition: not in the denominator
+    ]
+    assert FirstContactResolution("disposition").compute(rows) == pytest.approx(1 / 3)
+
+
+def test_fcr_by_no_repeat_looks_a_window_ahead():
+    """FCR (no repeat): a customer back within 7 days was not resolved; open windows wait."""
+    day = 86400.0
+    rows = [
+        _handled("a", customer_id="c1", arrived_at=0.0),
+        ContactOutcome("a2", customer_id="c1", arrived_at=3 * day),  # the repeat
+        _handled("b", customer_id="c2", arrived_at=0.0),
+        _handled("c", customer_id="c3", arrived_at=9 * day),  # window still open at day 10
+        _handled("d", arrived_at=0.0),  # unknown customer: cannot tell
+    ]
+    fcr = FirstContactResolution("no_repeat")
+    assert fcr.compute(rows, as_of=10 * day) == pytest.approx(1 / 2)
+    with pytest.raises(ValueError, match="look"):
+        fcr.of_tally(Tally())
+
+
+def test_ces_is_a_mean_where_lower_is_better():
+    """CES: the mean 1-7 effort score; lower is better; out-of-scale refused."""
+    rows = [ContactOutcome(str(i), ces=s) for i, s in enumerate([1, 2, 6, None])]
+    assert CustomerEffort().compute(rows) == pytest.approx(3.0)
+    assert CustomerEffort().better == "lower"
+    with pytest.raises(ValueError, match="ces must be 1-7"):
+        ContactOutcome("x", ces=8)
+
+
+def test_transfer_rate_is_share_of_handled_contacts():
+    """Transfer rate: handled contacts transferred / handled contacts: 1 of 2."""
+    rows = [_handled("a", transferred=True), _handled("b"), ContactOutcome("c", queued_at=0)]
+    assert TransferRate().compute(rows) == pytest.approx(0.5)
+
+
+def test_callbacks_kept_counts_callbacks_with_talk():
+    """Callbacks kept: callback contacts an agent talked on / callback contacts: 1 of 2."""
+    rows = [
+        _handled("a", callback_for="x1", talk_seconds=60.0),
+        ContactOutcome("b", callback_for="x2", queued_at=0.0),
+        _handled("c", talk_seconds=60.0),  # not a callback
+    ]
+    assert CallbacksKept().compute(rows) == pytest.approx(0.5)
+
+
+def test_dialer_drop_rate_formula_on_the_three_percent_rule():
+    """Drop rate over 100 live answers with 3 dropped is exactly the FCC's 3% limit."""
+    rows = [DialAttempt("c", "human", 0.0, 1.0) for _ in range(97)]
+    rows += [DialAttempt("c", "human", 0.0, 2.5) for _ in range(2)]
+    rows += [DialAttempt("c", "human", 0.0), DialAttempt("c", "machine", 0.0)]
+    assert DialerDropRate().compute(rows) == pytest.approx(0.03)
+
+
+CONTACT_DEFINITIONS = [d for d in catalogue() if hasattr(d, "of_tally")]
+
+
+@pytest.mark.parametrize("definition", catalogue(), ids=lambda d: d.describe()["key"])
+def test_every_definition_states_unit_denominator_scope_and_zero(definition):
+    """Each definition states its unit, denominator, business-hours scope and zero behaviour."""
+    described = definition.describe()
+    assert described["unit"] in ("ratio", "seconds", "count", "score")
+    assert described["denominator"] and described["business_hours"]
+    assert described["zero_denominator"] and described["label"]
+
+
+@pytest.mark.parametrize("definition", CONTACT_DEFINITIONS, ids=lambda d: d.describe()["key"])
+def test_no_contacts_is_no_number_or_a_zero_count(definition):
+    """On an empty denominator a ratio or mean is None (never 100%); a count is 0."""
+    expected = 0 if definition.describe()["unit"] == "count" else None
+    assert definition.compute([]) == expected
+
+
+def test_catalogue_keys_are_unique():
+    """Every listed definition has its own key, so a number can name exactly one."""
+    keys = [d.describe()["key"] for d in catalogue()]
+    assert len(keys) == len(set(keys))
+
+
+def test_business_hours_clock_is_stated_in_scope():
+    """A response time measured on business hours says so in its scope."""
+    plain, hours = FirstResponseTime(), FirstResponseTime(elapsed=lambda s, e: e - s)
+    assert plain.describe()["business_hours"].startswith("all hours")
+    assert hours.describe()["business_hours"].startswith("business hours")
