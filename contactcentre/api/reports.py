@@ -22,7 +22,7 @@ from contactcentre.reporting import reports
 from contactcentre.reporting.definitions import served_definitions
 from contactcentre.reporting.reports import Period, Report
 from contactcentre.store.models import Role
-from contactcentre.webapi.common import ERRORS, INT64_MAX, SECURITY
+from contactcentre.webapi.common import ERRORS, INT32_MAX, SECURITY
 
 api = APIBlueprint(
     "reports", __name__, url_prefix="/api/v1", abp_tags=[Tag(name="reports")], abp_security=SECURITY
@@ -97,7 +97,7 @@ class ReportQuery(BaseModel):
 
 class ServiceLevelQuery(ReportQuery):
     group: Literal["interval", "hour", "day", "queue", "channel"] = "interval"
-    queue_id: int = Field(0, ge=0, le=INT64_MAX, description="one queue's rows; 0: every queue")
+    queue_id: int = Field(0, ge=0, le=INT32_MAX, description="one queue's rows; 0: every queue")
 
 
 def _moment(value: str, name: str, zone: ZoneInfo) -> datetime:
