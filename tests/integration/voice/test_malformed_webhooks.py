@@ -55,7 +55,7 @@ CALLER_INPUT = [
     Case("Confidence", "1e999", SPEECH, {"SpeechResult": "english"}),
     Case("Confidence", "\u0660.\u0669", SPEECH, {"SpeechResult": "english"}),
     Case("SpeechResult", ARABIC_123, SPEECH, {"Confidence": "0.9"}),
-    Case("SpeechResult", SUPERSCRIPT_2, SPEECH, {"Confidence": "0.9"}),
+    Case("SpeechResult", SUPERSCRIPT_2 * 3, SPEECH, {"Confidence": "0.9"}),  # NFKD: "222"
     Case("SpeechResult", "😀" * 50, SPEECH, {"Confidence": "0.9"}),
     Case("SpeechResult", "a\x00b", SPEECH, {"Confidence": "0.9"}),
     Case("SpeechResult", "yes " * 2000, SPEECH, {"Confidence": "0.9"}),
