@@ -25,7 +25,7 @@ from contactcentre.voice import (
 )
 from contactcentre.voice.context import VoiceContext, build_voice_context
 from contactcentre.voice.params import BadParameter, check, step_number
-from contactcentre.voice.replies import request_key
+from contactcentre.voice.replies import StillProcessing, request_key
 from contactcentre.voice.signature import twilio_signed
 from contactcentre.voice.urls import PREFIX
 
@@ -69,7 +69,7 @@ def well_formed(view: F) -> F:
 
 def webhook(mimetype: str = TWIML) -> Callable[[F], F]:
     """Signature and shape checks, then the first answer to this request is also every retry's
-    answer."""
+    answer (a retry waiting too long for it gets 503 and Retry-After, and Twilio tries again)."""
 
     def decorator(view: F) -> F:
         @wraps(view)
@@ -88,6 +88,11 @@ def webhook(mimetype: str = TWIML) -> Callable[[F], F]:
                 )
             except BadParameter as exc:  # found by the view (our own URL's query)
                 return _refused(exc)
+            except StillProcessing as exc:
+                log.warning("webhook %s still being processed; retry asked for", request.path)
+                busy = error_response(503, "still_processing", str(exc))
+                busy.headers["Retry-After"] = str(exc.retry_after)
+                return busy
             status = 200 if body or mimetype == TWIML else 204
             return Response(body, status, mimetype=mimetype)
 
