@@ -19,6 +19,8 @@ TTL_SECONDS = 3600
 PENDING = "\x00pending"
 # A claim lives a little longer than Twilio waits for an answer (15 s): a process killed -9
 # mid-request leaves one behind that nothing deletes, and its retries must not wait an hour.
+# A first copy still running after that may be raced by a retry; what the views write is
+# idempotent below the cache (event keys, one interaction per CallSid), so the race is harmless.
 PENDING_TTL_SECONDS = 20
 WAIT_FOR_FIRST_SECONDS = 10.0  # under Twilio's 15 s, so a waiting retry still answers in time
 

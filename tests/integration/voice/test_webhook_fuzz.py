@@ -49,7 +49,7 @@ def test_no_parameter_value_makes_a_webhook_fail(
     scene = Scene(voice_app, voice_client)
 
     @settings(
-        max_examples=60,
+        max_examples=40,
         deadline=None,
         database=None,
         suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
