@@ -3,6 +3,7 @@ one and confirm it; the RequestCallback action tells the app which slot was book
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from ivr.actions import Choice, Gather, RequestCallback, Say
@@ -92,9 +93,10 @@ def _chosen(
     if isinstance(answer, Digits):
         key = answer.digits
     elif isinstance(answer, Speech) and answer.confidence >= min_confidence:
-        key = "".join(ch for ch in answer.text if ch.isdigit())
+        key = "".join(ch for ch in answer.text if ch in "0123456789")
     else:
         return None
-    if key.isdigit() and 1 <= int(key) <= len(slots):
+    # ASCII only: isdigit() takes "²" too, and int() raises on it.
+    if re.fullmatch(r"[0-9]+", key) and 1 <= int(key) <= len(slots):
         return slots[int(key) - 1]
     return None

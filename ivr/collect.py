@@ -91,7 +91,8 @@ def _digits_of(answer: CallerInput, finish_on_key: str, min_confidence: float) -
         return answer.digits.removesuffix(finish_on_key) if finish_on_key else answer.digits
     if isinstance(answer, Speech) and answer.confidence >= min_confidence:
         spoken = re.sub(r"[\s-]", "", answer.text)
-        return spoken if spoken.isdigit() else None
+        # ASCII only: isdigit() also takes "١٢٣" and "²", which no account number holds.
+        return spoken if re.fullmatch(r"[0-9]+", spoken) else None
     return "" if isinstance(answer, NoInput) else None
 
 

@@ -3,6 +3,7 @@ reads a Gather webhook back into a caller input. URLs come from the web layer, n
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -141,16 +142,35 @@ def _gather(
         _prompt(gather, prompt, settings)
 
 
+DTMF_KEYS = frozenset("0123456789*#")
+MAX_KEYS = 64  # more than any Gather asks for
+MAX_SPEECH = 500  # characters; far more than an answer to a question
+_CONFIDENCE = re.compile(r"[0-9]*\.?[0-9]+")  # ASCII only: float() reads Arabic-Indic digits too
+
+
 def caller_input_from_webhook(params: Mapping[str, str]) -> CallerInput:
-    """The caller's answer from the parameters Twilio posts to a Gather action URL."""
+    """The caller's answer from the parameters Twilio posts to a Gather action URL.
+
+    Whatever arrives is an answer the engine can take, since a caller is waiting on the line:
+    keys no keypad makes (letters, non-ASCII digits, emoji) are an answer that matches nothing,
+    Digits(""), so the IVR says so and asks again; a Confidence that is not a number from 0 to 1
+    (NaN, inf, -1, 2, non-ASCII digits) is none, so the speech is not trusted; characters a
+    recogniser never writes (controls) become spaces, and an overlong transcript is not trusted.
+    """
     digits = (params.get("Digits") or "").strip()
     if digits:
-        return Digits(digits)
-    speech = (params.get("SpeechResult") or "").strip()
+        return Digits(digits if len(digits) <= MAX_KEYS and set(digits) <= DTMF_KEYS else "")
+    said = params.get("SpeechResult") or ""
+    speech = "".join(ch if ch.isprintable() else " " for ch in said).strip()
+    if len(speech) > MAX_SPEECH:
+        return Speech(speech[:MAX_SPEECH], 0.0)
     if speech:
-        try:
-            confidence = float(params.get("Confidence") or 0.0)
-        except ValueError:
-            confidence = 0.0
-        return Speech(speech, min(max(confidence, 0.0), 1.0))
+        return Speech(speech, _confidence(params.get("Confidence") or ""))
     return NoInput()
+
+
+def _confidence(text: str) -> float:
+    if not _CONFIDENCE.fullmatch(text.strip()):
+        return 0.0
+    value = float(text)
+    return value if value <= 1.0 else 0.0

@@ -10,6 +10,7 @@ from contactcentre.voice import call_state as cs
 from contactcentre.voice import twiml
 from contactcentre.voice.context import VoiceContext
 from contactcentre.voice.events import log_call_event
+from contactcentre.voice.params import count
 from contactcentre.voice.prompts import text
 
 log = logging.getLogger(__name__)
@@ -32,12 +33,12 @@ def external_transfer_done(ctx: VoiceContext, interaction_id: str, params: dict[
         if interaction is None or call is None:
             log.info("transfer result %s for unknown call %s; ignored", status, interaction_id)
             return twiml.hang_up()
-        data: dict[str, str | bool | None] = {
+        data: dict[str, str | int | bool | None] = {
             "mode": "external",
             "source": "ivr",
             "external": True,
             "dial_status": status or None,
-            "duration_seconds": params.get("DialCallDuration"),
+            "duration_seconds": count(params, "DialCallDuration"),
         }
         # The caller may have hung up during the Dial; then the action is requested anyway.
         rescue = (

@@ -4,6 +4,7 @@ webhook at a time, log each step, and act on the flow's ending (queue, callback,
 from __future__ import annotations
 
 import logging
+import re
 from datetime import datetime
 from typing import Any
 
@@ -227,7 +228,7 @@ def _project_attributes(
     interaction.attributes = attributes
     interaction.intent = attributes.get("intent")
     customer_id = state_attributes.get("customer_id")
-    if customer_id is not None and str(customer_id).isdigit():
+    if customer_id is not None and re.fullmatch(r"[0-9]{1,18}", str(customer_id)):
         interaction.customer_id = int(customer_id)
 
 

@@ -12,6 +12,7 @@ from contactcentre.voice.conference_join import customer_seat
 from contactcentre.voice.context import VoiceContext
 from contactcentre.voice.events import log_call_event
 from contactcentre.voice.hangups import _finish, _hang_up
+from contactcentre.voice.params import count
 from contactcentre.voice.prompts import text
 
 log = logging.getLogger(__name__)
@@ -53,7 +54,7 @@ def customer_leg_twiml(ctx: VoiceContext, interaction_id: str, params: dict[str,
             call_sid,
             answered_by=answered_by,
             result=result,
-            detection_ms=params.get("MachineDetectionDuration"),
+            detection_ms=count(params, "MachineDetectionDuration"),
         )
     if result == CONNECT:
         return twiml.join_conference(customer_seat(ctx, call, interaction_id))
@@ -82,7 +83,7 @@ def amd_status(ctx: VoiceContext, params: dict[str, str]) -> None:
             call_sid,
             answered_by=answered_by,
             result=result,
-            detection_ms=params.get("MachineDetectionDuration"),
+            detection_ms=count(params, "MachineDetectionDuration"),
         )
         return
     try:
@@ -98,7 +99,7 @@ def _log(
     *,
     answered_by: str,
     result: str,
-    detection_ms: str | None,
+    detection_ms: int | None,
 ) -> None:
     with ctx.db.session() as session:
         log_call_event(
@@ -111,9 +112,7 @@ def _log(
                 "answered_by": answered_by,
                 "outcome": result,
                 "call_sid": call_sid,
-                "detection_ms": int(detection_ms)
-                if detection_ms and detection_ms.isdigit()
-                else None,
+                "detection_ms": detection_ms,
             },
         )
 

@@ -11,6 +11,7 @@ from contactcentre.telephony.port import TelephonyError
 from contactcentre.voice import call_state as cs
 from contactcentre.voice.context import VoiceContext
 from contactcentre.voice.events import log_call_event
+from contactcentre.voice.params import count
 
 log = logging.getLogger(__name__)
 
@@ -89,7 +90,7 @@ def voicemail_left(ctx: VoiceContext, interaction_id: str, params: dict[str, str
             f"voicemail:{sid}",
             data={
                 "recording_sid": sid,
-                "duration_seconds": int(duration) if duration.isdigit() else None,
+                "duration_seconds": count(params, "RecordingDuration"),
             },
         )
 

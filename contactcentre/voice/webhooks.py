@@ -1,14 +1,17 @@
-"""The Twilio webhooks under /twilio: signed (403 otherwise), idempotent (a retry gets the first
-answer and changes nothing), and tolerant (unknown or late callbacks are logged and answered)."""
+"""The Twilio webhooks under /twilio: signed (403 otherwise), well formed (400 naming the parameter
+otherwise), idempotent (a retry gets the first answer and changes nothing), and tolerant (unknown
+or late callbacks are logged and answered)."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar, cast
 
 from flask import Blueprint, Flask, Response, current_app, request
 
+from contactcentre.errors import error_response
 from contactcentre.voice import (
     agent_legs,
     call_outcomes,
@@ -21,10 +24,12 @@ from contactcentre.voice import (
     twiml,
 )
 from contactcentre.voice.context import VoiceContext, build_voice_context
-from contactcentre.voice.replies import request_key
+from contactcentre.voice.params import BadParameter, check, step_number
+from contactcentre.voice.replies import StillProcessing, request_key
 from contactcentre.voice.signature import twilio_signed
 from contactcentre.voice.urls import PREFIX
 
+log = logging.getLogger(__name__)
 bp = Blueprint("twilio", __name__, url_prefix=PREFIX)
 F = TypeVar("F", bound=Callable[..., Any])
 TWIML = "text/xml"
@@ -44,26 +49,62 @@ def init_voice(app: Flask) -> None:
     app.register_blueprint(bp)
 
 
+def _params() -> dict[str, str]:
+    return request.form.to_dict() if request.method == "POST" else request.args.to_dict()
+
+
+def well_formed(view: F) -> F:
+    """Refuse (400, naming the parameter) a signed request with a value Twilio never sends."""
+
+    @wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        try:
+            check(_params())
+        except BadParameter as exc:
+            return _refused(exc)
+        return view(*args, **kwargs)
+
+    return cast(F, wrapped)
+
+
 def webhook(mimetype: str = TWIML) -> Callable[[F], F]:
-    """Signature check, then the first answer to this request is also every retry's answer."""
+    """Signature and shape checks, then the first answer to this request is also every retry's
+    answer (a retry waiting too long for it gets 503 and Retry-After, and Twilio tries again)."""
 
     def decorator(view: F) -> F:
         @wraps(view)
         @twilio_signed
+        @well_formed
         def wrapped(*args: Any, **kwargs: Any) -> Response:
-            params = request.form.to_dict() if request.method == "POST" else request.args.to_dict()
+            params = _params()
             key = request_key(
                 request.headers.get("I-Twilio-Idempotency-Token"),
                 request.path + "?" + request.query_string.decode(),
                 params,
             )
-            body = voice_context().replies.once(key, lambda: view(params, *args, **kwargs) or "")
+            try:
+                body = voice_context().replies.once(
+                    key, lambda: view(params, *args, **kwargs) or ""
+                )
+            except BadParameter as exc:  # found by the view (our own URL's query)
+                return _refused(exc)
+            except StillProcessing as exc:
+                log.warning("webhook %s still being processed; retry asked for", request.path)
+                busy = error_response(503, "still_processing", str(exc))
+                busy.headers["Retry-After"] = str(exc.retry_after)
+                return busy
             status = 200 if body or mimetype == TWIML else 204
             return Response(body, status, mimetype=mimetype)
 
         return cast(F, wrapped)
 
     return decorator
+
+
+def _refused(exc: BadParameter) -> Response:
+    # The message names the parameter, never its value (a caller id is personal data).
+    log.warning("refused Twilio webhook %s: %s", request.path, exc)
+    return error_response(400, "invalid_parameter", str(exc), exc.field)
 
 
 @bp.post("/voice")
@@ -76,10 +117,10 @@ def incoming_call(params: dict[str, str]) -> str:
 @webhook()
 def ivr_answer(params: dict[str, str], node: str) -> str:
     call_sid = request.args.get("call", "")
-    step = request.args.get("step", "")
-    if call_sid != params.get("CallSid") or not step.isdigit():
+    step = step_number(request.args.get("step", ""))
+    if call_sid != params.get("CallSid"):
         return inbound.hangup_twiml()
-    return inbound.answer_ivr(voice_context(), call_sid, int(step), params)
+    return inbound.answer_ivr(voice_context(), call_sid, step, params)
 
 
 @bp.post("/calls/<interaction_id>/queue")
@@ -169,12 +210,14 @@ def amd_result(params: dict[str, str]) -> str:
 
 @bp.route("/hold-music", methods=["GET", "POST"])
 @twilio_signed
+@well_formed
 def hold_music() -> Response:
     return Response(twiml.hold_music(voice_context().settings.voice_hold_music_url), mimetype=TWIML)
 
 
 @bp.route("/consent", methods=["GET", "POST"])
 @twilio_signed
+@well_formed
 def consent() -> Response:
     consent_notice = twiml.Sentence(voice_context().settings.voice_recording_consent)
     return Response(twiml.announce(consent_notice), mimetype=TWIML)

@@ -93,3 +93,13 @@ def test_invalid_or_silent_answers_use_the_retry_branches() -> None:
     step = engine.advance(step.state, NoInput(), OPEN_TIME)
     step = engine.advance(step.state, NoInput(), OPEN_TIME)
     assert step.finished and scheduler.booked == []
+
+
+def test_a_spoken_superscript_or_arabic_digit_is_no_slot_not_an_error() -> None:
+    """Speech holding digits that are not ASCII ("²": isdigit() yes, int() raises) chooses no
+    slot: the caller is asked again."""
+    engine, scheduler = _engine()
+    step = engine.start(call(GOLD_CALLER))
+    for heard in ("\u00b2", "\u0661"):
+        step = engine.advance(step.state, Speech(heard, 0.9), OPEN_TIME)
+    assert step.gather is not None and scheduler.booked == []

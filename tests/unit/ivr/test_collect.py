@@ -134,3 +134,14 @@ def test_an_email_collect_refuses_what_is_not_an_address() -> None:
     ]
     step = engine.advance(step.state, Speech("ana at example"), OPEN_TIME)
     assert says(step) == ["failed"]
+
+
+def test_spoken_digits_that_are_not_ascii_are_not_an_account_number() -> None:
+    """Arabic-Indic or superscript digits in speech (isdigit() says yes) are not accepted as
+    digits: the answer is unclear and the caller is asked again."""
+    nodes = {**NODES, "collect": {**COLLECT, "input": "both"}}
+    engine = inline_engine(nodes)
+    arabic = "\u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668"
+    step = engine.advance(engine.start(call()).state, Speech(arabic, 0.9), OPEN_TIME)
+    assert step.path[-1].input == "unclear"
+    assert step.gather is not None  # asked again

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import xml.etree.ElementTree as ET
 
+import pytest
+
 from ivr import (
     Choice,
     Digits,
@@ -171,3 +173,30 @@ def test_webhook_parameters_become_caller_input() -> None:
         "x", 0.0
     )
     assert caller_input_from_webhook({}) == NoInput()
+
+
+@pytest.mark.parametrize(
+    "digits", ["12a", "\u0661\u0662", "\uff11\uff12", "\u00b2", "\U0001f600", "1" * 65]
+)
+def test_keys_no_keypad_makes_are_an_answer_that_matches_nothing(digits: str) -> None:
+    """Letters, non-ASCII digits, emoji or absurdly many keys: Digits(""), which no menu
+    option or account matches, so the caller is asked again (never a ValueError)."""
+    assert caller_input_from_webhook({"Digits": digits}) == Digits("")
+
+
+@pytest.mark.parametrize(
+    "confidence", ["nan", "inf", "-inf", "-1", "2", "1e999", "\u0660.\u0669", "0_5", ""]
+)
+def test_a_confidence_that_is_not_a_number_from_0_to_1_is_none(confidence: str) -> None:
+    """NaN, infinities, out-of-range or non-ASCII numbers: the speech is not trusted."""
+    params = {"SpeechResult": "billing", "Confidence": confidence}
+    assert caller_input_from_webhook(params) == Speech("billing", 0.0)
+
+
+def test_odd_speech_is_cleaned_and_overlong_speech_is_not_trusted() -> None:
+    """Control characters a recogniser never writes become spaces; a transcript longer than
+    any answer is cut and not trusted."""
+    said = caller_input_from_webhook({"SpeechResult": "a\x00b", "Confidence": "0.9"})
+    assert said == Speech("a b", 0.9)
+    long = caller_input_from_webhook({"SpeechResult": "yes " * 2000, "Confidence": "0.9"})
+    assert isinstance(long, Speech) and long.confidence == 0.0 and len(long.text) == 500
