@@ -24,8 +24,12 @@ $(DEV_STAMP): requirements.txt requirements-dev.txt pyproject.toml | $(BIN)/pyth
 run: $(RUN_STAMP)
 	$(BIN)/python -m contactcentre up
 
+# Two workers (pytest-xdist, one file each at a time): most tests wait on sockets and processes,
+# so two of them share this machine's two cores well. PYTEST_WORKERS=0 runs in one process.
+PYTEST_WORKERS ?= 2
+
 test: $(DEV_STAMP) lint
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check .

@@ -1,6 +1,8 @@
 """Shared fixtures: a real Valkey/Redis and a real migrated database for integration tests.
 
 Set TEST_DATABASE_URL / TEST_REDIS_URL to run the same tests on PostgreSQL and a real Redis.
+Under pytest-xdist (`-n 2`) each worker gets its own: an embedded Valkey each, and on external
+servers a database of its own (`test_gw0`, ...) and a Redis logical database of its own.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from pathlib import Path
 import pytest
 import redis
 import sqlalchemy as sa
+from sqlalchemy.engine import make_url
 
 from contactcentre.platform.embedded_valkey import EmbeddedValkey
 from contactcentre.settings import Settings
@@ -21,12 +24,60 @@ from contactcentre.store.migrate import upgrade
 from contactcentre.store.models import Base
 
 
+def _worker_index() -> int | None:
+    """This pytest-xdist worker's number (gw0 -> 0), or None when not run under xdist."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    return int(worker.removeprefix("gw")) if worker.startswith("gw") else None
+
+
+def _redis_for_worker(url: str, index: int | None) -> str:
+    """The worker's own logical database below the one named (db 15 -> 15, 14, ...): every
+    test flushes its database, which must not wipe another worker's test mid-way."""
+    if index is None:
+        return url
+    base, _, db = url.rpartition("/")
+    number = int(db) if db.isdigit() else 0
+    if number - index < 0:
+        raise pytest.UsageError(f"TEST_REDIS_URL's db {number} leaves none for worker {index}")
+    return f"{base}/{number - index}"
+
+
+def _database_for_worker(url: str, index: int | None) -> str:
+    """The worker's own PostgreSQL database beside the one named (test -> test_gw0), created
+    once: each test truncates every table, which must not empty another worker's."""
+    if index is None:
+        return url
+    parsed = make_url(url)
+    name = f"{parsed.database}_gw{index}"
+    engine = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        exists = conn.execute(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name})
+        if exists.first() is None:
+            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return parsed.set(database=name).render_as_string(hide_password=False)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _own_socketio_channel() -> Iterator[None]:
+    """Pub/sub ignores logical databases: workers sharing one external Redis each get their own
+    Socket.IO channel, in the environment so the processes tests start inherit it too."""
+    index = _worker_index()
+    if index is None or not os.environ.get("TEST_REDIS_URL"):
+        yield
+        return
+    patch = pytest.MonkeyPatch()
+    patch.setenv("CC_SOCKETIO_CHANNEL", f"cc-socketio-gw{index}")
+    yield
+    patch.undo()
+
+
 @pytest.fixture(scope="session")
 def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """One real Valkey for the whole run (or the Redis named by TEST_REDIS_URL)."""
     external = os.environ.get("TEST_REDIS_URL")
     if external:
-        yield external
+        yield _redis_for_worker(external, _worker_index())
         return
     server = EmbeddedValkey(tmp_path_factory.mktemp("valkey"), persistent=False)
     url = server.start()
@@ -49,6 +100,7 @@ def _migrated_database(tmp_path_factory: pytest.TempPathFactory) -> str:
     """Migrate once per run: a template SQLite file, or the PostgreSQL test database."""
     external = os.environ.get("TEST_DATABASE_URL")
     if external:
+        external = _database_for_worker(external, _worker_index())
         engine = sa.create_engine(external)
         with engine.begin() as conn:
             conn.execute(sa.text("DROP SCHEMA IF EXISTS public CASCADE"))
