@@ -14,17 +14,12 @@ from pathlib import Path
 import pytest
 
 from contactcentre.settings import PROJECT_ROOT
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+from tests.ports import free_port
 
 
 @pytest.fixture
 def web_port(database_url: str, redis_url: str, tmp_path: Path) -> Iterator[int]:
-    port = _free_port()
+    port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("CC_")}
     env.update(
         CC_DATABASE_URL=database_url,

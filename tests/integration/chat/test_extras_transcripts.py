@@ -7,7 +7,6 @@ the job through a real SMTP server on loopback, or into the dev outbox as an .em
 from __future__ import annotations
 
 import email
-import socket
 from collections.abc import Iterator
 from email.message import Message as EmailMessage
 from email.policy import default as default_policy
@@ -23,6 +22,7 @@ from contactcentre.chat.messages import Author, post_message
 from contactcentre.chat.transcripts import QUEUE, deliver_transcript
 from contactcentre.store.models import ChatConversation
 from tests.integration.chat.rows import ChatRows, make_chat
+from tests.ports import free_port
 
 
 class _Inbox:
@@ -39,9 +39,7 @@ class _Inbox:
 @pytest.fixture
 def smtp_server() -> Iterator[tuple[_Inbox, int]]:
     """A real SMTP server on 127.0.0.1 at a free ephemeral port."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = int(probe.getsockname()[1])
+    port = free_port()
     inbox = _Inbox()
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()

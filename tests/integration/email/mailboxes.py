@@ -29,14 +29,6 @@ def processor(db: Database, settings: Settings) -> IntakeProcessor:
     return IntakeProcessor(db, limits_for(settings))
 
 
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 class MailProcess:
     """`python -m contactcentre mail` as its own process, on a loopback port of its own."""
 

@@ -15,8 +15,9 @@ from contactcentre.settings import Settings
 from contactcentre.store.db import Database
 from contactcentre.store.models import InboundEmail
 from tests.email_corpus import simple
-from tests.integration.email.mailboxes import MailProcess, add_mailbox, free_port
+from tests.integration.email.mailboxes import MailProcess, add_mailbox
 from tests.integration.realtime.live import eventually
+from tests.ports import free_port
 
 ACKNOWLEDGED = 5
 

@@ -28,8 +28,9 @@ from contactcentre.settings import Settings
 from contactcentre.store.models import OutboundEmail
 from contactcentre.store.types import utcnow
 from tests.email_corpus import simple
-from tests.integration.email.mailboxes import add_mailbox, channel_processor, deliver, free_port
+from tests.integration.email.mailboxes import add_mailbox, channel_processor, deliver
 from tests.integration.realtime.live import eventually
+from tests.ports import free_port
 
 ROOT = Path(__file__).resolve().parents[3]
 

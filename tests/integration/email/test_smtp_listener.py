@@ -14,7 +14,8 @@ from contactcentre.email.smtp_listener import IntakeHandler, listener
 from contactcentre.store.db import Database
 from contactcentre.store.models import InboundEmail
 from tests.email_corpus import simple
-from tests.integration.email.mailboxes import add_mailbox, free_port
+from tests.integration.email.mailboxes import add_mailbox
+from tests.ports import free_port
 
 MAX_BYTES = 64 * 1024
 
