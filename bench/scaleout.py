@@ -174,6 +174,8 @@ def environment(work: Path, base: str, emulator_port: int) -> dict[str, str]:
         "CC_DEMO_CALLS_PER_MINUTE": f"{CALLS_PER_MINUTE:g}",
         "CC_IVR_FIXED_TIME": OPEN_HOURS,
         "CC_LOG_LEVEL": "WARNING",
+        # What this topology runs: health must not wait for the Procfile's mail process.
+        "CC_PROCESSES": "web,router,worker",
         # Redis pub/sub channels span every database: ours alone.
         "CC_SOCKETIO_CHANNEL": f"cc-bench-scaleout-{os.getpid()}",
         "CC_CHAT_CONVERSATIONS_PER_HOUR": "1000000",
