@@ -41,6 +41,10 @@ ROUTES: dict[tuple[str, str], tuple[int | str, ...]] = {
     ("GET", "/"): PAGE,
     ("GET", "/board"): (302, 403, IN, IN),
     ("GET", "/console"): (302, IN, 403, 403),
+    ("GET", "/account/logins"): PAGE,
+    ("GET", "/users"): (302, 403, 403, IN),
+    ("GET", "/users/<int:user_id>/logins"): (302, 403, 403, IN),  # their own, or admins
+    ("POST", "/users/<int:user_id>/logins/revoke"): same(400),  # no CSRF token
     ("GET", "/login"): EVERYONE,
     ("POST", "/login"): same(400),  # no CSRF token
     ("POST", "/logout"): same(400),  # no CSRF token
@@ -148,6 +152,10 @@ ROUTES: dict[tuple[str, str], tuple[int | str, ...]] = {
     ("GET", "/api/v1/users/<int:user_id>"): ADMINS,
     ("PATCH", "/api/v1/users/<int:user_id>"): ADMINS,
     ("DELETE", "/api/v1/users/<int:user_id>"): ADMINS,
+    ("GET", "/api/v1/users/<int:user_id>/logins"): ADMINS,  # their own, or admins
+    ("DELETE", "/api/v1/users/<int:user_id>/logins"): ADMINS,
+    # The login's name is checked before whose it is: "none" is no name (422) for everyone.
+    ("DELETE", "/api/v1/users/<int:user_id>/logins/<login>"): SIGNED_IN,
     **{
         ("POST", f"/twilio/{path}"): SIGNED_WEBHOOK
         for path in (

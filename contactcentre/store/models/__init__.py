@@ -28,7 +28,7 @@ from contactcentre.store.models.interactions import (
 )
 from contactcentre.store.models.orders import Order
 from contactcentre.store.models.routing import Queue, RoutingPlan, RoutingPolicy
-from contactcentre.store.models.users import ApiToken, Role, User
+from contactcentre.store.models.users import ApiToken, Role, User, WebLogin
 
 __all__ = [
     "Agent",
@@ -56,5 +56,6 @@ __all__ = [
     "RoutingPolicy",
     "Skill",
     "User",
+    "WebLogin",
     "WrapUp",
 ]
