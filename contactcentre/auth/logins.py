@@ -18,7 +18,7 @@ from typing import Literal
 from blinker import Namespace
 from flask import session as cookie_session
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from contactcentre.store.models import ApiToken, User, WebLogin
 from contactcentre.store.types import utcnow
@@ -124,7 +124,9 @@ def user_for_key(session: Session, key: str) -> User | None:
 
 
 def _web_user(session: Session, login_id: int, secret: str) -> User | None:
-    login = session.get(WebLogin, login_id)
+    # One query with the user (and, joined by the model, their agent): this runs on every
+    # request and every socket event.
+    login = session.get(WebLogin, login_id, options=[joinedload(WebLogin.user)])
     if login is None or login.revoked_at is not None:
         return None
     if not hmac.compare_digest(login.secret_hash, _digest(secret)):
@@ -136,7 +138,7 @@ def _web_user(session: Session, login_id: int, secret: str) -> User | None:
 
 
 def _token_user(session: Session, token_id: int, token_hash: str) -> User | None:
-    token = session.get(ApiToken, token_id)
+    token = session.get(ApiToken, token_id, options=[joinedload(ApiToken.user)])
     if token is None or token.revoked_at is not None:
         return None
     return token.user if hmac.compare_digest(token.token_hash, token_hash) else None
