@@ -6,16 +6,16 @@ a channel adds its own /agent events as an AgentExtension (chat's typing relay).
 
 from __future__ import annotations
 
-import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Protocol
 
 from flask import current_app, request
-from flask_socketio import Namespace, join_room
+from flask_socketio import join_room
 
 from contactcentre.platform.runtime import Runtime
-from contactcentre.realtime.event_limits import EventLimiter, Verdict
+from contactcentre.realtime.event_limits import EventLimiter
+from contactcentre.realtime.limited_namespace import LimitedNamespace
 from contactcentre.realtime.registry import SocketRegistry
 from contactcentre.realtime.rooms import AGENT_NS, SUPERVISOR_NS, SUPERVISORS, agent_room
 from contactcentre.realtime.sequence import SequencedLog
@@ -24,8 +24,6 @@ from contactcentre.realtime.user_sockets import UserSocket
 from contactcentre.store.models import Role, User
 
 MAX_RESUME_ROOMS = 20
-RATE_LIMITED = {"ok": False, "error": "rate_limited"}  # the refused event's acknowledgement
-log = logging.getLogger(__name__)
 
 
 def _runtime() -> Runtime:
@@ -55,39 +53,19 @@ class AgentExtension(Protocol):
     def disconnected(self, sid: str) -> None: ...
 
 
-class _Rooms(Namespace):  # type: ignore[misc]  # Flask-SocketIO is untyped
+class _Rooms(LimitedNamespace):
     """Join and resume, shared by both namespaces, and the record of who holds each socket."""
 
     def __init__(
         self, namespace: str, registry: SocketRegistry, rooms: RoomPolicy, limiter: EventLimiter
     ) -> None:
-        super().__init__(namespace)
+        super().__init__(namespace, limiter)
         self._registry = registry
         self._rooms = rooms
-        self._limiter = limiter
 
-    def trigger_event(self, event: str, *args: Any) -> Any:
-        """Every event but the connection's own is counted against the socket's budget (unknown
-        events too: a flood of them costs as much to receive)."""
-        if event in ("connect", "disconnect"):
-            return self._dispatch(event, *args)
-        sid = str(args[0])
-        verdict = self._limiter.hit(sid)
-        if verdict is Verdict.ALLOWED:
-            return self._dispatch(event, *args)
-        if verdict is Verdict.DISCONNECT:
-            socket = self._registry.socket(sid)
-            log.warning(
-                "disconnecting socket %s of user %s on %s: it kept sending events too fast",
-                sid,
-                socket.user_id if socket else "?",
-                self.namespace,
-            )
-            self.socketio.server.disconnect(sid, namespace=self.namespace)
-        return dict(RATE_LIMITED)
-
-    def _dispatch(self, event: str, *args: Any) -> Any:
-        return super().trigger_event(event, *args)
+    def describe(self, sid: str) -> str:
+        socket = self._registry.socket(sid)
+        return f"user {socket.user_id}" if socket else "unknown user"
 
     def event_names(self) -> set[str]:
         """The events a client may send (the connection's own aside)."""
@@ -99,7 +77,6 @@ class _Rooms(Namespace):  # type: ignore[misc]  # Flask-SocketIO is untyped
 
     def on_disconnect(self, *_reason: Any) -> None:
         self._registry.remove(_sid())
-        self._limiter.forget(_sid())
 
     def on_join(self, data: Any) -> dict[str, Any]:
         room = str((data or {}).get("room", "")) if isinstance(data, dict) else ""
