@@ -282,11 +282,13 @@ Reading = Callable[[Any, Any], bool]  # (reply, what was sent) -> the answer
 EVENTS: dict[tuple[str, str], tuple[Any, Reading, tuple[bool | None, ...]]] = {
     (AGENT_NS, "join"): ({"room": OTHER_AGENT}, _ok, (False, True, True)),
     (AGENT_NS, "resume"): ({"last_seq": {OTHER_AGENT: 0}}, _resumed, (False, True, True)),
+    (AGENT_NS, "leave"): ({"room": OTHER_AGENT}, _ok, (True, True, True)),  # harmless to anyone
     (AGENT_NS, "heartbeat"): ({}, _answered, (True, True, True)),
     # No such chat: refused for everyone (a supervisor types only in a chat they barged into).
     (AGENT_NS, "chat_typing"): ({"interaction_id": "none", "active": True}, _ok, (False,) * 3),
     (SUPERVISOR_NS, "join"): ({"room": QUEUE}, _ok, (None, True, True)),
     (SUPERVISOR_NS, "resume"): ({"last_seq": {QUEUE: 0}}, _resumed, (None, True, True)),
+    (SUPERVISOR_NS, "leave"): ({"room": QUEUE}, _ok, (None, True, True)),
     (SUPERVISOR_NS, "heartbeat"): ({}, _answered, (None, True, True)),
 }
 
