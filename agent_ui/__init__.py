@@ -4,6 +4,7 @@ consoles and the customer chat widget. No build step; vendored JS only."""
 from __future__ import annotations
 
 from agent_ui import (
+    accounts,  # noqa: F401  (registers the sign-ins and users pages)
     consoles,  # noqa: F401  (registers the console and board pages)
     widget,  # noqa: F401  (registers the chat widget files and demo page)
 )

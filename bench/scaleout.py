@@ -180,6 +180,7 @@ def environment(work: Path, base: str, emulator_port: int) -> dict[str, str]:
         "CC_SOCKETIO_CHANNEL": f"cc-bench-scaleout-{os.getpid()}",
         "CC_CHAT_CONVERSATIONS_PER_HOUR": "1000000",
         "CC_CHAT_MESSAGES_PER_MINUTE": "1000",
+        "CC_CHAT_SOCKETS_PER_ADDRESS": "1000000",  # every customer is on loopback
         "PYTHONPATH": str(ROOT),
         "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
     }

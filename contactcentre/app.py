@@ -135,18 +135,17 @@ def _close_after_too_large(wsgi_app: Any) -> Any:
 
 def _init_sockets(app: OpenAPI, runtime: Runtime) -> None:
     """Socket.IO with what the channels add: chat's namespace, origins and typing relay; and
-    a sign-out closes the session's sockets (auth/ sits below realtime/, so the link is made
-    here, on flask-login's signal, rather than in the logout view)."""
+    a sign-out closes its login's sockets (auth/ sits below realtime/, so the link is made
+    here, on auth.logins' signal, rather than in the logout view)."""
     from functools import partial
 
-    from flask_login import user_logged_out
-
+    from contactcentre.auth.logins import logins_ended
     from contactcentre.chat.sites import site_origins
     from contactcentre.chat.staff_typing import StaffTyping
     from contactcentre.chat.web import init_chat_socket
     from contactcentre.cti.rooms import CtiRooms
     from contactcentre.realtime.server import init_realtime
-    from contactcentre.realtime.user_sockets import close_signed_out_sockets
+    from contactcentre.realtime.user_sockets import close_ended_logins
 
     init_realtime(
         app,
@@ -157,7 +156,7 @@ def _init_sockets(app: OpenAPI, runtime: Runtime) -> None:
         guest_namespaces=[partial(init_chat_socket, runtime=runtime)],
     )
     # The receiver is told which app signed the user out; connecting it again is a no-op.
-    user_logged_out.connect(close_signed_out_sockets)
+    logins_ended.connect(close_ended_logins)
 
 
 def _init_extensions(app: OpenAPI) -> None:
@@ -168,15 +167,16 @@ def _init_extensions(app: OpenAPI) -> None:
     limiter.init_app(app)
 
     @login_manager.user_loader
-    def _load_user(user_id: str) -> User | None:
+    def _load_user(login_key: str) -> User | None:
+        # The session names a login, not a user (auth.logins): an ended one finds nobody.
+        from contactcentre.auth.logins import user_for_key
+
         runtime = app.extensions["contactcentre"]
-        if not user_id.isdigit():
-            return None
         with runtime.db.session() as session:
-            user = session.get(User, int(user_id))
+            user = user_for_key(session, login_key)
             if user is not None:
                 _ = user.agent  # loaded now; the session closes before templates use it
-            return user if user is not None and user.active else None
+            return user
 
 
 def _register_blueprints(app: OpenAPI) -> None:

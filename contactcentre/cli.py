@@ -157,6 +157,27 @@ def health() -> None:
     sys.exit(0 if not report["down"] else 1)
 
 
+@main.command("redis-acl")
+@click.option("--user", default="contactcentre", show_default=True, help="the ACL user's name")
+@click.option("--password", default=None, help="default: a new random one")
+def redis_acl(user: str, password: str | None) -> None:
+    """Print the Redis ACL user every process needs (keys cc:*, rq:*, LIMITS:*; the configured
+    Socket.IO channel) and the CC_REDIS_URL that signs in with it."""
+    import secrets
+    from urllib.parse import quote
+
+    from contactcentre.platform.redis_acl import acl_rules
+
+    password = password or secrets.token_urlsafe(32)
+    try:
+        rules = acl_rules(_settings().socketio_channel, password)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"ACL SETUSER {user} {' '.join(rules)}")
+    credentials = f"{quote(user, safe='')}:{quote(password, safe='')}"
+    click.echo(f"CC_REDIS_URL=redis://{credentials}@<host>:6379/0")
+
+
 def _embedded_url(settings: Settings) -> str | None:
     from contactcentre.platform.runtime import EMBEDDED_URL_FILE
 

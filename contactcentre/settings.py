@@ -121,6 +121,10 @@ class Settings(BaseSettings):
     chat_messages_per_minute: int = Field(default=30, ge=1)  # per visitor, customer side
     chat_conversations_per_hour: int = Field(default=10, ge=1)  # per visitor and per IP
     chat_abandon_seconds: float = Field(default=300.0, gt=0)  # customer gone this long = left
+    # /chat sockets open at once, per conversation (its tabs) and per client address: past
+    # either a connect is refused ("too_many_sockets"). Events per socket: CC_SOCKET_EVENT_*.
+    chat_sockets_per_conversation: int = Field(default=5, ge=1)
+    chat_sockets_per_address: int = Field(default=20, ge=1)
     chat_bot_flow: Path = Field(default=PROJECT_ROOT / "config" / "chat" / "bot.yaml")
     smtp_host: str | None = None  # None: mail is written to instance/outbox/ (dev)
     smtp_port: int = Field(default=25, ge=1, le=65535)

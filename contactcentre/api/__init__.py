@@ -17,7 +17,8 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from wtforms.validators import ValidationError as CSRFInvalid
 
 from contactcentre.auth.access import check_declared_role
-from contactcentre.auth.users import user_for_token
+from contactcentre.auth.logins import token_credential
+from contactcentre.auth.users import live_api_token
 from contactcentre.errors import ApiError, duplicate_from, error_response
 from contactcentre.platform.runtime import current_runtime
 from contactcentre.webapi.screening import UNSAFE_METHODS, refuse_ambiguous, refuse_unreadable
@@ -60,6 +61,7 @@ def register_api(app: OpenAPI) -> None:
         customers,
         email,
         interactions,
+        logins,
         plans,
         policy,
         presence,
@@ -75,7 +77,7 @@ def register_api(app: OpenAPI) -> None:
 
     for module in (
         skills, users, agents, presence, queues, plans, policy, customers, tasks, traces,
-        calls_api, auth_tokens,
+        calls_api, auth_tokens, logins,
     ):  # fmt: skip
         # The API checks X-CSRFToken itself for cookie sessions and skips it for bearer tokens.
         csrf.exempt(module.api)
@@ -110,10 +112,11 @@ def _authenticate_api_caller() -> None:
 
 def _bearer_user(header: str) -> Any:
     with current_runtime().db.session() as session:
-        user = user_for_token(session, header.removeprefix("Bearer ").strip())
-    if user is None:
-        raise ApiError(401, "invalid_token", "the bearer token is unknown or revoked")
-    return user
+        row = live_api_token(session, header.removeprefix("Bearer ").strip())
+        if row is None:
+            raise ApiError(401, "invalid_token", "the bearer token is unknown or revoked")
+        g.api_login = token_credential(row.id)  # the caller's own login, for api.logins
+        return row.user
 
 
 def _session_user() -> Any:

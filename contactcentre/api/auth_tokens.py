@@ -11,12 +11,13 @@ from flask_openapi3 import APIBlueprint, Tag
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from werkzeug.exceptions import TooManyRequests
 
+from contactcentre.auth.logins import token_credential
 from contactcentre.auth.sign_in_limit import limit_failed_sign_ins
 from contactcentre.auth.users import authenticate, issue_api_token, revoke_api_token
 from contactcentre.errors import ApiError, error_response
 from contactcentre.platform.audit import audit
 from contactcentre.platform.runtime import current_runtime
-from contactcentre.realtime.user_sockets import close_user_sockets, token_credential
+from contactcentre.realtime.user_sockets import close_user_sockets
 from contactcentre.webapi.common import ERRORS, ErrorOut
 
 PATH = "/api/v1/auth/token"  # public: the caller has no token yet (api.PUBLIC_PATHS)

@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from contactcentre.auth.access import api_user, require_api_role
+from contactcentre.auth.logins import revoke_all_logins
 from contactcentre.auth.users import (
     UserFieldError,
     check_password_rules,
@@ -159,6 +160,8 @@ def update(path: UserPath, body: UserPatch) -> Any:
         )
         for key, value in changes.items():
             setattr(user, key, value)
+        if rights_changed:  # every sign-in and token was granted under the old rights
+            revoke_all_logins(session, user.id)
         audit(
             session,
             "user.update",
@@ -180,6 +183,7 @@ def deactivate(path: UserPath) -> Any:
         if user.id == api_user().id:
             raise ApiError(409, "self_lockout", "you cannot deactivate yourself", "user_id")
         user.active = False
+        revoke_all_logins(session, user.id)
         audit(session, "user.deactivate", "user", user.id)
     close_user_sockets(current_app, path.user_id)  # committed: a reconnect is refused
     return "", 204

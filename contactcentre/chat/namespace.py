@@ -1,9 +1,15 @@
 """The customers' Socket.IO namespace /chat: a conversation token opens exactly one
-conversation's room; messages, typing and read marks go through the chat service."""
+conversation's room; messages, typing and read marks go through the chat service.
+
+Sockets are capped per conversation and per client address (chat.socket_caps), and each one's
+events counted against the consoles' budget (realtime.limited_namespace): a refused event is
+acknowledged with the error and also told to the client as a "refused" event.
+"""
 
 from __future__ import annotations
 
 import logging
+import math
 import threading
 import time
 from datetime import UTC, datetime
@@ -11,14 +17,17 @@ from typing import Any
 
 from flask import current_app, request
 from flask_socketio import ConnectionRefusedError as Refused
-from flask_socketio import Namespace, emit, join_room
+from flask_socketio import emit, join_room
 
 from contactcentre.chat.access import ChatHttpError, conversation_for_token, origin_allowed
 from contactcentre.chat.conversations import chat_service
 from contactcentre.chat.limits import RateLimiter
 from contactcentre.chat.messages import MessageError, history
 from contactcentre.chat.presence import CustomerSockets, Visitor
+from contactcentre.chat.socket_caps import client_address
 from contactcentre.platform.runtime import Runtime
+from contactcentre.realtime.event_limits import EventLimiter, Verdict
+from contactcentre.realtime.limited_namespace import LimitedNamespace
 from contactcentre.realtime.rooms import AGENT_NS, CHAT_NS, chat_room, interaction_room
 from contactcentre.store.models import ChatConversation, ChatSite
 
@@ -47,9 +56,22 @@ def _message_problem(data: Any) -> dict[str, Any] | None:
     return None
 
 
-class ChatNamespace(Namespace):  # type: ignore[misc]  # Flask-SocketIO is untyped
-    def __init__(self, sockets: CustomerSockets) -> None:
-        super().__init__(CHAT_NS)
+def _too_many(full: str, runtime: Runtime) -> str:
+    settings = runtime.settings
+    if full == "conversation":
+        return (
+            "too_many_sockets: this chat is open in too many windows "
+            f"({settings.chat_sockets_per_conversation} at most); close one, then reload"
+        )
+    return (
+        "too_many_sockets: too many chats are open from your network "
+        f"({settings.chat_sockets_per_address} at most); close one or try again later"
+    )
+
+
+class ChatNamespace(LimitedNamespace):
+    def __init__(self, sockets: CustomerSockets, limiter: EventLimiter) -> None:
+        super().__init__(CHAT_NS, limiter)
         self._sockets = sockets
         self._typing_lock = threading.Lock()
         self._typing: dict[str, tuple[bool, float]] = {}  # sid -> (active, when relayed)
@@ -75,8 +97,11 @@ class ChatNamespace(Namespace):  # type: ignore[misc]  # Flask-SocketIO is untyp
             missed = history(session, conversation, after_seq=last_seq)
             status = chat_service(runtime).status(session, conversation)
             visitor = Visitor(conversation.id, conversation.interaction_id, conversation.visitor_id)
+        address = client_address(request.environ, runtime.settings.behind_proxy)
+        full = self._sockets.add(_sid(), visitor, address)
+        if full is not None:
+            raise Refused(_too_many(full, runtime))
         join_room(chat_room(visitor.conversation_id))
-        self._sockets.add(_sid(), visitor)
         emit("history", {"messages": missed, **status})
 
     def on_disconnect(self, *_reason: Any) -> None:
@@ -87,6 +112,28 @@ class ChatNamespace(Namespace):  # type: ignore[misc]  # Flask-SocketIO is untyp
 
     def _visitor(self) -> Visitor | None:
         return self._sockets.get(_sid())
+
+    def refused(self, sid: str, event: str, verdict: Verdict) -> dict[str, Any]:
+        """Acknowledged with the error, and told as a "refused" event too (typing and read
+        marks are sent without waiting for an acknowledgement)."""
+        if verdict is Verdict.DISCONNECT:
+            reply = _error(
+                "too_many_events",
+                "this chat sent too many events too fast and was disconnected; reload the page",
+            )
+        else:
+            wait = math.ceil(1 / self._limiter.budget.per_second)
+            reply = _error(
+                "rate_limited",
+                f"this chat is sending events too fast; try again in {wait} s",
+                retry_after=wait,
+            )
+        self.socketio.emit("refused", {**reply["error"], "event": event}, to=sid, namespace=CHAT_NS)
+        return reply
+
+    def describe(self, sid: str) -> str:
+        visitor = self._sockets.get(sid)
+        return f"conversation {visitor.conversation_id}" if visitor else "no conversation"
 
     # -- events --------------------------------------------------------------------------
 

@@ -16,6 +16,7 @@ from typing import Any
 
 import redis
 
+from contactcentre.chat.socket_caps import ChatSocketCounts, CustomerSocket
 from contactcentre.platform.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -51,46 +52,66 @@ def seen(client: redis.Redis, conversation_ids: Iterable[str], now: float) -> No
 
 class CustomerSockets:
     """This process's /chat sockets, vouched for in Redis every `interval` seconds while any
-    is open; a disconnect marks the moment the abandon clock starts from."""
+    is open; a disconnect marks the moment the abandon clock starts from. With `counts`, each
+    socket is also counted against its conversation's and address's caps (chat.socket_caps)."""
 
-    def __init__(self, client: redis.Redis, interval: float) -> None:
+    def __init__(
+        self, client: redis.Redis, interval: float, counts: ChatSocketCounts | None = None
+    ) -> None:
         self._redis = client
         self._interval = interval
+        self._counts = counts
         self._lock = threading.Lock()
-        self._sockets: dict[str, Visitor] = {}
+        self._sockets: dict[str, tuple[Visitor, CustomerSocket]] = {}
         self._thread: threading.Thread | None = None
 
-    def add(self, sid: str, visitor: Visitor) -> None:
+    def add(self, sid: str, visitor: Visitor, address: str = "unknown") -> str | None:
+        """Hold the socket; or, holding nothing, the cap it would pass ("conversation" or
+        "address")."""
+        socket = CustomerSocket(sid, visitor.conversation_id, address)
+        if self._counts is not None:
+            full = self._counts.admit(socket, time.time())
+            if full is not None:
+                return full
         with self._lock:
-            self._sockets[sid] = visitor
+            self._sockets[sid] = (visitor, socket)
             if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(
                     target=self._vouch, name="chat-presence", daemon=True
                 )
                 self._thread.start()
         seen(self._redis, [visitor.conversation_id], time.time())
+        return None
 
     def remove(self, sid: str) -> Visitor | None:
         with self._lock:
-            visitor = self._sockets.pop(sid, None)
-        if visitor is not None:
-            seen(self._redis, [visitor.conversation_id], time.time())
+            found = self._sockets.pop(sid, None)
+        if found is None:
+            return None
+        visitor, socket = found
+        seen(self._redis, [visitor.conversation_id], time.time())
+        if self._counts is not None:
+            self._counts.release(socket)
         return visitor
 
     def get(self, sid: str) -> Visitor | None:
         with self._lock:
-            return self._sockets.get(sid)
+            found = self._sockets.get(sid)
+        return found[0] if found else None
 
     def _vouch(self) -> None:
         while True:
             time.sleep(self._interval)
             with self._lock:
-                live = {v.conversation_id for v in self._sockets.values()}
-                if not live:
+                held = list(self._sockets.values())
+                if not held:
                     self._thread = None
                     return
             try:
-                seen(self._redis, live, time.time())
+                now = time.time()
+                seen(self._redis, {v.conversation_id for v, _ in held}, now)
+                if self._counts is not None:
+                    self._counts.refresh((s for _, s in held), now)
             except Exception:  # a Redis blip must not stop the vouching for good
                 log.exception("could not vouch for chat customers")
 

@@ -27,8 +27,16 @@ def init_chat(app: Any) -> None:
 
 
 def init_chat_socket(socketio: SocketIO, runtime: Runtime) -> None:
-    """Bind the customers' /chat namespace (a guest namespace of realtime's server)."""
+    """Bind the customers' /chat namespace (a guest namespace of realtime's server), its
+    sockets capped per conversation and address and each one's events by the consoles' budget."""
     from contactcentre.chat.namespace import ChatNamespace
     from contactcentre.chat.presence import CustomerSockets, vouch_interval
+    from contactcentre.chat.socket_caps import ChatSocketCounts, SocketCaps
+    from contactcentre.realtime.event_limits import EventLimiter, socket_budget
 
-    socketio.on_namespace(ChatNamespace(CustomerSockets(runtime.redis, vouch_interval(runtime))))
+    settings, interval = runtime.settings, vouch_interval(runtime)
+    caps = SocketCaps(settings.chat_sockets_per_conversation, settings.chat_sockets_per_address)
+    # Vouched for every interval: three missed refreshes and a socket no longer counts.
+    counts = ChatSocketCounts(runtime.redis, caps, ttl=3 * interval)
+    sockets = CustomerSockets(runtime.redis, interval, counts)
+    socketio.on_namespace(ChatNamespace(sockets, EventLimiter(socket_budget(settings))))

@@ -1,4 +1,4 @@
-"""Each console socket's budget of events: a token bucket refuses events beyond a sane rate, and
+"""Each socket's budget of events: a token bucket refuses events beyond a sane rate, and
 a socket still refused again and again, never pausing long enough to refill, is disconnected.
 
 Counted in the process's memory, not in Redis as the chat widget's limits are (chat.limits: per
@@ -13,6 +13,10 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from contactcentre.settings import Settings
 
 
 @dataclass(frozen=True)
@@ -26,6 +30,15 @@ class EventBudget:
             raise ValueError(f"per_second must be above 0, not {self.per_second}")
         if self.burst < 1 or self.refusals_before_disconnect < 1:
             raise ValueError("burst and refusals_before_disconnect must be at least 1")
+
+
+def socket_budget(settings: Settings) -> EventBudget:
+    """Every socket's budget, on the consoles' namespaces and the customers' /chat alike."""
+    return EventBudget(
+        settings.socket_events_per_second,
+        settings.socket_event_burst,
+        settings.socket_refusals_before_disconnect,
+    )
 
 
 class Verdict(enum.Enum):

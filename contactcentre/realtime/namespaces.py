@@ -6,26 +6,31 @@ a channel adds its own /agent events as an AgentExtension (chat's typing relay).
 
 from __future__ import annotations
 
-import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Protocol
 
 from flask import current_app, request
-from flask_socketio import Namespace, join_room
+from flask_socketio import join_room, leave_room
 
 from contactcentre.platform.runtime import Runtime
-from contactcentre.realtime.event_limits import EventLimiter, Verdict
+from contactcentre.realtime.desk import Desk
+from contactcentre.realtime.event_limits import EventLimiter
+from contactcentre.realtime.limited_namespace import LimitedNamespace
 from contactcentre.realtime.registry import SocketRegistry
-from contactcentre.realtime.rooms import AGENT_NS, SUPERVISOR_NS, SUPERVISORS, agent_room
+from contactcentre.realtime.rooms import (
+    AGENT_NS,
+    SUPERVISOR_NS,
+    SUPERVISORS,
+    agent_room,
+    interaction_room,
+)
 from contactcentre.realtime.sequence import SequencedLog
 from contactcentre.realtime.socket_auth import connecting_user, socket_user
 from contactcentre.realtime.user_sockets import UserSocket
 from contactcentre.store.models import Role, User
 
-MAX_RESUME_ROOMS = 20
-RATE_LIMITED = {"ok": False, "error": "rate_limited"}  # the refused event's acknowledgement
-log = logging.getLogger(__name__)
+MAX_RESUME_ROOMS = 20  # rooms resumed beyond those the user holds (a supervisor's monitors)
 
 
 def _runtime() -> Runtime:
@@ -55,39 +60,19 @@ class AgentExtension(Protocol):
     def disconnected(self, sid: str) -> None: ...
 
 
-class _Rooms(Namespace):  # type: ignore[misc]  # Flask-SocketIO is untyped
+class _Rooms(LimitedNamespace):
     """Join and resume, shared by both namespaces, and the record of who holds each socket."""
 
     def __init__(
         self, namespace: str, registry: SocketRegistry, rooms: RoomPolicy, limiter: EventLimiter
     ) -> None:
-        super().__init__(namespace)
+        super().__init__(namespace, limiter)
         self._registry = registry
         self._rooms = rooms
-        self._limiter = limiter
 
-    def trigger_event(self, event: str, *args: Any) -> Any:
-        """Every event but the connection's own is counted against the socket's budget (unknown
-        events too: a flood of them costs as much to receive)."""
-        if event in ("connect", "disconnect"):
-            return self._dispatch(event, *args)
-        sid = str(args[0])
-        verdict = self._limiter.hit(sid)
-        if verdict is Verdict.ALLOWED:
-            return self._dispatch(event, *args)
-        if verdict is Verdict.DISCONNECT:
-            socket = self._registry.socket(sid)
-            log.warning(
-                "disconnecting socket %s of user %s on %s: it kept sending events too fast",
-                sid,
-                socket.user_id if socket else "?",
-                self.namespace,
-            )
-            self.socketio.server.disconnect(sid, namespace=self.namespace)
-        return dict(RATE_LIMITED)
-
-    def _dispatch(self, event: str, *args: Any) -> Any:
-        return super().trigger_event(event, *args)
+    def describe(self, sid: str) -> str:
+        socket = self._registry.socket(sid)
+        return f"user {socket.user_id}" if socket else "unknown user"
 
     def event_names(self) -> set[str]:
         """The events a client may send (the connection's own aside)."""
@@ -99,7 +84,6 @@ class _Rooms(Namespace):  # type: ignore[misc]  # Flask-SocketIO is untyped
 
     def on_disconnect(self, *_reason: Any) -> None:
         self._registry.remove(_sid())
-        self._limiter.forget(_sid())
 
     def on_join(self, data: Any) -> dict[str, Any]:
         room = str((data or {}).get("room", "")) if isinstance(data, dict) else ""
@@ -109,15 +93,31 @@ class _Rooms(Namespace):  # type: ignore[misc]  # Flask-SocketIO is untyped
         join_room(room)
         return {"ok": True, "room": room, "seq": SequencedLog(runtime.redis).current(room)}
 
+    def on_leave(self, data: Any) -> dict[str, Any]:
+        """Stop receiving a room's events (a contact that left the desk); any room may be left."""
+        room = str((data or {}).get("room", "")) if isinstance(data, dict) else ""
+        leave_room(room)
+        return {"ok": True, "room": room}
+
     def on_resume(self, data: Any) -> dict[str, Any]:
-        """Re-join the rooms a reconnecting client was in and send what it missed in each."""
+        """Re-join the rooms a reconnecting client was in and send what it missed in each.
+
+        Every room the user holds now (held_rooms) comes back, however many; of the others,
+        the MAX_RESUME_ROOMS sent last, which are the newest (a client lists its rooms in the
+        order it joined them). The rest are named in "dropped", the ones it may not join in
+        "refused", so the client can forget both."""
         wanted = (data or {}).get("last_seq") if isinstance(data, dict) else None
+        asked = list(wanted.items()) if isinstance(wanted, dict) else []
         runtime = _runtime()
         user = socket_user()
+        held = self.held_rooms(runtime, user)
+        others = [(room, last) for room, last in asked if room not in held]
+        cut = max(0, len(others) - MAX_RESUME_ROOMS)
+        chosen = [(room, last) for room, last in asked if room in held] + others[cut:]
         log = SequencedLog(runtime.redis)
         rooms: dict[str, Any] = {}
         refused = []
-        for room, last in list((wanted or {}).items())[:MAX_RESUME_ROOMS]:
+        for room, last in chosen:
             if not isinstance(last, int) or not self._rooms.may_join(
                 runtime, user, self.namespace, room
             ):
@@ -127,7 +127,11 @@ class _Rooms(Namespace):  # type: ignore[misc]  # Flask-SocketIO is untyped
             events, complete = log.since(room, last)
             events = self._rooms.visible_replay(runtime, user, events)
             rooms[room] = {"events": events, "complete": complete, "seq": log.current(room)}
-        return {"rooms": rooms, "refused": refused}
+        return {"rooms": rooms, "refused": refused, "dropped": [room for room, _ in others[:cut]]}
+
+    def held_rooms(self, runtime: Runtime, user: User) -> set[str]:
+        """Rooms of what the user holds now, resumed whatever their number."""
+        return set()
 
     def on_heartbeat(self, _data: Any = None) -> dict[str, Any]:
         return {"at": time.time()}
@@ -167,6 +171,15 @@ class AgentNamespace(_Rooms):
             return
         join_room(agent_room(user.agent.id))
         self._opened(user, credential, str(user.agent.id))
+
+    def held_rooms(self, runtime: Runtime, user: User) -> set[str]:
+        """The agent's own room and those of the contacts on their desk (ringing, in progress
+        or in wrap-up): an agent with capacity for many contacts resumes every one."""
+        if user.agent is None:
+            return set()
+        desk = Desk(runtime.redis).contents(str(user.agent.id))
+        contacts = {item["task_id"] for item in desk["offers"] + desk["tasks"] if "task_id" in item}
+        return {agent_room(user.agent.id)} | {interaction_room(task_id) for task_id in contacts}
 
     def on_disconnect(self, *reason: Any) -> None:
         super().on_disconnect(*reason)

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from flask_socketio import SocketIO
 
 from contactcentre.platform.runtime import Runtime
-from contactcentre.realtime.event_limits import EventBudget, EventLimiter
+from contactcentre.realtime.event_limits import EventLimiter, socket_budget
 from contactcentre.realtime.message_queue import ClosableRedisManager
 from contactcentre.realtime.namespaces import (
     AgentExtension,
@@ -59,11 +59,7 @@ def init_realtime(
     # Vouch for live sockets well within the grace period, so a refresh is never "late".
     interval = min(settings.heartbeat_seconds, settings.realtime_grace_seconds / 3)
     registry = SocketRegistry(runtime, interval)
-    budget = EventBudget(
-        settings.socket_events_per_second,
-        settings.socket_event_burst,
-        settings.socket_refusals_before_disconnect,
-    )
+    budget = socket_budget(settings)
     socketio.on_namespace(
         AgentNamespace(registry, rooms, EventLimiter(budget), extensions=agent_extensions)
     )

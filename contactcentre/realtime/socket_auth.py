@@ -2,7 +2,8 @@
 as its auth payload (`{"token": "cc_..."}`) by an integration that does not open the pages.
 
 A token signs in the socket's own session copy (Flask-SocketIO keeps one per socket, never
-written back to a cookie), so every later event finds its user as a session socket does.
+written back to a cookie) with the token's login key, so every later event finds its user as a
+session socket does, and finds none once the token is revoked.
 """
 
 from __future__ import annotations
@@ -13,9 +14,9 @@ from flask import current_app, request
 from flask_login import current_user, login_user
 from flask_socketio import ConnectionRefusedError as Refused
 
+from contactcentre.auth.logins import current_login, keep_in_cookie, token_credential, token_key
 from contactcentre.auth.users import live_api_token
 from contactcentre.platform.runtime import Runtime
-from contactcentre.realtime.user_sockets import SESSION, token_credential
 from contactcentre.store.models import User
 
 MAX_TOKEN_CHARS = 200  # ours are 46; anything far longer is not worth a database look-up
@@ -46,13 +47,18 @@ def connecting_user(auth: Any) -> tuple[User, str]:
     decides alone: a bad one is refused even beside a good session cookie."""
     token = auth.get("token") if isinstance(auth, dict) else None
     if token is None:
-        return socket_user(), SESSION
+        user = socket_user()
+        credential = current_login()
+        if credential is None:  # signed in, so the loader found a login: never happens
+            raise Refused("unauthenticated: sign in again")
+        return user, credential
     if not isinstance(token, str) or not token or len(token) > MAX_TOKEN_CHARS:
         raise Refused("invalid_token: auth.token must be an API token (cc_...)")
     with _runtime().db.session() as session:
         row = live_api_token(session, token)
         if row is None:
             raise Refused("invalid_token: the token is unknown or revoked, or its user deactivated")
-        user, token_id = row.user, row.id
+        user, token_id, key = row.user, row.id, token_key(row)
     login_user(user)
+    keep_in_cookie(key)
     return socket_user(), token_credential(token_id)

@@ -1,6 +1,7 @@
 """Which sockets each user holds on /agent and /supervisor, on every web process, kept in Redis.
 
-A sign-out, deactivation or role change closes them all through the Socket.IO message queue.
+Each socket is recorded with the login it was opened with (auth.logins: "session:<id>" or
+"token:<id>"): ending one login closes its sockets only; deactivation or a role change, all.
 """
 
 from __future__ import annotations
@@ -16,12 +17,6 @@ from flask import Flask
 from contactcentre.realtime.rooms import KEY_PREFIX
 
 USER_SOCKETS = KEY_PREFIX + "user-sockets:"  # + user id -> zset {member: last vouched for}
-SESSION = "session"  # opened with the flask-login session cookie
-
-
-def token_credential(token_id: int) -> str:
-    """The credential of a socket opened with a bearer token (its id, never the token)."""
-    return f"token:{token_id}"
 
 
 @dataclass(frozen=True)
@@ -29,7 +24,7 @@ class UserSocket:
     user_id: int
     namespace: str
     sid: str
-    credential: str  # SESSION or token_credential(id): a sign-out closes only the first kind
+    credential: str  # the login it was opened with: auth.logins' "session:<id>" or "token:<id>"
 
     def __post_init__(self) -> None:
         for part in (self.namespace, self.sid, self.credential):
@@ -84,21 +79,29 @@ class UserSockets:
 
 
 def close_user_sockets(app: Flask, user_id: int, credential: str | None = None) -> int:
-    """Disconnect the user's sockets wherever they are: python-socketio's Redis manager
-    disconnects a socket of this process at once and publishes the others to every process.
-    Returns how many were asked to close. Call it after the change has been committed, so a
-    client that reconnects at once is judged by the new state."""
+    """Disconnect the user's sockets wherever they are (all, or one login's): python-socketio's
+    Redis manager disconnects a socket of this process at once and publishes the others to
+    every process. Returns how many were asked to close. Call it after the change has been
+    committed, so a client that reconnects at once is judged by the new state."""
+    return close_login_sockets(app, user_id, None if credential is None else [credential])
+
+
+def close_login_sockets(app: Flask, user_id: int, credentials: Iterable[str] | None) -> int:
+    """The sockets of these logins of the user (None: all of them), as close_user_sockets."""
     runtime = app.extensions["contactcentre"]
     server = app.extensions["socketio"].server
     sockets = UserSockets(runtime.redis, runtime.settings.realtime_grace_seconds)
-    found = sockets.live(user_id, time.time(), credential)
+    wanted = None if credentials is None else set(credentials)
+    found = [
+        s for s in sockets.live(user_id, time.time()) if wanted is None or s.credential in wanted
+    ]
     for socket in found:
         server.disconnect(socket.sid, namespace=socket.namespace)
     return len(found)
 
 
-def close_signed_out_sockets(app: Flask, user: Any = None, **_: Any) -> None:
-    """flask-login's `user_logged_out` receiver: the session's sockets go with the session. A
-    bearer token's sockets stay open: the token is still good until it is revoked itself."""
-    if user is not None and getattr(user, "is_authenticated", False):
-        close_user_sockets(app, int(user.id), SESSION)
+def close_ended_logins(app: Flask, user_id: int = 0, credentials: Any = (), **_: Any) -> None:
+    """auth.logins' `logins_ended` receiver (a sign-out): those logins' sockets go with them;
+    the user's other sign-ins and tokens keep theirs."""
+    if user_id and credentials:
+        close_login_sockets(app, int(user_id), list(credentials))

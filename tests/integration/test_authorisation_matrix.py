@@ -42,6 +42,10 @@ ROUTES: dict[tuple[str, str], tuple[int | str, ...]] = {
     ("GET", "/board"): (302, 403, IN, IN),
     ("GET", "/reports"): (302, 403, IN, IN),
     ("GET", "/console"): (302, IN, 403, 403),
+    ("GET", "/account/logins"): PAGE,
+    ("GET", "/users"): (302, 403, 403, IN),
+    ("GET", "/users/<int:user_id>/logins"): (302, 403, 403, IN),  # their own, or admins
+    ("POST", "/users/<int:user_id>/logins/revoke"): same(400),  # no CSRF token
     ("GET", "/login"): EVERYONE,
     ("POST", "/login"): same(400),  # no CSRF token
     ("POST", "/logout"): same(400),  # no CSRF token
@@ -159,6 +163,10 @@ ROUTES: dict[tuple[str, str], tuple[int | str, ...]] = {
     ("GET", "/api/v1/users/<int:user_id>"): ADMINS,
     ("PATCH", "/api/v1/users/<int:user_id>"): ADMINS,
     ("DELETE", "/api/v1/users/<int:user_id>"): ADMINS,
+    ("GET", "/api/v1/users/<int:user_id>/logins"): ADMINS,  # their own, or admins
+    ("DELETE", "/api/v1/users/<int:user_id>/logins"): ADMINS,
+    # The login's name is checked before whose it is: "none" is no name (422) for everyone.
+    ("DELETE", "/api/v1/users/<int:user_id>/logins/<login>"): SIGNED_IN,
     **{
         ("POST", f"/twilio/{path}"): SIGNED_WEBHOOK
         for path in (
@@ -285,11 +293,13 @@ Reading = Callable[[Any, Any], bool]  # (reply, what was sent) -> the answer
 EVENTS: dict[tuple[str, str], tuple[Any, Reading, tuple[bool | None, ...]]] = {
     (AGENT_NS, "join"): ({"room": OTHER_AGENT}, _ok, (False, True, True)),
     (AGENT_NS, "resume"): ({"last_seq": {OTHER_AGENT: 0}}, _resumed, (False, True, True)),
+    (AGENT_NS, "leave"): ({"room": OTHER_AGENT}, _ok, (True, True, True)),  # harmless to anyone
     (AGENT_NS, "heartbeat"): ({}, _answered, (True, True, True)),
     # No such chat: refused for everyone (a supervisor types only in a chat they barged into).
     (AGENT_NS, "chat_typing"): ({"interaction_id": "none", "active": True}, _ok, (False,) * 3),
     (SUPERVISOR_NS, "join"): ({"room": QUEUE}, _ok, (None, True, True)),
     (SUPERVISOR_NS, "resume"): ({"last_seq": {QUEUE: 0}}, _resumed, (None, True, True)),
+    (SUPERVISOR_NS, "leave"): ({"room": QUEUE}, _ok, (None, True, True)),
     (SUPERVISOR_NS, "heartbeat"): ({}, _answered, (None, True, True)),
 }
 

@@ -517,13 +517,26 @@
       d = unwrap(d) || {};
       setTyping(d.active ? (d.name || (state.status && state.status.agent && state.status.agent.name) || "The agent") : null);
     });
-    socket.on("disconnect", () => { if (!state.closed) statusBar.textContent = "Connection lost; reconnecting…"; });
+    // The server refused an event (too many too fast); "too_many_events" closes the socket next.
+    socket.on("refused", (e) => {
+      e = e || {};
+      if (e.code === "too_many_events") state.refusal = sentence(e.message);
+      else if (e.event === "message" || e.event === "typing") fail(sentence(e.message));
+    });
+    socket.on("disconnect", (reason) => {
+      if (state.closed) return;
+      // Closed by the server, the socket does not reconnect by itself: say why and how to.
+      statusBar.textContent = reason === "io server disconnect" && state.refusal ? state.refusal : "Connection lost; reconnecting…";
+    });
     socket.on("connect_error", (err) => {
       const text = String((err && err.message) || "");
       if (/invalid_token|token_expired|forbidden/.test(text)) {
         socket.disconnect(); state.socket = null; forget(); preChat("Your previous chat has ended. Start a new one below.");
       } else if (/origin_not_allowed|site_disabled/.test(text)) {
         socket.disconnect(); state.socket = null; unavailable(text);
+      } else if (/too_many_sockets/.test(text)) {
+        // Refused, so it does not retry: "this chat is open in too many windows…".
+        statusBar.textContent = sentence(text.replace(/^too_many_sockets:\s*/, ""));
       } else if (!state.closed) {
         statusBar.textContent = "Connection lost; reconnecting…";
       }

@@ -90,7 +90,7 @@
 
   function close() {
     if (!current) return;
-    if (socket) delete socket.last["interaction:" + current.taskId]; // stop following its events
+    if (socket) socket.leave("interaction:" + current.taskId); // stop following its events
     current.el.remove();
     document.body.classList.remove("monitoring");
     const back = current.opener;

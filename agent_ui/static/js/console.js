@@ -135,6 +135,8 @@
     } else if (event === "offer_rescinded") {
       const offer = model.offers.get(data.reservation_id);
       model.offers.delete(data.reservation_id);
+      // A chat's room was followed while it rang: not ours after all.
+      if (offer && offer.channel === "chat" && !model.tasks.has(offer.task_id) && socket) socket.leave("interaction:" + offer.task_id);
       renderOffers(); renderCentre();
       if (offer) notice(data.reason === "expired" ? "The offer expired and counts as missed." : "The offer was withdrawn (" + words(data.reason) + ").");
       if (data.reason === "expired") loadStats();
@@ -161,6 +163,7 @@
     } else if (event === "wrap_up_done") {
       model.tasks.delete(data.task_id);
       window.ChatTab.forget(data.task_id);
+      if (socket) socket.leave("interaction:" + data.task_id);
       if (model.selected === data.task_id) model.selected = model.tasks.size ? Array.from(model.tasks.keys()).pop() : null;
       renderAll();
       loadStats();

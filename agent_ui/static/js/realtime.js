@@ -24,6 +24,8 @@
   SequencedSocket.prototype.resume = function () {
     this.socket.timeout(10000).emit("resume", { last_seq: this.last }, (err, reply) => {
       if (err || !reply) { this.status("reconnecting"); return; }
+      // Rooms it may no longer join, or left out past the server's cap: stop following them.
+      (reply.refused || []).concat(reply.dropped || []).forEach((room) => this.forget(room));
       Object.keys(reply.rooms || {}).forEach((room) => {
         const part = reply.rooms[room];
         if (!part.complete) {
@@ -43,6 +45,19 @@
     this.socket.emit("join", { room: room }, (reply) => {
       if (reply && reply.ok && !(room in this.last)) this.last[room] = reply.seq;
     });
+  };
+
+  // A contact that left the desk: its room is no longer followed, nor sent on the next resume
+  // (a console open all shift would otherwise ask for every contact it ever had).
+  SequencedSocket.prototype.leave = function (room) {
+    if (!(room in this.last)) return;
+    this.forget(room);
+    if (this.socket.connected) this.socket.emit("leave", { room: room });
+  };
+
+  SequencedSocket.prototype.forget = function (room) {
+    delete this.last[room];
+    delete this.buffer[room];
   };
 
   SequencedSocket.prototype.receive = function (envelope) {

@@ -47,7 +47,7 @@ from contactcentre.store.models.reporting import (
     ReportWatermark,
 )
 from contactcentre.store.models.routing import Queue, RoutingPlan, RoutingPolicy
-from contactcentre.store.models.users import ApiToken, Role, User
+from contactcentre.store.models.users import ApiToken, Role, User, WebLogin
 
 __all__ = [
     "Agent",
@@ -90,5 +90,6 @@ __all__ = [
     "RoutingPolicy",
     "Skill",
     "User",
+    "WebLogin",
     "WrapUp",
 ]

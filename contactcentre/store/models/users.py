@@ -1,4 +1,4 @@
-"""People who log in (agents, supervisors, admins) and their API tokens.
+"""People who log in (agents, supervisors, admins), their API tokens and their web sign-ins.
 
 Customers never log in; they are bound to their own conversation by a signed token instead.
 """
@@ -74,6 +74,25 @@ class ApiToken(Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+
+    user: Mapped[User] = relationship()
+
+
+class WebLogin(Base):
+    """One sign-in on the login page. The browser's session cookie names it (its id and a secret
+    of which only the SHA-256 is kept), so signing out or revoking it ends that cookie for good,
+    copies included, and leaves the user's other sign-ins alone."""
+
+    __tablename__ = "web_logins"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    secret_hash: Mapped[str] = mapped_column(String(64))
+    user_agent: Mapped[str] = mapped_column(String(200), default="")
+    address: Mapped[str] = mapped_column(String(64), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
 
     user: Mapped[User] = relationship()

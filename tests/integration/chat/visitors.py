@@ -50,9 +50,12 @@ class Customer:
             self.conversation_id = self.started["conversation_id"]
         return response
 
-    def connect(self, last_seq: int = 0, token: str | None = None) -> None:
+    def connect(
+        self, last_seq: int = 0, token: str | None = None, headers: dict[str, str] | None = None
+    ) -> None:
         self.sio.connect(
             self.base_url,
+            headers=headers or {},
             auth={"token": token if token is not None else self.token, "last_seq": last_seq},
             namespaces=["/chat"],
             transports=["websocket"],

@@ -1,4 +1,5 @@
-"""Sign-out, deactivation and a role change close the user's sockets on every web process."""
+"""Sign-out, deactivation and a role change close the user's sockets on every web process;
+ending one login closes that login's sockets only."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+import requests
 import socketio
 
 from contactcentre.realtime.rooms import AGENT_NS, SUPERVISOR_NS
@@ -93,7 +95,8 @@ def test_deactivation_closes_the_users_sockets_on_every_web_process(
 def test_demotion_closes_the_users_sockets_and_the_board_refuses_them(
     live_app: Any, second_web_process: Any, supervisor: dict[str, Any], admin: dict[str, Any]
 ) -> None:
-    """A supervisor made an agent is disconnected everywhere; back, they get only /agent."""
+    """A supervisor made an agent is disconnected everywhere and signed out (their cookie is
+    refused); signed in again, they get only /agent."""
     http = browser(live_app.url, supervisor["email"], supervisor["password"])
     consoles = Consoles(live_app, second_web_process, http)
 
@@ -105,8 +108,10 @@ def test_demotion_closes_the_users_sockets_and_the_board_refuses_them(
     assert response.status_code == 200
 
     eventually(lambda: consoles.open() == [False, False])
-    assert _refused(second_web_process.url, http, SUPERVISOR_NS)
-    assert not _refused(live_app.url, http, AGENT_NS)
+    assert _refused(live_app.url, http, AGENT_NS)  # the sign-in ended with the old role
+    again = browser(live_app.url, supervisor["email"], supervisor["password"])
+    assert _refused(second_web_process.url, again, SUPERVISOR_NS)
+    assert not _refused(live_app.url, again, AGENT_NS)
     consoles.close()
 
 
@@ -137,3 +142,45 @@ def test_an_unrelated_change_leaves_the_sockets_open(
     assert consoles.open() == [True, True]
     consoles.close()
     sentinel.close()
+
+
+def test_ending_one_login_closes_its_sockets_only(
+    live_app: Any, second_web_process: Any, supervisor: dict[str, Any]
+) -> None:
+    """Two browsers of one user: ending one's login (DELETE .../logins/<id>) closes that
+    browser's sockets on both processes and refuses its cookie; the other browser's stay."""
+    ended_http = browser(live_app.url, supervisor["email"], supervisor["password"])
+    kept_http = browser(live_app.url, supervisor["email"], supervisor["password"])
+    ended, kept = (
+        Consoles(live_app, second_web_process, ended_http),
+        Consoles(live_app, second_web_process, kept_http),
+    )
+    logins = ended_http.get(f"{live_app.url}/api/v1/users/{supervisor['id']}/logins").json()
+    login = next(item for item in logins["items"] if item["current"])
+    eventually(lambda: login["sockets"] == 2 or _sockets_of(live_app, supervisor, login["id"]))
+
+    response = kept_http.delete(
+        f"{second_web_process.url}/api/v1/users/{supervisor['id']}/logins/{login['id']}"
+    )
+
+    assert response.status_code == 204
+    eventually(lambda: ended.open() == [False, False])
+    assert _refused(second_web_process.url, ended_http, SUPERVISOR_NS)
+    # Closes reach each process in the order they were published: a sign-out published after
+    # the revocation has gone through once its own sockets close.
+    sentinel_http = browser(live_app.url, supervisor["email"], supervisor["password"])
+    sentinel = Consoles(live_app, second_web_process, sentinel_http)
+    sentinel_http.post(f"{live_app.url}/logout")
+    eventually(lambda: sentinel.open() == [False, False])
+    assert kept.open() == [True, True]
+    assert not _refused(live_app.url, kept_http, AGENT_NS)
+    for consoles in (ended, kept, sentinel):
+        consoles.close()
+
+
+def _sockets_of(server: Any, person: dict[str, Any], login: str) -> bool:
+    """The login's two sockets are in the record (both processes vouched for them)."""
+    items = requests.get(
+        f"{server.url}/api/v1/users/{person['id']}/logins", headers=person["headers"], timeout=5
+    ).json()["items"]
+    return any(item["id"] == login and item["sockets"] == 2 for item in items)

@@ -6,13 +6,10 @@ from typing import Any
 
 import pytest
 
-from contactcentre.realtime.user_sockets import (
-    SESSION,
-    USER_SOCKETS,
-    UserSocket,
-    UserSockets,
-    token_credential,
-)
+from contactcentre.auth.logins import session_credential, token_credential
+from contactcentre.realtime.user_sockets import USER_SOCKETS, UserSocket, UserSockets
+
+SESSION = session_credential(1)  # a socket opened with the cookie of sign-in 1
 
 
 def test_a_socket_no_process_vouches_for_is_gone_after_the_ttl(redis_client: Any) -> None:
@@ -34,7 +31,7 @@ def test_the_users_key_expires_with_its_last_socket(redis_client: Any) -> None:
 
 
 def test_live_sockets_can_be_picked_by_credential(redis_client: Any) -> None:
-    """A sign-out asks for the session's sockets only; a bearer token's are told apart."""
+    """A sign-out asks for its own login's sockets only; a bearer token's are told apart."""
     record = UserSockets(redis_client, ttl=10)
     browser = UserSocket(7, "/supervisor", "s1", SESSION)
     integration = UserSocket(7, "/agent", "t1", token_credential(3))
