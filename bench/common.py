@@ -94,13 +94,29 @@ def floor(
 
 
 def session_cookies(env: dict[str, str], user_ids: list[int]) -> list[str]:
-    """Signed Flask session cookies, as a sign-in would set them (1,000 Argon2 checks skipped)."""
+    """Signed Flask session cookies, as a sign-in would set them (1,000 Argon2 checks skipped):
+    each names a login recorded as the login page records it, since a bare user id is refused."""
     from flask import Flask
+
+    from contactcentre.auth.logins import start_web_login
+    from contactcentre.store.db import Database
+    from contactcentre.store.models import User
 
     app = Flask(__name__)
     app.secret_key = env["CC_SECRET_KEY"]
     serializer = app.session_interface.get_signing_serializer(app)  # type: ignore[attr-defined]
-    return [serializer.dumps({"_user_id": str(uid), "_fresh": True}) for uid in user_ids]
+    db = Database(env["CC_DATABASE_URL"])
+    try:
+        with db.session() as session:
+            keys = []
+            for uid in user_ids:
+                user = session.get(User, uid)
+                assert user is not None, uid
+                keys.append(start_web_login(session, user, user_agent="bench", address="127.0.0.1"))
+            session.commit()
+    finally:
+        db.dispose()
+    return [serializer.dumps({"_user_id": key, "_fresh": True}) for key in keys]
 
 
 def sign_in_agents(env: dict[str, str], agent_ids: list[int]) -> None:
