@@ -10,4 +10,5 @@ the dialer process, the tests and the simulator all run the same code on the sam
   policy           a campaign's compliance policy (US or UK), validated against the law
   eligibility      why_not_dialable(lead, now, ...): every reason a lead is not dialable now
   campaign_status  why_not_dialing(...): every reason a campaign is not dialing now
+  abandon          abandon rates per period (US 30 days, UK 24 hours, the day) and the throttle
 """
