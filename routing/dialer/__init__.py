@@ -11,4 +11,8 @@ the dialer process, the tests and the simulator all run the same code on the sam
   eligibility      why_not_dialable(lead, now, ...): every reason a lead is not dialable now
   campaign_status  why_not_dialing(...): every reason a campaign is not dialing now
   abandon          abandon rates per period (US 30 days, UK 24 hours, the day) and the throttle
+  model            the pacing model: answer hazards by time ringing, agents freeing, from history
+  pacer            decide(inputs): preview, progressive, power or predictive, logged and replayable
+  feedback         the slow loop that moves the pacer's risk target towards the abandon aim
+  budget           the account's calls-per-second budget as a token bucket
 """
