@@ -12,7 +12,10 @@ the dialer process, the tests and the simulator all run the same code on the sam
   campaign_status  why_not_dialing(...): every reason a campaign is not dialing now
   abandon          abandon rates per period (US 30 days, UK 24 hours, the day) and the throttle
   model            the pacing model: answer hazards by time ringing, agents freeing, from history
+  forecast         agents free and live answers due over the next seconds; a new call's risk
   pacer            decide(inputs): preview, progressive, power or predictive, logged and replayable
   feedback         the slow loop that moves the pacer's risk target towards the abandon aim
   budget           the account's calls-per-second budget as a token bucket
+  adaptive         VICIdial's adaptive dial level, the baseline the benchmark compares with
+  simulation/      a discrete-event outbound campaign that runs the pacers above
 """

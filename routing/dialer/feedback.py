@@ -17,7 +17,9 @@ class AbandonFeedback:
     """target: the next call's P(live answer, no free agent) that the pacer may accept.
 
     Each update multiplies it by exp(gain x (aim - measured) / aim), bounded by max_step and
-    by [floor, ceiling]; measurements of fewer than min_live live answers are ignored.
+    by [floor, ceiling]; measurements of fewer than min_live live answers are ignored. The
+    measured rate is the recent window's, plus the day's excess over the aim if it has one, so
+    that an early excess is paid back instead of carried to the end of the day.
     """
 
     aim: float
@@ -36,11 +38,16 @@ class AbandonFeedback:
         if self.gain <= 0 or self.max_step <= 1:
             raise ValueError("gain must be positive and max_step above 1")
 
-    def update(self, live: int, abandoned: int) -> AbandonFeedback:
-        """The state after measuring `abandoned` of `live` answers over the recent window."""
+    def update(
+        self, live: int, abandoned: int, day_live: int = 0, day_abandoned: int = 0
+    ) -> AbandonFeedback:
+        """The state after measuring `abandoned` of `live` answers over the recent window
+        (and `day_abandoned` of `day_live` since the day began)."""
         if live < self.min_live:
             return self
         measured = abandoned / live
+        if day_live >= self.min_live:
+            measured += max(0.0, day_abandoned / day_live - self.aim)
         step = math.exp(self.gain * (self.aim - measured) / self.aim)
         step = min(self.max_step, max(1 / self.max_step, step))
         return replace(self, target=min(self.ceiling, max(self.floor, self.target * step)))

@@ -93,11 +93,22 @@ class PacingModel:
 
     def talk_row(self, age: float) -> tuple[float, ...]:
         """P(an agent talking for `age` s is free within each look-ahead time)."""
-        index = min(int(age) // TALK_AGE_STEP, len(self._talk_rows) - 1)
-        return self._talk_rows[index]
+        return self._talk_row_at(min(int(age) // TALK_AGE_STEP, MAX_TALK_AGE // TALK_AGE_STEP))
 
     def wrap_row(self, age: float) -> tuple[float, ...]:
         return self._wrap_rows[min(int(age), len(self._wrap_rows) - 1)]
+
+    def variance(self, row: tuple[float, ...]) -> tuple[float, ...]:
+        """p(1 - p) of each entry of a row this model returned (computed once per row)."""
+        key = id(row)  # rows live in this model's caches, so their ids stay theirs
+        found = self._variances.get(key)
+        if found is None:
+            found = self._variances[key] = tuple(p * (1.0 - p) for p in row)
+        return found
+
+    @cached_property
+    def _variances(self) -> dict[int, tuple[float, ...]]:
+        return {}
 
     def call_row(self, age: float) -> tuple[float, ...]:
         """P(a call in flight for `age` s needs an agent within each look-ahead time)."""
@@ -136,27 +147,32 @@ class PacingModel:
             rows.append(tuple((cdf[min(age + t, last)] - base) / left for t in self.look_ahead))
         return tuple(rows)
 
-    @cached_property
-    def _talk_rows(self) -> tuple[tuple[float, ...], ...]:
+    def _talk_row_at(self, index: int) -> tuple[float, ...]:
+        """Row `index` (age index x TALK_AGE_STEP s) of the talk table, computed when first
+        asked for: a campaign's agents visit a few hundred of its 361 rows."""
+        cached = self._talk_cache.get(index)
+        if cached is not None:
+            return cached
         survival, wrap = self.talk_survival, self.wrap_cdf
         last, wrap_last = len(survival) - 1, len(wrap) - 1
-        horizon = max(self.look_ahead)
-        rows = []
-        for age in range(0, MAX_TALK_AGE + 1, TALK_AGE_STEP):
-            alive = max(survival[min(age, last)], 1e-12)
-            # pmf of the talk ending in each second after now, given it lasted `age` s
-            ends = [
-                (survival[min(age + r, last)] - survival[min(age + r + 1, last)]) / alive
-                for r in range(horizon)
-            ]
-            row = []
-            for t in self.look_ahead:
-                # talk ends in second r (counted at its end), then wrap-up within t - r - 1
-                row.append(
-                    min(1.0, sum(ends[r] * wrap[min(t - r - 1, wrap_last)] for r in range(t)))
-                )
-            rows.append(tuple(row))
-        return tuple(rows)
+        age = index * TALK_AGE_STEP
+        alive = max(survival[min(age, last)], 1e-12)
+        # pmf of the talk ending in each second after now, given it lasted `age` s
+        ends = [
+            (survival[min(age + r, last)] - survival[min(age + r + 1, last)]) / alive
+            for r in range(max(self.look_ahead))
+        ]
+        # talk ends in second r (counted at its end), then wrap-up within t - r - 1
+        row = tuple(
+            min(1.0, sum(ends[r] * wrap[min(t - r - 1, wrap_last)] for r in range(t)))
+            for t in self.look_ahead
+        )
+        self._talk_cache[index] = row
+        return row
+
+    @cached_property
+    def _talk_cache(self) -> dict[int, tuple[float, ...]]:
+        return {}
 
     # -- logging -----------------------------------------------------------------------
 

@@ -5,7 +5,8 @@ inputs and the reason, so every decision can be logged and replayed (same inputs
 decision). Predictive pacing is model-based: over each look-ahead time t it compares the live
 answers expected from the calls in flight (by how long each has rung) with the agents expected
 free (by how long each has talked or wrapped up), and places the next call only while that
-call's marginal abandon risk, P(its live answer finds no free agent), stays under the target.
+call's abandon risk, P(its live answer finds no free agent), stays under the target, and the
+abandons expected stay within the abandon budget.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from routing.dialer.forecast import forecast
 from routing.dialer.model import PacingModel
 
 
@@ -201,55 +203,43 @@ def _capped(
 def _predictive(inputs: PacingInputs, idle: int) -> PacingDecision:
     model = inputs.model
     assert model is not None  # checked by PacingInputs
-    width = len(model.look_ahead)
-    free_mean, free_var = [float(idle)] * width, [0.0] * width
-    rows = []
+    busy = []
     for agent in inputs.agents:
         if agent.state is AgentState.TALKING:
-            rows.append(model.talk_row(agent.seconds))
+            busy.append(model.talk_row(agent.seconds))
         elif agent.state is AgentState.RESERVED:
-            rows.append(model.talk_row(0.0))
+            busy.append(model.talk_row(0.0))
         elif agent.state is AgentState.WRAP_UP:
-            rows.append(model.wrap_row(agent.seconds))
-    _accumulate(rows, free_mean, free_var)
-    live_mean, live_var = [float(inputs.waiting_live)] * width, [0.0] * width
-    _accumulate([model.call_row(c.seconds) for c in inputs.in_flight], live_mean, live_var)
-    new = model.call_row(0.0)
-    new_var = [q * (1 - q) for q in new]
-    p_live = max(model.live_probability, 1e-6)
-
-    def expected_abandons(k: int) -> float:
-        return max(
-            _expected_excess(
-                live_mean[g] + k * new[g] - free_mean[g],
-                live_var[g] + k * new_var[g] + free_var[g],
-            )
-            for g in range(width)
-        )
-
+            busy.append(model.wrap_row(agent.seconds))
+    ahead = forecast(
+        model,
+        idle=idle,
+        busy=busy,
+        ringing=[model.call_row(c.seconds) for c in inputs.in_flight],
+        waiting_live=inputs.waiting_live,
+    )
     caps = _caps(inputs)
     limit = min(caps.values())
-    before = expected_abandons(0)
+    spent = ahead.expected_abandons()  # by the calls already in flight, at least
     calls, risk, code, capped = 0, 0.0, DecisionCode.PREDICTIVE, False
-    # The marginal risk grows with every call added: stop at the first call over target,
-    # over the abandon budget, or (looking one call past them) over the caps.
+    # Each call added raises the next one's risk: stop at the first call over the target or
+    # the abandon budget, or (looking one call past them) over the caps.
     for k in range(1, limit + 2):
-        after = expected_abandons(k)
-        risk = (after - before) / p_live
+        risk = ahead.call_risk(others=k - 1)
         if risk > inputs.target:
             break
-        if after > inputs.abandon_budget:
+        if spent + risk * ahead.new_live > inputs.abandon_budget:
             code = DecisionCode.ABANDON_BUDGET
             break
         if k > limit:
             capped = True
             break
-        calls, before = k, after
-    horizon = model.look_ahead[-1]
+        calls, spent = k, spent + risk * ahead.new_live
     reason = (
-        f"{calls} calls: within {horizon} s about {free_mean[-1]:.1f} agents free and "
-        f"{live_mean[-1]:.1f} live answers due from {len(inputs.in_flight)} calls in flight; "
-        f"the next call's abandon risk {risk:.2%} vs target {inputs.target:.2%}"
+        f"{calls} calls: within {ahead.look_ahead[-1]} s about {ahead.free_mean[-1]:.1f} agents"
+        f" free and {ahead.live_mean[-1]:.1f} live answers due from {len(inputs.in_flight)}"
+        f" calls in flight; the next call's abandon risk {risk:.2%} vs target"
+        f" {inputs.target:.2%}"
     )
     if code is DecisionCode.ABANDON_BUDGET:
         reason += f"; abandon budget {inputs.abandon_budget:.1f} reached"
@@ -262,27 +252,7 @@ def _predictive(inputs: PacingInputs, idle: int) -> PacingDecision:
         calls + 1 if capped else calls,
         code,
         reason,
-        expected_abandons=before,
+        expected_abandons=spent,
         next_call_risk=risk,
         capped_by=capped_by,
     )
-
-
-def _accumulate(rows: list[tuple[float, ...]], mean: list[float], var: list[float]) -> None:
-    """Add independent Bernoulli rows' means and variances, column by column."""
-    if not rows:
-        return
-    for g, column in enumerate(zip(*rows, strict=True)):
-        mean[g] += sum(column)
-        var[g] += sum(p * (1.0 - p) for p in column)
-
-
-def _expected_excess(mean: float, variance: float) -> float:
-    """E[max(X, 0)] for X normal: the expected live answers left without an agent."""
-    if variance <= 1e-12:
-        return max(mean, 0.0)
-    sigma = math.sqrt(variance)
-    z = mean / sigma
-    return mean * 0.5 * (1.0 + math.erf(z / math.sqrt(2.0))) + sigma * math.exp(
-        -0.5 * z * z
-    ) / math.sqrt(2.0 * math.pi)
