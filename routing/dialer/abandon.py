@@ -1,16 +1,17 @@
 """Abandon-rate accounting per campaign, and the throttle that keeps a campaign inside it.
 
 Computed from attempt records: the US rule over a rolling 30 days, the UK rule over 24 hours
-(AMD false positives counted, flagged or estimated), and the campaign's own day in either mode.
-The throttle never lets a campaign plan past its budget: the abandons it can still afford
-before some period's rate would pass the limit; with less than one left it dials progressive
-(one call per free agent), which cannot abandon for want of an agent, until it earns one back.
+(AMD false positives counted, flagged or estimated), the campaign's own day in either mode, and
+a burst guard over the last 30 minutes (the policy's, looser limit). The throttle never lets a
+campaign plan past its budget: the abandons it can still afford before some period's rate
+would pass its limit; with less than one left it dials progressive (one call per free agent),
+which cannot abandon for want of an agent, until it earns one back.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -54,7 +55,9 @@ class AbandonTally:
     def describe(self, limit: float) -> str:
         rate = self.rate
         shown = "no live answers" if rate is None else f"{rate:.2%}"
-        return f"{self.period}: {shown} of {limit:.0%} ({self.abandoned} of {self.live} live)"
+        return (
+            f"{self.period}: {shown} of {limit * 100:.3g}% ({self.abandoned} of {self.live} live)"
+        )
 
 
 def tally(
@@ -95,11 +98,15 @@ def start_of_day(now: datetime, zone: str) -> datetime:
 
 @dataclass(frozen=True)
 class AbandonStanding:
-    """A campaign's tallies: the legal period (30 days US, 24 hours UK) and its own day."""
+    """A campaign's tallies: the legal period (30 days US, 24 hours UK) and its own day under
+    the abandon limit, and (if the policy has a burst guard) its recent window under the
+    burst limit."""
 
     legal: AbandonTally
     today: AbandonTally
     limit: float
+    recent: AbandonTally | None = None
+    burst_limit: float | None = None
 
     @classmethod
     def of(
@@ -119,14 +126,23 @@ class AbandonStanding:
         # A tiny step back so that an attempt placed exactly at midnight counts as today's.
         midnight = start_of_day(now, campaign_zone) - timedelta(microseconds=1)
         kw = {"amd_false_positive_rate": amd_false_positive_rate}
+        recent = None
+        if policy.burst_window is not None:
+            minutes = f"last {policy.burst_window.total_seconds() / 60:g} minutes"
+            recent = tally(rows, now - policy.burst_window, now, policy, period=minutes, **kw)
         return cls(
             legal=tally(rows, now - period, now, policy, period=name, **kw),
             today=tally(rows, midnight, now, policy, period="today", **kw),
             limit=policy.abandon_limit,
+            recent=recent,
+            burst_limit=policy.burst_limit if recent is not None else None,
         )
 
     def throttle(self) -> Throttle:
-        return throttle((self.legal, self.today), self.limit)
+        periods = [(self.legal, self.limit), (self.today, self.limit)]
+        if self.recent is not None and self.burst_limit is not None:
+            periods.append((self.recent, self.burst_limit))
+        return throttle(periods)
 
 
 @dataclass(frozen=True)
@@ -137,22 +153,26 @@ class Throttle:
     progressive: bool
     budget: float
     reason: str | None
-    tallies: tuple[AbandonTally, ...] = ()
+    periods: tuple[tuple[AbandonTally, float], ...] = ()
 
 
-def throttle(tallies: tuple[AbandonTally, ...], limit: float) -> Throttle:
-    """Progressive while any period could not afford one more abandoned call."""
-    if not tallies:
+def throttle(periods: Sequence[tuple[AbandonTally, float]]) -> Throttle:
+    """Progressive while any period could not afford one more abandoned call under its
+    limit; `periods` pairs each tally with its limit."""
+    if not periods:
         raise ValueError("the throttle needs at least one period's tally")
-    budget = min(t.budget(limit) for t in tallies)
+    budget, tight, limit = min(((t.budget(lim), t, lim) for t, lim in periods), key=_first)
     if budget >= 1.0:
-        return Throttle(False, budget, None, tallies)
-    tight = min(tallies, key=lambda t: t.budget(limit))
+        return Throttle(False, budget, None, tuple(periods))
     reason = (
         f"throttled to progressive: one more abandoned call would pass the limit "
         f"({tight.describe(limit)})"
     )
-    return Throttle(True, budget, reason, tallies)
+    return Throttle(True, budget, reason, tuple(periods))
+
+
+def _first(item: tuple[float, AbandonTally, float]) -> float:
+    return item[0]
 
 
 def live_answers_to_earn(tally_: AbandonTally, limit: float) -> int:

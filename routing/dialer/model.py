@@ -212,33 +212,40 @@ def estimate(
     talks: Sequence[float],
     wraps: Sequence[float],
     prior: Prior | None = None,
+    *,
+    ringing: Sequence[float] = (),
+    talking: Sequence[float] = (),
+    wrapping: Sequence[float] = (),
 ) -> PacingModel:
-    """The model of recent history, each distribution blended with the prior by sample size
-    (n / (n + prior weight) empirical), so it is defined from the first second."""
+    """The model of recent history: finished attempts, talks and wrap-ups, and (censored) the
+    ages of those still going, so that early in a campaign the short ones, which finish first,
+    do not pass for the whole distribution. Each one-second hazard blends the data with the
+    prior's hazard as if `prior.weight` prior observations were at risk, so the model is
+    defined from the first second and follows the data wherever it has some."""
     p = prior or Prior()
     ring_ages = MAX_RING_AGE + 1
     live_prior = [p.live * _uniform_cdf(x, p.live_from, p.live_to) for x in range(ring_ages)]
-    settle_prior = [
-        p.live * _uniform_cdf(x, p.live_from, p.live_to)
-        + (1 - p.live) * _uniform_cdf(x, 0.0, p.settle_to)
-        for x in range(ring_ages)
-    ]
-    live = _blend(live_prior, _cdf([a.live_at for a in attempts], ring_ages), len(attempts), p)
-    settled = _blend(
-        settle_prior, _cdf([a.settled_at for a in attempts], ring_ages), len(attempts), p
+    other_prior = [(1 - p.live) * _uniform_cdf(x, 0.0, p.settle_to) for x in range(ring_ages)]
+    live, other = _incidence(
+        [
+            [a.live_at for a in attempts if a.live_at is not None],
+            [a.settled_at for a in attempts if a.live_at is None],
+        ],
+        ringing,
+        [live_prior, other_prior],
+        p.weight,
     )
-    settled = [max(s, v) for s, v in zip(settled, live, strict=True)]
+    settled = [a + b for a, b in zip(live, other, strict=True)]
     talk_ages = MAX_TALK_AGE + 1
-    talk_prior = [math.exp(-x / p.talk_mean) for x in range(talk_ages)]
-    talk_cdf = _cdf(list(talks), talk_ages)
-    survival = _blend(talk_prior, [1.0 - c for c in talk_cdf], len(talks), p)
+    talk_prior = [1.0 - math.exp(-x / p.talk_mean) for x in range(talk_ages)]
+    (talk_cdf,) = _incidence([list(talks)], talking, [talk_prior], p.weight)
     wrap_ages = MAX_WRAP_AGE + 1
     wrap_prior = [_uniform_cdf(x, 0.0, 2 * p.wrap_mean) for x in range(wrap_ages)]
-    wrap = _blend(wrap_prior, _cdf(list(wraps), wrap_ages), len(wraps), p)
+    (wrap,) = _incidence([list(wraps)], wrapping, [wrap_prior], p.weight)
     return PacingModel(
         live_cdf=_rounded(live),
         settled_cdf=_rounded(settled),
-        talk_survival=_rounded(survival),
+        talk_survival=_rounded([1.0 - c for c in talk_cdf]),
         wrap_cdf=_rounded(wrap),
         samples=(len(attempts), len(talks), len(wraps)),
     )
@@ -248,24 +255,44 @@ def _uniform_cdf(x: float, low: float, high: float) -> float:
     return min(1.0, max(0.0, (x - low) / (high - low)))
 
 
-def _cdf(values: Sequence[float | None], ages: int) -> list[float]:
-    """Empirical P(value <= x) for x = 0..ages-1; None never happens (defective cdf)."""
-    if not values:
-        return [0.0] * ages
-    counts = [0] * ages
-    for value in values:
-        if value is not None and value < ages:
-            counts[max(0, math.ceil(value))] += 1
-    total, running, out = len(values), 0, []
-    for count in counts:
-        running += count
-        out.append(running / total)
+def _incidence(
+    events: list[list[float]],
+    censored: Sequence[float],
+    priors: list[list[float]],
+    weight: float,
+) -> list[list[float]]:
+    """Cumulative incidence of each cause by age 0, 1, ... (Aalen-Johansen on one-second
+    bins: an event at v falls in bin ceil(v)). `censored` are ages of observations still
+    going; `priors` each cause's prior cumulative incidence on the same ages."""
+    ages = len(priors[0])
+    start = [0] * (ages + 1)  # observations whose last bin is x (ages: beyond the table)
+    deaths = [[0] * ages for _ in events]
+    for cause, values in enumerate(events):
+        for value in values:
+            last = min(ages, max(0, math.ceil(value)))
+            start[last] += 1
+            if last < ages:
+                deaths[cause][last] += 1
+    for age in censored:
+        start[min(ages, max(0, math.ceil(age)))] += 1
+    at_risk, running = [0] * ages, start[ages]
+    for x in range(ages - 1, -1, -1):
+        running += start[x]
+        at_risk[x] = running
+    alive, totals = 1.0, [0.0] * len(events)
+    out: list[list[float]] = [[] for _ in events]
+    for x in range(ages):
+        before = sum(prior[x - 1] if x else 0.0 for prior in priors)
+        left = max(1e-12, 1.0 - before)
+        hazard_sum = 0.0
+        for cause, prior in enumerate(priors):
+            prior_hazard = (prior[x] - (prior[x - 1] if x else 0.0)) / left
+            hazard = (deaths[cause][x] + weight * prior_hazard) / (at_risk[x] + weight)
+            totals[cause] += alive * hazard
+            hazard_sum += hazard
+            out[cause].append(min(1.0, totals[cause]))
+        alive *= max(0.0, 1.0 - hazard_sum)
     return out
-
-
-def _blend(prior: list[float], empirical: list[float], n: int, p: Prior) -> list[float]:
-    share = n / (n + p.weight)
-    return [(1 - share) * a + share * b for a, b in zip(prior, empirical, strict=True)]
 
 
 def _rounded(values: list[float]) -> tuple[float, ...]:

@@ -57,12 +57,17 @@ DEFAULT_RETRY_DELAYS: Mapping[RetryOutcome, timedelta] = MappingProxyType(
     }
 )
 ABANDON_AIM_SHARE = 0.8  # by default pacing aims at 80% of the limit, never at the limit
+BURST_WINDOW = timedelta(minutes=30)
+BURST_LIMIT = 0.045
 
 
 @dataclass(frozen=True)
 class CompliancePolicy:
     """A campaign's rules. abandon_aim is where pacing aims (default 80% of abandon_limit);
-    ring_timeout_seconds is how long an unanswered call rings (at least min_ring_seconds)."""
+    ring_timeout_seconds is how long an unanswered call rings (at least min_ring_seconds).
+    burst_window and burst_limit: a guard against bursts of abandons, no law's but the
+    operator's (regulators look at them): no window of that length above that rate (None: off).
+    """
 
     jurisdiction: Jurisdiction = Jurisdiction.US
     window: CallingWindow = field(default_factory=CallingWindow)
@@ -76,6 +81,8 @@ class CompliancePolicy:
     abandon_limit: float = ABANDON_LIMIT
     abandon_aim: float | None = None
     require_consent: bool = True
+    burst_window: timedelta | None = BURST_WINDOW
+    burst_limit: float = BURST_LIMIT
     overrides: tuple[LegalOverride, ...] = ()
 
     def __post_init__(self) -> None:
@@ -99,6 +106,12 @@ class CompliancePolicy:
         aim = self.aim
         if not 0 < aim <= self.abandon_limit:
             raise IllegalSetting("abandon_aim", "must be above 0 and at most the abandon limit")
+        if not self.abandon_limit <= self.burst_limit < 1:
+            raise IllegalSetting("burst_limit", "must be at least the abandon limit and below 1")
+        if self.burst_window is not None and not (
+            timedelta(0) < self.burst_window < self.abandon_period
+        ):
+            raise IllegalSetting("burst_window", "must be positive and shorter than the period")
 
     def _within_law(
         self, name: str, rule: Rule, value: float, *, laxer_if_lower: bool = False

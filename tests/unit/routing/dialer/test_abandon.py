@@ -129,16 +129,16 @@ def test_the_budget_is_the_abandons_still_affordable() -> None:
 
 def test_a_new_campaign_is_progressive_until_it_can_afford_one_abandon() -> None:
     """With no abandons, 32 live answers cannot afford one (1/33 > 3%); 33 can (1/34)."""
-    assert throttle((tallied(32, 0),), 0.03).progressive
-    assert not throttle((tallied(33, 0),), 0.03).progressive
+    assert throttle([(tallied(32, 0), 0.03)]).progressive
+    assert not throttle([(tallied(33, 0), 0.03)]).progressive
     assert live_answers_to_earn(tallied(0, 0), 0.03) == 33
     assert live_answers_to_earn(tallied(33, 0), 0.03) == 0
 
 
 def test_a_campaign_near_its_limit_throttles_to_progressive() -> None:
     """30 abandoned of 1,000 live: a 31st would make 31/1001 > 3%, so progressive, and why."""
-    assert not throttle((tallied(1000, 29),), 0.03).progressive  # 30/1001 is within 3%
-    held = throttle((tallied(1000, 30),), 0.03)
+    assert not throttle([(tallied(1000, 29), 0.03)]).progressive  # 30/1001 is within 3%
+    held = throttle([(tallied(1000, 30), 0.03)])
     assert held.progressive
     assert held.reason is not None
     assert "last 30 days: 3.00% of 3% (30 of 1000 live)" in held.reason
@@ -147,7 +147,7 @@ def test_a_campaign_near_its_limit_throttles_to_progressive() -> None:
 
 def test_the_tightest_period_decides() -> None:
     """30 days has room but today does not: progressive, and the reason names today."""
-    held = throttle((tallied(5000, 50), tallied(40, 1, "today")), 0.03)
+    held = throttle([(tallied(5000, 50), 0.03), (tallied(40, 1, "today"), 0.03)])
     assert held.progressive
     assert held.reason is not None and "today" in held.reason
     assert held.budget == pytest.approx(tallied(40, 1, "today").budget(0.03))
@@ -156,10 +156,30 @@ def test_the_tightest_period_decides() -> None:
 def test_the_standing_throttles_from_its_records() -> None:
     """AbandonStanding.throttle uses the legal period and today together."""
     hour = NOW - timedelta(hours=1)
+    policy = CompliancePolicy(burst_window=None)
     rows = [connected(hour) for _ in range(40)] + [dropped(hour)]
-    standing = AbandonStanding.of(rows, NOW, US, campaign_zone=ZONE)
+    standing = AbandonStanding.of(rows, NOW, policy, campaign_zone=ZONE)
+    assert standing.recent is None
     assert standing.throttle().progressive  # 2/42 > 3% after one more
     rows += [connected(hour) for _ in range(30)]
+    assert not AbandonStanding.of(rows, NOW, policy, campaign_zone=ZONE).throttle().progressive
+
+
+def test_the_burst_guard_throttles_a_bad_half_hour() -> None:
+    """The day is well under 3%, but 5 of the last half hour's 100 live answers were
+    abandoned: a sixth would pass the 4.5% burst limit, so progressive, and the reason says so."""
+    earlier, recent = NOW - timedelta(hours=3), NOW - timedelta(minutes=10)
+    rows = [connected(earlier) for _ in range(2000)]
+    rows += [connected(recent) for _ in range(95)] + [dropped(recent) for _ in range(5)]
+    standing = AbandonStanding.of(rows, NOW, US, campaign_zone=ZONE)
+    assert standing.recent is not None and counts(standing.recent) == (100, 5)
+    held = standing.throttle()
+    assert held.progressive
+    assert (
+        held.reason is not None and "last 30 minutes: 5.00% of 4.5% (5 of 100 live)" in held.reason
+    )
+    assert standing.legal.rate is not None and standing.legal.rate < 0.003
+    rows += [connected(recent) for _ in range(40)]
     assert not AbandonStanding.of(rows, NOW, US, campaign_zone=ZONE).throttle().progressive
 
 
@@ -168,4 +188,4 @@ def test_impossible_tallies_are_refused() -> None:
     with pytest.raises(ValueError, match="abandoned"):
         tallied(1, 2)
     with pytest.raises(ValueError, match="at least one"):
-        throttle((), 0.03)
+        throttle([])

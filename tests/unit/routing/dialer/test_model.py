@@ -82,3 +82,23 @@ def test_impossible_models_are_refused() -> None:
         PacingModel((0.0, 0.5), (0.0, 0.4), (1.0,), (1.0,))
     with pytest.raises(ValueError, match="settles"):
         AttemptTiming(5.0, 6.0)
+
+
+def test_talks_still_going_count_as_censored() -> None:
+    """Early in a campaign the short calls finish first: 10 done at 30 s while 90 are still
+    talking at 100 s means most talks last over a minute, not that all end by 30 s."""
+    naive = estimate([], [30.0] * 10, [], NO_PRIOR)
+    censored = estimate([], [30.0] * 10, [], NO_PRIOR, talking=[100.0] * 90)
+    assert naive.talk_survival[60] == pytest.approx(0.0)
+    assert censored.talk_survival[60] == pytest.approx(0.9)
+
+
+def test_calls_still_ringing_count_as_censored() -> None:
+    """Busy signals settle in seconds; calls still ringing at 10 s must not be read as
+    never live: with 50 ringing, the live chance is not driven to zero."""
+    busy = [AttemptTiming(None, 3.0)] * 50
+    live = [AttemptTiming(15.0, 15.0)] * 5
+    naive = estimate(busy + live, [], [], NO_PRIOR)
+    censored = estimate(busy + live, [], [], NO_PRIOR, ringing=[10.0] * 50)
+    assert naive.live_probability == pytest.approx(5 / 55)
+    assert censored.live_probability > naive.live_probability

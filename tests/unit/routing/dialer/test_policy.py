@@ -123,3 +123,20 @@ def test_uk_policy_counts_amd_false_positives_as_abandoned() -> None:
     record = attempt(CallResult.MACHINE, amd_used=True, amd_false_positive=True)
     assert CompliancePolicy(jurisdiction=Jurisdiction.UK).counts_as_abandoned(record)
     assert not CompliancePolicy().counts_as_abandoned(record)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"burst_limit": 0.02}, "burst_limit"),
+        ({"burst_limit": 1.0}, "burst_limit"),
+        ({"burst_window": timedelta(0)}, "burst_window"),
+        ({"burst_window": timedelta(days=31)}, "burst_window"),
+    ],
+)
+def test_the_burst_guard_is_checked(kwargs: dict[str, object], field: str) -> None:
+    """The burst limit is at least the abandon limit; its window is shorter than the period."""
+    with pytest.raises(IllegalSetting) as refused:
+        CompliancePolicy(**kwargs)  # type: ignore[arg-type]
+    assert refused.value.field == field
+    assert CompliancePolicy(burst_window=None).burst_window is None
