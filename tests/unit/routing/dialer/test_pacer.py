@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
+from typing import Any
 
 import pytest
 
@@ -163,7 +164,7 @@ def test_a_logged_decision_replays_from_json() -> None:
         {"model": None},
     ],
 )
-def test_impossible_inputs_are_refused(bad: dict[str, object]) -> None:
+def test_impossible_inputs_are_refused(bad: dict[str, Any]) -> None:
     """A decision never runs on inputs that make no sense."""
     with pytest.raises(ValueError):
         inputs(**bad)
