@@ -19,6 +19,8 @@ from typing import Any
 from routing.dialer.forecast import forecast
 from routing.dialer.model import PacingModel
 
+SOFT_BUDGET = 3.0  # abandons: below this budget the predictive target shrinks
+
 
 class Mode(StrEnum):
     PREVIEW = "preview"  # the agent sees the lead and dials
@@ -220,13 +222,16 @@ def _predictive(inputs: PacingInputs, idle: int) -> PacingDecision:
     )
     caps = _caps(inputs)
     limit = min(caps.values())
+    # Slow down before the budget runs out rather than stop dead at it: with fewer than
+    # SOFT_BUDGET abandons affordable the risk target shrinks in proportion.
+    target = inputs.target * min(1.0, inputs.abandon_budget / SOFT_BUDGET)
     spent = ahead.expected_abandons()  # by the calls already in flight, at least
     calls, risk, code, capped = 0, 0.0, DecisionCode.PREDICTIVE, False
     # Each call added raises the next one's risk: stop at the first call over the target or
     # the abandon budget, or (looking one call past them) over the caps.
     for k in range(1, limit + 2):
         risk = ahead.call_risk(others=k - 1)
-        if risk > inputs.target:
+        if risk > target:
             break
         if spent + risk * ahead.new_live > inputs.abandon_budget:
             code = DecisionCode.ABANDON_BUDGET
@@ -239,7 +244,7 @@ def _predictive(inputs: PacingInputs, idle: int) -> PacingDecision:
         f"{calls} calls: within {ahead.look_ahead[-1]} s about {ahead.free_mean[-1]:.1f} agents"
         f" free and {ahead.live_mean[-1]:.1f} live answers due from {len(inputs.in_flight)}"
         f" calls in flight; the next call's abandon risk {risk:.2%} vs target"
-        f" {inputs.target:.2%}"
+        f" {target:.2%}"
     )
     if code is DecisionCode.ABANDON_BUDGET:
         reason += f"; abandon budget {inputs.abandon_budget:.1f} reached"

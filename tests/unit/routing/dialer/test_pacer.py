@@ -121,12 +121,20 @@ def test_a_lower_target_never_places_more() -> None:
 
 
 def test_the_abandon_budget_caps_expected_abandons() -> None:
-    """With almost no abandon budget left the pacer stops before spending it."""
-    free = decide(inputs(target=0.2))
-    tight = decide(inputs(target=0.2, abandon_budget=0.05))
-    assert tight.code is DecisionCode.ABANDON_BUDGET
-    assert tight.calls < free.calls
-    assert tight.expected_abandons is not None and tight.expected_abandons <= 0.05
+    """A generous risk target is still held to the abandons the campaign can afford."""
+    for budget in (3.0, 10.0):
+        decision = decide(inputs(target=0.9, abandon_budget=budget))
+        assert decision.code is DecisionCode.ABANDON_BUDGET
+        assert decision.expected_abandons is not None
+        assert decision.expected_abandons <= budget
+
+
+def test_a_small_budget_shrinks_the_target_before_it_runs_out() -> None:
+    """Under three abandons affordable, the risk target shrinks with the budget: fewer calls."""
+    counts = [decide(inputs(target=0.2, abandon_budget=b)).calls for b in (0.05, 0.5, 1.0, 3.0)]
+    assert counts == sorted(counts)
+    assert counts[0] < counts[-1]
+    assert decide(inputs(target=0.2, abandon_budget=3.0)).calls == decide(inputs(target=0.2)).calls
 
 
 def test_the_throttle_makes_predictive_progressive() -> None:
