@@ -26,6 +26,7 @@ TINY: dict[str, dict[str, str]] = {
         "BENCH_HOURS": "0.25",
     },
     "ivr.py": {"BENCH_SECONDS": "3"},
+    "dialer.py": {"BENCH_SEEDS": "1", "BENCH_HOURS": "0.1", "BENCH_SIZES": "20"},
     "screenpop.py": {"BENCH_SOCKETS": "20", "BENCH_SECONDS": "3", "BENCH_CLIENT_PROCESSES": "1"},
     "chat.py": {
         "BENCH_CUSTOMERS": "20",
