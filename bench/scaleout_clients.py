@@ -64,6 +64,21 @@ class SequencedRooms:
         self.buffer[room] = {}
 
 
+async def first_connect(client: Any, url: str, **options: Any) -> None:
+    """Connect, trying again as the browser's client does when the balancer answers 503 (its
+    queue timed out while a thousand sockets open at once on two cores)."""
+    for attempt in range(5):
+        import socketio
+
+        try:
+            await client.connect(url, **options)
+            return
+        except socketio.exceptions.ConnectionError:
+            if attempt == 4:
+                raise
+            await asyncio.sleep(0.5 * 2**attempt + random.random())
+
+
 @dataclass
 class Tally:
     """What one client process saw; sent to the bench as one dict when it stops."""
@@ -206,7 +221,8 @@ class Console:
         # A callable: Engine.IO's client moves a Cookie header into the cookie jar of an HTTP
         # session it drops on disconnect, so fixed headers would reconnect signed out (a
         # browser keeps its cookies).
-        await self.client.connect(
+        await first_connect(
+            self.client,
             self.base,
             headers=lambda: {"Cookie": f"session={self.login.cookie}"},
             namespaces=[AGENT_NS],
@@ -406,7 +422,8 @@ class Customer:
         if status != 201:
             raise RuntimeError(f"customer {self.name} could not start a conversation: {started}")
         self.token = started["token"]
-        await self.client.connect(
+        await first_connect(
+            self.client,
             self.base,
             auth=lambda: {"token": self.token, "last_seq": self.last_seq},
             namespaces=[CHAT_NS],
