@@ -36,6 +36,13 @@ TINY: dict[str, dict[str, str]] = {
         "BENCH_CLIENT_PROCESSES": "1",
     },
     "email_intake.py": {"BENCH_MESSAGES": "40", "BENCH_SENDERS": "2"},
+    "reports.py": {
+        "BENCH_DAYS": "2",
+        "BENCH_PER_DAY": "200",
+        "BENCH_SECONDS": "3",
+        "BENCH_ROLLUP_EVERY": "1",
+        "BENCH_REPORT_ROUNDS": "1",
+    },
     # Skips (exit 0, {"skipped": true, "why": ...}) without haproxy, PostgreSQL or Redis.
     "scaleout.py": {
         "BENCH_AGENTS": "6",

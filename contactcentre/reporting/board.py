@@ -1,6 +1,8 @@
 """The supervisor's live board: queue tiles and the agent grid, from Redis projections and SQL.
 
-Agent states and waiting tasks come from the router's projections; today's numbers from events.
+Agent states and waiting tasks come from the router's projections; today's queue numbers from the
+same report_contacts rows the roll-up stores (contact_rows.project over each contact's whole
+history), so a tile equals the service-level report for the same day once it is rolled up.
 """
 
 from __future__ import annotations
@@ -24,14 +26,17 @@ from contactcentre.reporting.agent_day import (
     agent_days,
     offers_not_taken,
 )
+from contactcentre.reporting.contact_rows import project, queue_thresholds
 from contactcentre.reporting.contacts import contact_outcomes
 from contactcentre.reporting.definitions import queue_service_level, served_id
 from contactcentre.router.streams import AGENT_STATE, WAITING
 from contactcentre.store.models import Agent, Interaction, Queue
 from routing.expression import ExpressionError, parse
-from routing.metrics import ContactOutcome
+from routing.metrics import Tally
+from routing.tally import TALLY_FIELDS
 
 STATES = ("available", "busy", "wrap-up", "break", "offline")
+CHUNK = 500  # interactions projected per query (bound parameters stay few)
 AMBER_AT = 0.75  # longest wait turns amber at 75% of the queue's answer target, red at 100%
 
 
@@ -47,10 +52,10 @@ def build_board(
     contacts = contact_outcomes(events)
     days = agent_days(contacts, offers_not_taken(events))
     waiting = _waiting(session, client, now)
-    queued = _queued_by_queue(contacts)
+    queued = _queue_tallies(session, {e.interaction_id for e in events}, start, end)
     rows = [_agent_row(a, states[a.id], current.get(str(a.id), []), days, now) for a in agents]
     tiles = [
-        _tile(q, agents, states, waiting.get(str(q.id), []), queued.get(str(q.id), []))
+        _tile(q, agents, states, waiting.get(str(q.id), []), queued.get(q.id, Tally()))
         for q in queues
     ]
     return {
@@ -100,12 +105,20 @@ def _waiting(session: Session, client: redis.Redis, now: float) -> dict[str, lis
     return waits
 
 
-def _queued_by_queue(contacts: list[ContactOutcome]) -> dict[str, list[ContactOutcome]]:
-    """Contacts queued in the period, by the queue they first waited in."""
-    by_queue: dict[str, list[ContactOutcome]] = defaultdict(list)
-    for contact in contacts:
-        if contact.queue_id is not None and contact.queued_at is not None:
-            by_queue[contact.queue_id].append(contact)
+def _queue_tallies(
+    session: Session, interaction_ids: set[str], start: datetime, end: datetime
+) -> dict[int, Tally]:
+    """Each queue's tally of the contacts counted in [start, end), by the rows the roll-up
+    would store for them. Every contact counted in the period has an event in it (it is
+    counted at one of its own events' times), so `interaction_ids` holds them all."""
+    thresholds = queue_thresholds(session)
+    ordered = sorted(interaction_ids)
+    by_queue: dict[int, Tally] = defaultdict(Tally)
+    for index in range(0, len(ordered), CHUNK):
+        for row in project(session, ordered[index : index + CHUNK], thresholds).values():
+            if row["queue_id"] is not None and start <= row["interval_start"] < end:
+                tally = Tally(**{f: row[f] for f in TALLY_FIELDS})
+                by_queue[row["queue_id"]] = by_queue[row["queue_id"]] + tally
     return by_queue
 
 
@@ -122,7 +135,7 @@ def _tile(
     agents: list[Agent],
     states: dict[int, dict[str, Any]],
     waits: list[float],
-    outcomes: list[ContactOutcome],
+    tally: Tally,
 ) -> dict[str, Any]:
     counts = dict.fromkeys(STATES, 0)
     for agent in agents:
@@ -133,7 +146,7 @@ def _tile(
     metric = queue_service_level(
         float(queue.sla_target_seconds), float(queue.short_abandon_seconds)
     )
-    level = metric.compute(outcomes)
+    level = metric.of_tally(tally)
     longest = max(waits, default=0.0)
     target = float(queue.sla_target_seconds)
     alert = "red" if longest >= target else "amber" if longest >= AMBER_AT * target else "ok"
@@ -149,7 +162,7 @@ def _tile(
         "service_level_target": queue.sla_target_percent,
         "service_level_definition": metric.label,
         "service_level_id": served_id(metric),
-        "contacts_today": len(outcomes),
+        "contacts_today": tally.queued,
     }
 
 

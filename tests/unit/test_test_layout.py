@@ -43,15 +43,20 @@ def test_no_module_under_tests_imports_a_test_module_or_a_conftest() -> None:
     assert not offenders, "move what is shared into a helper module:\n" + "\n".join(offenders)
 
 
+PLAIN_HELPERS = ("tests.builders", "tests.event_histories")
+
+
 def test_the_benches_import_only_the_builders_and_the_builders_need_no_pytest() -> None:
-    """bench/ builds its floors with tests/builders.py, which must import neither pytest nor
-    another test helper (so a bench never needs the test suite's dependencies)."""
+    """bench/ builds its floors with tests/builders.py and its histories with
+    tests/event_histories.py, which must import neither pytest nor another test helper (so a
+    bench never needs the test suite's dependencies)."""
     from_tests = {
         name
         for path in (ROOT / "bench").glob("*.py")
         for _line, name in _imported(path)
-        if name.split(".")[0] == "tests" and not name.startswith("tests.builders")
+        if name.split(".")[0] == "tests" and not name.startswith(PLAIN_HELPERS)
     }
-    assert not from_tests, f"bench/ imports {sorted(from_tests)}; only tests.builders is plain"
-    builders = {name.split(".")[0] for _line, name in _imported(TESTS / "builders.py")}
-    assert not builders & {"pytest", "_pytest", "tests"}, sorted(builders)
+    assert not from_tests, f"bench/ imports {sorted(from_tests)}; only {PLAIN_HELPERS} are plain"
+    for helper in ("builders.py", "event_histories.py"):
+        imported = {name.split(".")[0] for _line, name in _imported(TESTS / helper)}
+        assert not imported & {"pytest", "_pytest", "tests", "hypothesis"}, (helper, imported)

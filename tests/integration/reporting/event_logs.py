@@ -1,14 +1,14 @@
-"""Random contact histories written as the channels write them (created, queued, accepted,
-answered, held, completed, wrap-up, disposition, survey, messages), for the roll-up's tests."""
+"""Random contact histories (tests/event_histories.py, drawn by hypothesis) written through the
+real event log, and fresh databases and table snapshots for the roll-up's tests."""
 
 from __future__ import annotations
 
 import shutil
 import uuid
-from dataclasses import dataclass
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from hypothesis import strategies as st
@@ -20,73 +20,34 @@ from contactcentre.interactions.event_log import NewEvent
 from contactcentre.reporting.intervals import TABLES
 from contactcentre.store.db import Database
 from contactcentre.store.models import Base, Interaction, ReportContact
+from tests.event_histories import History, call, contact_history
 
-Step = tuple[str, float, dict[str, Any]]
+__all__ = ["History", "call", "fresh_database", "histories", "snapshot", "write"]
+T = TypeVar("T")
 
 
-@dataclass(frozen=True)
-class History:
-    """One contact's events: (type, seconds after the log's start, data)."""
+class Drawn:
+    """A hypothesis draw as a Chooser, so the property tests shrink the histories they find."""
 
-    interaction_id: str
-    channel: str
-    queue: int  # an index into the test's queues
-    steps: tuple[Step, ...]
+    def __init__(self, draw: st.DrawFn) -> None:
+        self._draw = draw
+
+    def real(self, low: float, high: float) -> float:
+        return self._draw(st.floats(low, high, allow_nan=False))
+
+    def integer(self, low: int, high: int) -> int:
+        return self._draw(st.integers(low, high))
+
+    def pick(self, options: Sequence[T]) -> T:
+        return self._draw(st.sampled_from(options))
+
+    def coin(self) -> bool:
+        return self._draw(st.booleans())
 
 
 @st.composite
 def histories(draw: st.DrawFn, agents: int = 3, queues: int = 2) -> History:
-    channel = draw(st.sampled_from(["voice", "chat"]))
-    arrived = draw(st.floats(0, 7200, allow_nan=False)).__round__(3)
-    ivr = draw(st.sampled_from([0.0, 4.0, 30.0]))
-    wait = draw(st.floats(0, 90, allow_nan=False)).__round__(3)
-    way = draw(st.sampled_from(["answered", "answered", "abandoned", "callback", "waiting", "ivr"]))
-    queue = draw(st.integers(0, queues - 1))
-    agent = str(draw(st.integers(1, agents)))
-    q = arrived + ivr
-    steps: list[Step] = [("created", arrived, {"channel": channel})]
-    if way == "ivr":
-        steps.append(("completed", arrived + ivr + 1, {}))
-        return History(str(uuid.uuid4()), channel, queue, tuple(steps))
-    steps.append(("queued", q, {"queue_id": "Q"}))
-    if channel == "chat":
-        steps.append(("message_in", q, {"by": "customer"}))
-    if way == "abandoned":
-        steps.append(("canceled", q + wait, {}))
-    elif way == "callback":
-        steps.append(("exited", q + wait, {"exit": "callback"}))
-    elif way == "answered":
-        steps.extend(_handled(draw, channel, q + wait, agent))
-    return History(str(uuid.uuid4()), channel, queue, tuple(steps))
-
-
-def _handled(draw: st.DrawFn, channel: str, at: float, agent: str) -> list[Step]:
-    talk = draw(st.floats(5, 600, allow_nan=False)).__round__(3)
-    steps: list[Step] = [("accepted", at, {"agent_id": agent})]
-    connected = at + (3.0 if channel == "voice" else 0.0)
-    if channel == "voice":
-        steps.append(("answered", connected, {"agent_id": agent}))
-    else:
-        steps.append(("message_out", at + draw(st.sampled_from([1.0, 12.5])), {"by": "agent"}))
-    if draw(st.booleans()):
-        steps.append(("held", connected + 2, {"role": "customer"}))
-        steps.append(("unheld", connected + 4, {"role": "customer"}))
-    end = connected + talk
-    if draw(st.booleans()):
-        steps.append(("transferred", end, {}))
-        steps.append(("accepted", end + 1, {"agent_id": agent}))
-        end += 30
-    steps.append(("completed", end, {}))
-    steps.append(("wrap_up", end, {"agent_id": agent, "ends_at": end + 20}))
-    if draw(st.booleans()):
-        resolved = draw(st.booleans())
-        steps.append(
-            ("disposition", end + 8, {"code": "done", "agent_id": agent, "resolved": resolved})
-        )
-    score = draw(st.one_of(st.none(), st.integers(1, 5)))
-    if score is not None:
-        steps.append(("survey", end + 30, {"score": score, "scale": 5}))
-    return steps
+    return contact_history(Drawn(draw), agents, queues)
 
 
 def write(
@@ -117,28 +78,6 @@ def fresh_database(template: str, directory: Path) -> Database:
     path = directory / f"{uuid.uuid4().hex}.sqlite3"
     shutil.copyfile(template, path)
     return Database(f"sqlite:///{path}")
-
-
-def call(index: int) -> History:
-    """A plain call, deterministic by index: most answered after a short wait, some abandoned."""
-    arrived = float(index * 7 % 7200)
-    wait = float(index % 45)
-    steps: list[Step] = [
-        ("created", arrived, {"channel": "voice"}),
-        ("queued", arrived + 5, {"queue_id": "Q"}),
-    ]
-    if index % 5 == 0:
-        steps.append(("canceled", arrived + 5 + wait, {}))
-    else:
-        agent = str(index % 3 + 1)
-        at = arrived + 5 + wait
-        steps += [
-            ("accepted", at, {"agent_id": agent}),
-            ("answered", at + 3, {"agent_id": agent}),
-            ("completed", at + 120 + index % 200, {}),
-            ("disposition", at + 140 + index % 200, {"code": "done", "agent_id": agent}),
-        ]
-    return History(str(uuid.UUID(int=index + 1)), "voice", index % 2, tuple(steps))
 
 
 def snapshot(database: Database) -> dict[str, list[tuple[Any, ...]]]:
