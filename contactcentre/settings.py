@@ -152,6 +152,12 @@ class Settings(BaseSettings):
     )
     email_thread_window_hours: float = Field(default=72.0, gt=0)  # sender + subject threading
     email_poll_seconds: float = Field(default=1.0, gt=0)  # the intake processor's idle wait
+    # IMAP poller (contactcentre/email/imap_poller.py): how long one IDLE waits before it is
+    # renewed (servers drop IDLE after 30 min; short also bounds a clean stop), the poll interval
+    # where the server has no IDLE, and the longest wait between reconnects.
+    email_imap_idle_seconds: float = Field(default=20.0, gt=0, le=1500)
+    email_imap_poll_seconds: float = Field(default=30.0, gt=0)
+    email_imap_backoff_max_seconds: float = Field(default=300.0, gt=0)
 
     login_rate_limit: str = "10 per minute"
     max_request_bytes: int = Field(default=2 * 1024 * 1024, ge=1024)

@@ -1,6 +1,7 @@
-"""The mail process: the SMTP listener for inbound email and the intake processor that parses,
-threads and routes what it stored, with a heartbeat. Restarted after kill -9 it loses nothing:
-what was acknowledged (250) is in SQL, and what was not yet processed is processed now."""
+"""The mail process: the SMTP listener and the IMAP pollers for inbound email and the intake
+processor that parses, threads and routes what they stored, with a heartbeat. Restarted after
+kill -9 it loses nothing: what was acknowledged (250) or stored from IMAP is in SQL, and what was
+not yet processed is processed now."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import signal
 import threading
 
 from contactcentre.email.channel import EmailChannel
+from contactcentre.email.imap_poller import ImapPollers
 from contactcentre.email.processing import limits_for
 from contactcentre.email.processor import IntakeProcessor
 from contactcentre.email.smtp_listener import IntakeHandler, listener
@@ -34,14 +36,24 @@ def run_mail(settings: Settings) -> None:
         settings.email_smtp_port,
         settings.email_max_message_bytes,
     )
+    pollers = ImapPollers(
+        runtime.db,
+        processor.wake.set,
+        idle_seconds=settings.email_imap_idle_seconds,
+        poll_seconds=settings.email_imap_poll_seconds,
+        backoff_max_seconds=settings.email_imap_backoff_max_seconds,
+    )
     processor.start(settings.email_poll_seconds)
     smtp.start()
     log.info("SMTP listener on %s:%s", settings.email_smtp_host, settings.email_smtp_port)
     try:
+        pollers.refresh()
         while not stopping.wait(settings.email_poll_seconds):
             channel.reconcile()
+            pollers.refresh()
     finally:
         smtp.stop()
+        pollers.stop()
         processor.stop()
         beat.stop()
         runtime.close()

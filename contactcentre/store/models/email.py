@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     CheckConstraint,
     ForeignKey,
@@ -29,6 +30,7 @@ from contactcentre.store.models.base import Base
 from contactcentre.store.types import UTCDateTime, utcnow
 
 INBOUND_STATUSES = ("received", "processed", "quarantined")
+IMAP_TLS_MODES = ("ssl", "starttls", "none")
 RULE_FIELDS = ("sender", "domain", "subject", "body", "language")
 
 
@@ -49,6 +51,18 @@ class Mailbox(Base):
     language: Mapped[str] = mapped_column(String(8), default="en")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # IMAP polling (contactcentre/email/imap_poller.py); no host: the mailbox is not polled.
+    imap_host: Mapped[str | None] = mapped_column(String(255), default=None)
+    imap_port: Mapped[int | None] = mapped_column(Integer, default=None)  # None: 993 or 143
+    imap_tls: Mapped[str] = mapped_column(String(8), default="ssl")  # IMAP_TLS_MODES
+    imap_user: Mapped[str | None] = mapped_column(String(254), default=None)
+    # A reference, never the password: "env:NAME" or "file:/path" (imap_poller.secret_for).
+    imap_secret_ref: Mapped[str | None] = mapped_column(String(255), default=None)
+    imap_folder: Mapped[str] = mapped_column(String(255), default="INBOX")
+    # Where the poller is: the folder's UIDVALIDITY and the highest UID stored under it. The
+    # \Seen flag is never used (people read the mailbox too), and never set (BODY.PEEK).
+    imap_uidvalidity: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    imap_last_uid: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
 class EmailThread(Base):
