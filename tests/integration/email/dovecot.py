@@ -18,7 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from tests.integration.email.mailboxes import free_port
+from tests.ports import free_port
 
 DOVECOT = "/usr/sbin/dovecot"
 DOVEADM = "/usr/bin/doveadm"

@@ -18,8 +18,9 @@ from contactcentre.store.db import Database
 from contactcentre.store.models import InboundEmail, Mailbox
 from tests.email_corpus import simple
 from tests.integration.email.dovecot import PASSWORD, USER, Dovecot, dovecot_missing
-from tests.integration.email.mailboxes import MailProcess, add_mailbox, free_port
+from tests.integration.email.mailboxes import MailProcess, add_mailbox
 from tests.integration.realtime.live import eventually
+from tests.ports import free_port
 
 pytestmark = pytest.mark.skipif(dovecot_missing() is not None, reason=str(dovecot_missing()))
 
