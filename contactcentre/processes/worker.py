@@ -11,7 +11,7 @@ import redis
 from rq import Queue, Worker
 
 from contactcentre.platform.heartbeat import Heartbeat
-from contactcentre.platform.runtime import redis_client, resolve_redis_url
+from contactcentre.platform.runtime import redis_client, redis_retry, resolve_redis_url
 from contactcentre.platform.scheduler import QUEUES
 from contactcentre.platform.scheduler_keeper import SchedulerKeeper
 from contactcentre.settings import Settings
@@ -25,12 +25,15 @@ def run_worker(settings: Settings) -> None:
 
     install_pop_prebuild()
     # RQ stores pickled payloads, so its connections must not decode responses.
-    connection = redis.Redis.from_url(url)
+    # Both ride out a Redis restart (runtime.redis_retry): rq's worker quit on one mid-job.
+    connection = redis.Redis.from_url(url, retry=redis_retry())
     beat = Heartbeat(redis_client(url), "worker", settings.heartbeat_seconds).start()
     # The scheduler is ours to keep, not rq's (`with_scheduler`): rq's worker retries a lock left
     # by a killed scheduler only at maintenance, and retries and booked callbacks waited 13 min.
     # The keeper has a connection of its own: rq stretches the worker's timeout to its long poll.
-    keeper = SchedulerKeeper(redis.Redis.from_url(url, socket_timeout=5)).start()
+    keeper = SchedulerKeeper(
+        redis.Redis.from_url(url, socket_timeout=5, retry=redis_retry())
+    ).start()
     try:
         queues = [Queue(name, connection=connection) for name in QUEUES]
         Worker(queues, connection=connection).work()
