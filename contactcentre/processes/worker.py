@@ -8,8 +8,9 @@ from __future__ import annotations
 import logging
 
 import redis
-from rq import Queue, Worker
+from rq import Queue
 
+from contactcentre.platform.abandoned_jobs import AbandonedJobRescuer, PlatformWorker
 from contactcentre.platform.heartbeat import Heartbeat
 from contactcentre.platform.runtime import redis_client, redis_retry, resolve_redis_url
 from contactcentre.platform.scheduler import QUEUES
@@ -34,9 +35,13 @@ def run_worker(settings: Settings) -> None:
     keeper = SchedulerKeeper(
         redis.Redis.from_url(url, socket_timeout=5, retry=redis_retry())
     ).start()
+    # rq hands back a job a killed worker was running only at maintenance (10 min); we do in
+    # seconds, once that worker and its work horse are provably dead.
+    rescuer = AbandonedJobRescuer(redis.Redis.from_url(url, retry=redis_retry())).start()
     try:
         queues = [Queue(name, connection=connection) for name in QUEUES]
-        Worker(queues, connection=connection).work()
+        PlatformWorker(queues, connection=connection).work()
     finally:
+        rescuer.stop()
         keeper.stop()
         beat.stop()
