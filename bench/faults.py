@@ -27,7 +27,8 @@ the worker, its first job after the restart; for the websocket, the slowest resu
 Variables: BENCH_SCENARIOS (comma-separated names, default all), BENCH_SECONDS (load per
 scenario, default 30), BENCH_AGENTS (8), BENCH_CALLS_PER_MINUTE (30), BENCH_TASKS_PER_SECOND
 (2), BENCH_TALK_SECONDS (2), BENCH_OUTAGE_SECONDS (a killed process is started again after, 2),
-BENCH_DRAIN_SECONDS (at most, 90), BENCH_TIME_SCALE (the emulator's, 4), BENCH_KEEP=1 keeps
+BENCH_DRAIN_SECONDS (at most, 90), BENCH_TIME_SCALE (the emulator's, 4),
+BENCH_RECONCILE_SECONDS (the platform's CC_VOICE_RECONCILE_SECONDS, 20), BENCH_KEEP=1 keeps
 the run's directory (every process's log). The postgres scenario skips, saying why, without
 /usr/lib/postgresql/*/bin. The dialer and mail processes of issue 17 do not exist yet: the
 JSON says so under "not_built". The last line printed is JSON.
@@ -70,6 +71,7 @@ def sizes_from_environment() -> Sizes:
         outage_seconds=number("BENCH_OUTAGE_SECONDS", 2),
         drain_seconds=number("BENCH_DRAIN_SECONDS", 90),
         time_scale=number("BENCH_TIME_SCALE", 4),
+        reconcile_seconds=number("BENCH_RECONCILE_SECONDS", 20),
     )
 
 

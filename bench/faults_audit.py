@@ -144,7 +144,7 @@ def offers_open_twice(history: list[tuple[str, dict[str, Any]]], tasks: set[str]
     return doubled
 
 
-def carrier_view(emulator: Any, submitted: Submitted) -> dict[str, Any]:
+def carrier_view(emulator: Any, submitted: Submitted, log_from: int = 0) -> dict[str, Any]:
     """Per interaction, the agent legs the carrier made; our callers still on the line; the
     callers the carrier dropped on an application error; webhooks that failed, by purpose."""
     legs: dict[str, int] = Counter()
@@ -164,7 +164,9 @@ def carrier_view(emulator: Any, submitted: Submitted) -> dict[str, Any]:
         if emulator.log.application_errors(sid):
             dropped.append(sid)
     failed: Counter[str] = Counter()
-    for entry in emulator.log.entries("webhook"):
+    for entry in emulator.log.entries()[log_from:]:
+        if entry.kind != "webhook":
+            continue
         status = entry.detail.get("status")
         if status is None or int(str(status)) >= 500:
             failed[str(entry.detail.get("purpose"))] += 1
@@ -179,6 +181,7 @@ def audit(
     submitted: Submitted,
     consoles: dict[str, Any],
     crm: Any,
+    log_from: int = 0,
 ) -> dict[str, Any]:
     from contactcentre.voice.call_state import CallStore
 
@@ -217,7 +220,7 @@ def audit(
     ended_twice = sorted(t for t, n in ended.items() if n > 1)
     assigned_twice = sorted(r for r, n in assigned.items() if n > 1)
     logged_twice = {iid: d for iid in tasks if (d := semantic_duplicates(events.get(iid, [])))}
-    carrier = carrier_view(emulator, submitted)
+    carrier = carrier_view(emulator, submitted, log_from)
     legs_twice = sorted(
         iid
         for iid, legs in carrier["agent_legs"].items()

@@ -39,6 +39,7 @@ class Sizes:
     outage_seconds: float = 2.0  # a killed process is started again this long after
     drain_seconds: float = 90.0  # at most, for what is in progress to finish
     crm_delay_seconds: float = 0.3  # each screen-pop job waits this long for the CRM
+    reconcile_seconds: float = 20.0  # CC_VOICE_RECONCILE_SECONDS: calls without news asked about
 
 
 class Run:
@@ -111,6 +112,7 @@ class Run:
             emulator_url=self.emulator.base_url,
             crm_url=self.crm.url,
         )
+        env["CC_VOICE_RECONCILE_SECONDS"] = f"{self.sizes.reconcile_seconds:g}"
         self.env = env
         self.built = build_floor(env, self.sizes.agents)
         agent_ids = [aid for aid, _uid in self.built["agents"]]
@@ -153,6 +155,7 @@ class Run:
         outcomes_before = self._outcomes()
         crashes_before = len(self.platform.crashes)
         failed_before = rq_backlog(self.redis_url)["failed"]
+        log_from = len(self.emulator.log.entries())
         fault = inject(self) if before_load else None
         started = time.time()
         load = Load(
@@ -168,9 +171,11 @@ class Run:
             if fault is None:
                 time.sleep(sizes.seconds / 3)
                 fault = inject(self)
+            struck = time.time()
             time.sleep(max(0.0, started + sizes.seconds - time.time()))
         finally:
             load.stop()
+        stopped = time.time()
         drained = self.drain(load, sizes.drain_seconds)
         jobs = rq_backlog(self.redis_url)
         jobs["failed"] -= failed_before
@@ -181,6 +186,7 @@ class Run:
             submitted=load.submitted,
             consoles=self.floor.by_agent(),
             crm=self.crm,
+            log_from=log_from,
         )
         fault_at = float(fault.pop("fault_at"))
         recovery = fault.pop("recovery_s", None)
@@ -199,6 +205,11 @@ class Run:
             **result,
             "recovery_s": None if recovery is None else round(recovery, 2),
             "drained_s": drained,
+            "timing_s": {
+                "to_fault_done": round(struck - started, 1),
+                "load": round(stopped - started, 1),
+                "audit": round(time.time() - stopped - (drained or 0), 1),
+            },
             "fault": fault,
             "console_outcomes": outcomes,
             # Processes that exited by themselves (and were restarted, as by the launcher).

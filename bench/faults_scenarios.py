@@ -6,6 +6,7 @@ saw. bench/faults.py and tests/integration/test_faults.py run them through `Run.
 from __future__ import annotations
 
 import queue
+import threading
 import time
 from collections.abc import Callable
 from typing import Any
@@ -18,10 +19,16 @@ WAIT_FOR_MOMENT_SECONDS = 60.0
 SLOW_CRM_SECONDS = 3.0  # while the worker scenario waits for a job to kill
 
 
-def _restart_after_outage(run: Run, name: str) -> None:
+def _restart_after_outage(run: Run, name: str, *, wait: bool = True) -> None:
+    """Start the killed part again after the outage, as a process manager would; `wait=False`
+    leaves that to a timer, so the scenario goes on meanwhile."""
     assert run.platform is not None
-    time.sleep(run.sizes.outage_seconds)
-    run.platform.restart(name)
+    platform = run.platform
+    if wait:
+        time.sleep(run.sizes.outage_seconds)
+        platform.restart(name)
+    else:
+        threading.Timer(run.sizes.outage_seconds, platform.restart, args=(name,)).start()
 
 
 def _takeover(run: Run, before: str | None, timeout: float = 60.0) -> float:
@@ -46,7 +53,7 @@ def kill_leader_router(run: Run) -> dict[str, Any]:
     fault_at = time.time()
     run.platform.kill(leader)
     takeover = _takeover(run, before)
-    _restart_after_outage(run, leader)
+    _restart_after_outage(run, leader, wait=False)  # a standby again, while the load goes on
     return {"fault_at": fault_at, "killed": leader, "takeover_s": round(takeover, 2)}
 
 
@@ -126,8 +133,8 @@ def restart_redis(run: Run) -> dict[str, Any]:
     """Valkey stopped (its append-only file flushed) and started again on its port."""
     if run.valkey is None:
         raise Skip("Redis is the one given (TEST_REDIS_URL): a test must not restart it")
-    fault_at = time.time()
     run.valkey.stop()
+    fault_at = time.time()  # down now (its stop waits for the append-only file's flush)
     time.sleep(run.sizes.outage_seconds)
     run.valkey.start()
     return {"fault_at": fault_at, "restarted": "redis"}
@@ -138,8 +145,8 @@ def restart_postgres(run: Run) -> dict[str, Any]:
     started again (WAL recovery)."""
     if run.postgres is None:
         raise Skip("the run's database is not a private PostgreSQL cluster")
-    fault_at = time.time()
     run.postgres.stop("immediate")
+    fault_at = time.time()
     time.sleep(run.sizes.outage_seconds)
     run.postgres.start()
     return {"fault_at": fault_at, "restarted": "postgresql"}

@@ -2,8 +2,9 @@
 (Twilio does not retry them), so a call not yet live can stop moving for good: the agent's
 conference join lost leaves it connecting for ever, a caller's hang-up lost leaves them queued.
 
-The router's sweep finds calls that have not moved for RECONCILE_AFTER_SECONDS, asks the
-carrier how their legs are, and applies what it learns as the lost callback would have.
+The router's sweep finds calls that have not moved for CC_VOICE_RECONCILE_SECONDS (20 s: longer
+than a queue's round of music or an IVR question, each of which marks the call as moving), asks
+the carrier how their legs are, and applies what it learns as the lost callback would have.
 """
 
 from __future__ import annotations
@@ -18,17 +19,15 @@ from contactcentre.voice.hangups import ENDED_STATUSES, leg_ended
 
 log = logging.getLogger(__name__)
 
-# Longer than a queue's round of music or an IVR question (each marks the call as moving), so
-# only a call whose webhooks stopped coming is asked about; asked again as often while it waits.
-RECONCILE_AFTER_SECONDS = 20.0
 ANSWERED = "in-progress"
 
 
 def reconcile_unsettled_calls(ctx: VoiceContext, now: float) -> int:
-    """Ask the carrier about every call not yet live that has stood still since
-    RECONCILE_AFTER_SECONDS before `now`; returns how many it moved on."""
+    """Ask the carrier about every call not yet live that has stood still for the settings'
+    voice_reconcile_seconds before `now` (again as often while it waits); returns how many
+    it moved on."""
     moved = 0
-    for interaction_id in ctx.calls.unsettled(now - RECONCILE_AFTER_SECONDS):
+    for interaction_id in ctx.calls.unsettled(now - ctx.settings.voice_reconcile_seconds):
         call = ctx.calls.get(interaction_id)
         if call is None or call.phase not in cs.PRE_LIVE:
             ctx.calls.settled(interaction_id)

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
+from contactcentre.settings import Settings
 from contactcentre.telephony.emulator import AgentScript, CallerScript
 from contactcentre.voice import call_state as cs
-from contactcentre.voice import reconcile
 from tests.integration.realtime.live import eventually
 from tests.integration.voice.calls import (
     CUSTOMER,
@@ -24,9 +24,10 @@ from tests.integration.voice.calls import (
 )
 
 
-@pytest.fixture(autouse=True)
-def _quick_reconciliation(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(reconcile, "RECONCILE_AFTER_SECONDS", 1.0)
+@pytest.fixture
+def voice_settings(voice_settings: Settings) -> Settings:
+    """Calls are checked with the carrier after 1 s without news, not 20."""
+    return voice_settings.model_copy(update={"voice_reconcile_seconds": 1.0})
 
 
 def test_a_lost_conference_join_still_puts_the_caller_through(
