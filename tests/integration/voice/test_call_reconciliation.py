@@ -7,10 +7,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from sqlalchemy.exc import OperationalError
 
 from contactcentre.settings import Settings
 from contactcentre.telephony.emulator import AgentScript, CallerScript
 from contactcentre.voice import call_state as cs
+from contactcentre.voice import hangups
 from tests.integration.realtime.live import eventually
 from tests.integration.voice.calls import (
     CUSTOMER,
@@ -74,3 +76,31 @@ def test_a_lost_hang_up_in_the_queue_still_ends_the_call(
     eventually(lambda: "abandoned" in event_types(voice_app, interaction.id), timeout=20)
     assert calls.get(interaction.id).phase == cs.ENDED
     eventually(lambda: "canceled" in event_types(voice_app, interaction.id), timeout=10)
+
+
+def test_a_hang_up_in_the_ivr_the_database_refused_is_recorded_later(
+    voice_app: Any, emulator: Any, floor: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The database is down when the caller's completed callback comes (its 500 is not sent
+    again): the call stays unsettled, and the sweep records the end once the database is back
+    (before, the call was marked ended first and its interaction never closed)."""
+    del floor
+    refused: list[str] = []
+    real_finish = hangups._finish
+
+    def finish_once_refused(ctx: Any, iid: str, now: Any, data: Any) -> None:
+        if not refused:
+            refused.append(iid)
+            raise OperationalError("INSERT", {}, Exception("the database is restarting"))
+        real_finish(ctx, iid, now, data)
+
+    monkeypatch.setattr(hangups, "_finish", finish_once_refused)
+    call = emulator.place_call(
+        CUSTOMER, NUMBER, CallerScript().wait_for_prompt("For English").hang_up()
+    )
+    interaction = eventually(lambda: interaction_for(voice_app, call.sid), timeout=15)
+    call.wait_until_over(timeout=15)
+    eventually(lambda: refused, timeout=10)
+    eventually(lambda: "completed" in event_types(voice_app, interaction.id), timeout=20)
+    assert voice_app.extensions["voice"].calls.get(interaction.id).phase == cs.ENDED
+    assert interaction_for(voice_app, call.sid).ended_at is not None
