@@ -245,10 +245,14 @@ class Platform:
             self._down_on_purpose.add(name)
             part = self.parts[name]
         assert part.process is not None
-        for pid in descendants(part.process.pid):
+        # Found first (a child of a dead parent is adopted by init), killed after the parent:
+        # a work horse dying first would let its worker record the failure, which no crash
+        # of a whole machine allows.
+        children = descendants(part.process.pid)
+        part.kill()
+        for pid in children:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
-        part.kill()
 
     def restart(self, name: str) -> None:
         self.start_part(name)

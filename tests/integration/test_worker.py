@@ -191,10 +191,13 @@ def _wait_for_value(found: Callable[[], str | None], timeout: float) -> str | No
 
 
 def _kill_tree(pid: int) -> None:
-    for child in _descendants(pid):
+    """The worker's group first, then its horse: a horse dying first would let its worker
+    record the failure (and retry the job itself), which no machine's crash allows."""
+    children = _descendants(pid)
+    _kill_group(pid)
+    for child in children:
         with contextlib.suppress(ProcessLookupError):
             os.kill(child, signal.SIGKILL)
-    _kill_group(pid)
 
 
 @pytest.mark.slow
