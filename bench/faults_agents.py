@@ -186,6 +186,12 @@ class FaultConsole(Console):
                 "POST", f"/api/v1/calls/{task_id}/hangup", self.login.token, {}, "hangup"
             )
             code = ((body or {}).get("error") or {}).get("code")
+            if status == 409 and code == "call_state" and await self._call_over(task_id):
+                # The caller left (or the carrier dropped them) before the call was live: the
+                # task ended with them; nothing is left to hang up.
+                self.calls.discard(task_id)
+                self.tally.outcomes["caller gone before live"] += 1
+                return
             if status == 409 and code == "call_state" and time.monotonic() < deadline:
                 await asyncio.sleep(1.0)
                 continue
@@ -200,6 +206,12 @@ class FaultConsole(Console):
             "POST", f"/api/v1/tasks/{task_id}/complete", self.login.token, {}, "complete"
         )
         self.tally.outcomes[f"complete after hangup refused {status}"] += 1
+
+    async def _call_over(self, task_id: str) -> bool:
+        status, state = await self.http.call(
+            "GET", f"/api/v1/calls/{task_id}", self.login.token, what="call state"
+        )
+        return status == 200 and (state or {}).get("status") == "ended"
 
     def offers_received(self) -> dict[str, float]:
         """Reservation id -> when the offer reached this console (first time)."""
