@@ -262,6 +262,9 @@ class Console:
             self.dropped = False
 
     async def _event(self, _event: str, envelope: Any = None) -> None:
+        if _event == "resync":  # the web process lost Redis a while: as realtime.js, resume
+            self.background.spawn(self._resume())
+            return
         self._apply_all(self.rooms.receive(envelope), replayed=False)
         if self.rooms.has_gap() and not self.gap_pending:
             self.gap_pending = True

@@ -55,6 +55,16 @@ TINY: dict[str, dict[str, str]] = {
         "BENCH_DRAIN_SECONDS": "2",
         "BENCH_CLIENT_PROCESSES": "1",
     },
+    # Two of its scenarios (the rest run in tests/integration/test_faults.py at a small size).
+    "faults.py": {
+        "BENCH_SCENARIOS": "router-load,web",
+        "BENCH_SECONDS": "4",
+        "BENCH_AGENTS": "3",
+        "BENCH_TALK_SECONDS": "0.5",
+        "BENCH_TIME_SCALE": "8",
+        "BENCH_OUTAGE_SECONDS": "1",
+        "BENCH_RECONCILE_SECONDS": "4",
+    },
 }
 
 
@@ -111,7 +121,19 @@ def main() -> int:
 
 # Run by bench/routing.py as its parts, and modules of shared code rather than benches.
 PARTS_RUN_BY_ROUTING = {"routing_engine.py", "router.py", "routing_pooling.py"}
-HELPERS = {"common.py", "_support.py", "support.py", "scaleout_clients.py", "scaleout_parts.py"}
+HELPERS = {
+    "common.py",
+    "_support.py",
+    "support.py",
+    "scaleout_clients.py",
+    "scaleout_parts.py",
+    "faults_agents.py",
+    "faults_audit.py",
+    "faults_load.py",
+    "faults_platform.py",
+    "faults_run.py",
+    "faults_scenarios.py",
+}
 
 if __name__ == "__main__":
     raise SystemExit(main())

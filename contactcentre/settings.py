@@ -67,6 +67,9 @@ class Settings(BaseSettings):
     ivr_fixed_time: datetime | None = None
     voice_hold_music_url: str = "http://com.twilio.music.classical.s3.amazonaws.com/BusyStrings.mp3"
     voice_announce_seconds: float = Field(default=30.0, gt=0)  # position + EWT announcements
+    # A call not yet live that has not moved this long is checked with the carrier (callbacks
+    # lost with a dying web process; voice/reconcile.py).
+    voice_reconcile_seconds: float = Field(default=20.0, gt=0)
     voice_callback_key: str = Field(default="1", pattern=r"^[0-9*#]$")
     voice_max_wait_exit: Literal["voicemail", "callback", "message"] = "voicemail"
     voice_recording_consent: str = "This call may be recorded for quality and training purposes."

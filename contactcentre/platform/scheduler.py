@@ -85,7 +85,7 @@ class LockHolder:
         """
         if self.pid is None or self.pid <= 0 or self.pid_space != pid_space():
             return False
-        return not _running(self.pid)
+        return not pid_running(self.pid)
 
 
 def lock_key(queue: str) -> str:
@@ -125,7 +125,8 @@ def release_if_holder_dead(client: redis.Redis, queue: str) -> LockHolder | None
     return holder
 
 
-def _running(pid: int) -> bool:
+def pid_running(pid: int) -> bool:
+    """Whether `pid` names a running process here (a zombie has exited for good)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

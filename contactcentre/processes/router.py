@@ -84,6 +84,7 @@ def build_router_parts(
             "chat-abandon": lambda stop: _sweep_chats(runtime, stop, leading),
             "sweeper": sweeper.run,
             "agent-legs": lambda stop: _sweep_agent_legs(voice, stop, leading),
+            "calls": lambda stop: _reconcile_calls(voice, stop, leading),
         }
     )
     return RouterParts(router, loops, notify)
@@ -153,3 +154,20 @@ def _sweep_agent_legs(
             sweep_lost_agent_legs(voice)
         except Exception:  # a Redis blip must not kill the sweeper
             log.exception("agent leg sweep failed; retrying")
+
+
+def _reconcile_calls(
+    voice: VoiceContext, stop: threading.Event, active: Callable[[], bool]
+) -> None:
+    """Ask the carrier about calls that stopped moving before they were live (leader only)."""
+    import time
+
+    from contactcentre.voice.reconcile import reconcile_unsettled_calls
+
+    while not stop.wait(2.0):
+        if not active():
+            continue
+        try:
+            reconcile_unsettled_calls(voice, time.time())
+        except Exception:  # a Redis or database blip must not kill the sweep
+            log.exception("call reconciliation failed; retrying")

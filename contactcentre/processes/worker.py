@@ -8,10 +8,11 @@ from __future__ import annotations
 import logging
 
 import redis
-from rq import Queue, Worker
+from rq import Queue
 
+from contactcentre.platform.abandoned_jobs import AbandonedJobRescuer, PlatformWorker
 from contactcentre.platform.heartbeat import Heartbeat
-from contactcentre.platform.runtime import redis_client, resolve_redis_url
+from contactcentre.platform.runtime import redis_client, redis_retry, resolve_redis_url
 from contactcentre.platform.scheduler import QUEUES
 from contactcentre.platform.scheduler_keeper import SchedulerKeeper
 from contactcentre.reporting.schedule import schedule_next
@@ -26,18 +27,25 @@ def run_worker(settings: Settings) -> None:
 
     install_pop_prebuild()
     # RQ stores pickled payloads, so its connections must not decode responses.
-    connection = redis.Redis.from_url(url)
+    # Both ride out a Redis restart (runtime.redis_retry): rq's worker quit on one mid-job.
+    connection = redis.Redis.from_url(url, retry=redis_retry())
     beat = Heartbeat(redis_client(url), "worker", settings.heartbeat_seconds).start()
     # The scheduler is ours to keep, not rq's (`with_scheduler`): rq's worker retries a lock left
     # by a killed scheduler only at maintenance, and retries and booked callbacks waited 13 min.
     # The keeper has a connection of its own: rq stretches the worker's timeout to its long poll.
-    keeper = SchedulerKeeper(redis.Redis.from_url(url, socket_timeout=5)).start()
+    keeper = SchedulerKeeper(
+        redis.Redis.from_url(url, socket_timeout=5, retry=redis_retry())
+    ).start()
+    # rq hands back a job a killed worker was running only at maintenance (10 min); we do in
+    # seconds, once that worker and its work horse are provably dead.
+    rescuer = AbandonedJobRescuer(redis.Redis.from_url(url, retry=redis_retry())).start()
     try:
         # Each worker books the next roll-up as it starts: one killed mid-run is not the end
         # of the schedule (the slot's job id keeps it one job however many book it).
         schedule_next(connection)
         queues = [Queue(name, connection=connection) for name in QUEUES]
-        Worker(queues, connection=connection).work()
+        PlatformWorker(queues, connection=connection).work()
     finally:
+        rescuer.stop()
         keeper.stop()
         beat.stop()

@@ -39,6 +39,12 @@ from routing.engine import Engine
 log = logging.getLogger(__name__)
 
 
+# How often the leader looks at its pending list again: every leader reads as the one consumer
+# "leader", so a deposed leader's blocking read, answered after the lock changed hands, leaves
+# the command it took there, read by nobody and applied by nobody (it is fenced off).
+PENDING_CHECK_SECONDS = 1.0
+
+
 class LostLeadership(RuntimeError):
     """Another router holds the lock now; this one must stop changing anything."""
 
@@ -72,6 +78,7 @@ class Router:
         self._waiting_interval = waiting_interval
         self._waiting_at = 0.0
         self._read_id = "0"
+        self._pending_at = 0.0
         self.is_leader = threading.Event()
 
     # -- the process loop ----------------------------------------------------------------
@@ -144,6 +151,10 @@ class Router:
     def step(self) -> int:
         """Read a batch (waiting at most until the next timer), apply, commit. Returns commands."""
         engine = self._engine()
+        if self._read_id == ">" and self._clock() - self._pending_at >= PENDING_CHECK_SECONDS:
+            # Between our own batches the list is empty unless a deposed leader's read took a
+            # command after our recovery looked (a non-blocking read: id 0 never waits).
+            self._read_id, self._pending_at = "0", self._clock()
         block = self._block_ms(engine)
         reply: Any = self._redis.xreadgroup(
             ROUTER_GROUP,

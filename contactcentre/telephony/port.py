@@ -41,6 +41,12 @@ class Telephony(Protocol):
         verdict, with AnsweredBy."""
         ...
 
+    def call_status(self, call_sid: str) -> str:
+        """What the network says of a leg now: queued, ringing, in-progress, completed, busy,
+        failed, no-answer or canceled (NotOnTheCall when it knows no such leg). How a call
+        whose callbacks were lost is reconciled."""
+        ...
+
     def redirect(self, call_sid: str, url: str) -> None:
         """Make a live call continue with the TwiML at `url`."""
         ...

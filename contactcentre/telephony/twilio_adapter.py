@@ -74,6 +74,12 @@ class TwilioTelephony:
             raise _refused(exc) from exc
         return Leg(call.sid)
 
+    def call_status(self, call_sid: str) -> str:
+        try:
+            return str(self._client.calls(call_sid).fetch().status)
+        except TwilioException as exc:
+            raise _refused(exc) from exc
+
     def redirect(self, call_sid: str, url: str) -> None:
         try:
             self._client.calls(call_sid).update(url=url, method="POST")

@@ -3,6 +3,8 @@ is (ivr, queued, connected, ...) and its conference flags. Rebuildable from Twil
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, fields
 from typing import Any, Protocol
 
@@ -13,6 +15,9 @@ LEG_KEY = "cc:voice:leg:"  # + CallSid -> "interaction_id|role"
 # "interaction_id|reservation" scored by when its agent leg must have shown itself: a leg asked
 # of the carrier that never calls back by then was never created (see agent_legs).
 AGENT_LEGS_DUE = "cc:voice:agent-legs-due"
+# Interaction ids of calls not yet live (ivr, queued, connecting), scored by when they last
+# moved: one that stops moving may have lost its news with a dying process (see reconcile).
+UNSETTLED = "cc:voice:unsettled"
 TTL_SECONDS = 24 * 3600
 
 # Phases of a call as the voice channel sees it.
@@ -26,6 +31,7 @@ IVR, QUEUED, CALLBACK, CONNECTING, CONNECTED, TRANSFERRING, ENDED = (
     "ended",
 )
 LIVE = (CONNECTED, TRANSFERRING)  # an agent and the customer are in the call's conference
+PRE_LIVE = frozenset({IVR, QUEUED, CONNECTING})  # on its way to an agent: it must keep moving
 
 
 @dataclass
@@ -92,9 +98,15 @@ class CallWatcher(Protocol):
 
 
 class CallStore:
-    def __init__(self, client: redis.Redis, watcher: CallWatcher | None = None) -> None:
+    def __init__(
+        self,
+        client: redis.Redis,
+        watcher: CallWatcher | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
         self._redis = client
         self._watcher = watcher
+        self._clock = clock
 
     def get(self, interaction_id: str) -> LiveCall | None:
         data: Any = self._redis.hgetall(CALL_KEY + interaction_id)
@@ -121,10 +133,27 @@ class CallStore:
             pipe.hincrby(key, "version", 1)
             pipe.hgetall(key)
         pipe.expire(key, TTL_SECONDS)
+        if "phase" in values:
+            if values["phase"] in PRE_LIVE:
+                pipe.zadd(UNSETTLED, {interaction_id: self._clock()})
+            else:
+                pipe.zrem(UNSETTLED, interaction_id)
         replies = pipe.execute()
         if watched and self._watcher is not None:
-            agent_before, _set, _version, after, _ttl = replies
+            agent_before, _set, _version, after, _ttl = replies[:5]
             self._watcher.changed(_parse(interaction_id, after), agent_before or "")
+
+    def moved(self, interaction_id: str) -> None:
+        """The call made progress (an IVR answer, a round of queue music): not stuck."""
+        self._redis.zadd(UNSETTLED, {interaction_id: self._clock()}, xx=True)
+
+    def unsettled(self, still_since: float) -> list[str]:
+        """Calls not yet live that have not moved since `still_since` (oldest first)."""
+        due: Any = self._redis.zrangebyscore(UNSETTLED, "-inf", still_since, start=0, num=100)
+        return [str(item) for item in due]
+
+    def settled(self, interaction_id: str) -> None:
+        self._redis.zrem(UNSETTLED, interaction_id)
 
     def claim(self, interaction_id: str, field: str) -> bool:
         """True only for the first caller: a one-shot flag (e.g. 'agent leg dialled')."""

@@ -50,13 +50,19 @@ def customer_left(ctx: VoiceContext, call: cs.LiveCall, status: str) -> None:
     phase = call.phase
     if phase in (cs.CALLBACK, cs.ENDED):
         return  # the task waits for its callback, or the call already ended
-    ctx.calls.update(iid, phase=cs.ENDED)
     if phase == cs.IVR:
         from contactcentre.voice.inbound import caller_hung_up_in_ivr
 
+        # Nothing but this records the end of a call that never reached routing, so it is
+        # written before the call is marked ended: if the database refuses it, the call stays
+        # in the IVR, unsettled, and the reconciliation sweep ends it again later (Twilio does
+        # not send the callback twice).
         caller_hung_up_in_ivr(ctx, call.customer_sid)
         _finish(ctx, iid, now, {"ended_in": "ivr", "status": status})
-    elif phase in (cs.QUEUED, cs.CONNECTING):
+        ctx.calls.update(iid, phase=cs.ENDED)
+        return
+    ctx.calls.update(iid, phase=cs.ENDED)
+    if phase in (cs.QUEUED, cs.CONNECTING):
         wait = round(now.timestamp() - call.queued_at, 3) if call.queued_at else None
         ctx.routing.cancel(iid, "caller_hangup")
         with ctx.db.session() as session:

@@ -120,6 +120,7 @@ def answer_ivr(ctx: VoiceContext, call_sid: str, step_no: int, params: dict[str,
     if ivr is None:
         log.warning("IVR answer for unknown or finished call %s; hanging up", call_sid)
         return hangup_twiml()
+    ctx.calls.moved(ivr.interaction_id)  # the caller is answering: not a call to reconcile
     if step_no != ivr.step:
         log.info("stale IVR answer for %s (step %s, now %s)", call_sid, step_no, ivr.step)
         return ivr.twiml or hangup_twiml()

@@ -29,6 +29,10 @@ def wait_twiml(ctx: VoiceContext, interaction_id: str) -> str:
     if call is None or call.phase not in WAITING_PHASES:
         log.info("queue wait for %s in phase %s; hanging up", interaction_id, call and call.phase)
         return twiml.hang_up()
+    if call.phase == cs.QUEUED:
+        # Still waiting, still there: nothing to reconcile. (Connecting, the agent's join is
+        # the news awaited, however long the caller's music plays.)
+        ctx.calls.moved(interaction_id)
     now = ctx.clock().timestamp()
     sentences: list[str] = []
     if now - call.last_announced >= ctx.settings.voice_announce_seconds:

@@ -18,7 +18,7 @@ from typing import IO
 
 import pytest
 import redis
-from rq import Queue
+from rq import Queue, Retry
 from rq.job import Job, JobStatus
 
 from contactcentre.health import check
@@ -164,3 +164,64 @@ def test_orphaned_scheduler_hands_over(
     assert _wait_for(_finished(job), TAKEOVER_BOUND_SECONDS), _log(tmp_path)
     new_holder = lock_holder(runtime.redis, "default")
     assert new_holder is not None and new_holder.name != holder.name
+
+
+def _descendants(pid: int) -> list[int]:
+    """`pid`'s children and theirs (an RQ work horse leaves its worker's group)."""
+    children: dict[int, list[int]] = {}
+    for entry in (p for p in os.listdir("/proc") if p.isdigit()):
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            parent = int(Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()[1])
+            children.setdefault(parent, []).append(int(entry))
+    found, todo = [], [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found += [child]
+            todo.append(child)
+    return found
+
+
+def _wait_for_value(found: Callable[[], str | None], timeout: float) -> str | None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if (value := found()) is not None:
+            return value
+        time.sleep(0.25)
+    return found()
+
+
+def _kill_tree(pid: int) -> None:
+    """The worker's group first, then its horse: a horse dying first would let its worker
+    record the failure (and retry the job itself), which no machine's crash allows."""
+    children = _descendants(pid)
+    _kill_group(pid)
+    for child in children:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(child, signal.SIGKILL)
+
+
+@pytest.mark.slow
+def test_a_job_its_worker_died_in_runs_again_within_seconds(
+    workers: Workers, rq_connection: redis.Redis, tmp_path: Path
+) -> None:
+    """kill -9 of a worker and its work horse mid-job: the next worker runs the job again (its
+    retry) at once; rq itself would wait for its maintenance, up to 10 minutes after 90 s."""
+    first = workers.start()
+    job = Queue("default", connection=rq_connection).enqueue(
+        "time.sleep", 60, retry=Retry(max=1), job_timeout=120
+    )
+
+    def running_on() -> str | None:
+        job.refresh()
+        return job.worker_name if job.get_status() == JobStatus.STARTED else None
+
+    abandoned_by = _wait_for_value(running_on, 60)
+    assert abandoned_by, _log(tmp_path)
+    _kill_tree(first.pid)  # worker, scheduler and horse: a container dying
+    first.wait()
+    second = workers.start()
+    try:
+        rerun = _wait_for(lambda: running_on() not in (None, abandoned_by), TAKEOVER_BOUND_SECONDS)
+        assert rerun, (job.get_status(), job.worker_name, _log(tmp_path))
+    finally:
+        _kill_tree(second.pid)  # its horse sleeps on otherwise

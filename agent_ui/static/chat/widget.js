@@ -512,6 +512,8 @@
     socket.on("message", (d) => addMessage(unwrap(d)));
     socket.on("status", (d) => applyStatus(d));
     socket.on("closed", () => { if (!state.closed) ended(); });
+    // The server lost Redis a while: connect again, and the history after lastSeq is replayed.
+    socket.on("resync", () => { socket.disconnect(); socket.connect(); });
     socket.on("read", (d) => { d = unwrap(d); if (d && d.seq > state.agentReadSeq) { state.agentReadSeq = d.seq; markSeen(); } });
     socket.on("typing", (d) => {
       d = unwrap(d) || {};

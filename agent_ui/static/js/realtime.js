@@ -13,6 +13,8 @@
     this.socket = socket;
     socket.on("connect", () => { this.status("live"); this.resume(); });
     socket.on("disconnect", () => this.status("reconnecting"));
+    // The web process lost Redis a while: what was published meanwhile is in the rooms' logs.
+    socket.on("resync", () => this.resume());
     socket.on("connect_error", (err) => this.status(err && err.message && err.message.indexOf("unauthenticated") >= 0 ? "signed-out" : "reconnecting"));
     socket.onAny((event, envelope) => this.receive(envelope));
   }

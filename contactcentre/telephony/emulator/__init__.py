@@ -12,6 +12,7 @@ from .conference import Conference, Participant
 from .exceptions import EmulatorError, RestError, TwimlError, WaitTimeout
 from .parties import AgentScript, Answer, AnswerMode, Callee, CallerScript, Line, Party
 from .rest import create_rest_app
+from .rest_delays import HeldRequest, RestDelay
 from .sdk import EmulatorHttpClient, emulator_client
 from .server import Emulator, ServerThread
 from .traffic import TrafficGenerator, TrafficMix
@@ -32,11 +33,13 @@ __all__ = [
     "Emulator",
     "EmulatorError",
     "EmulatorHttpClient",
+    "HeldRequest",
     "Line",
     "LogEntry",
     "NumberConfig",
     "Participant",
     "Party",
+    "RestDelay",
     "RestError",
     "ServerThread",
     "TrafficGenerator",

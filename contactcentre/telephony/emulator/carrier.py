@@ -24,6 +24,7 @@ from .legs import Amd, Program, start_leg
 from .parties import Callee, Party
 from .queues import QueueBook
 from .recordings import RecordingBook
+from .rest_delays import RestDelays
 from .webhooks import WebhookClient, WebhookPolicy
 
 PartySource = Party | Callable[[], Party]
@@ -65,6 +66,7 @@ class Carrier:
         self.conferences = ConferenceBook(self)
         self.queues = QueueBook(self)
         self.recordings = RecordingBook(self)
+        self.rest_delays = RestDelays()  # answers held on purpose (see rest_delays)
         self.media_base_url = "http://127.0.0.1"  # replaced by the REST server's URL when it starts
         self.calls: dict[str, Call] = {}
         self.numbers: dict[str, NumberConfig] = {}

@@ -97,6 +97,13 @@ def create_rest_app(carrier: Carrier) -> Flask:
             return _error(401, defaults.ERR_AUTH, "Authenticate")
         return None
 
+    @app.after_request
+    def held(response: Response) -> Response:
+        # The carrier has acted already; only its answer waits (see rest_delays).
+        client = (str(request.remote_addr or ""), int(request.environ.get("REMOTE_PORT") or 0))
+        carrier.rest_delays.hold(request.method, request.path, client)
+        return response
+
     _calls_api(app, carrier)
     _conferences_api(app, carrier)
     _participants_api(app, carrier)

@@ -19,6 +19,7 @@ from .carrier import Carrier, NumberConfig, PartySource
 from .conference import Conference
 from .parties import Party
 from .rest import create_rest_app
+from .rest_delays import HeldRequest, RestDelay
 from .webhooks import WebhookPolicy
 
 
@@ -129,6 +130,20 @@ class Emulator:
 
     def register_party(self, address: str, party: PartySource) -> None:
         self.carrier.register_party(address, party)
+
+    def delay_rest(
+        self,
+        method: str,
+        path_suffix: str,
+        seconds: float,
+        on_hold: Callable[[HeldRequest], None] | None = None,
+    ) -> RestDelay:
+        """Act on matching REST requests at once but answer them `seconds` later; `on_hold`
+        is told of each one held. Undo with `undelay_rest(the returned delay)`."""
+        return self.carrier.rest_delays.add(RestDelay(method, path_suffix, seconds, on_hold))
+
+    def undelay_rest(self, delay: RestDelay) -> None:
+        self.carrier.rest_delays.remove(delay)
 
     # -- calls ------------------------------------------------------------------------------
     def place_call(

@@ -26,11 +26,15 @@ class WebhookPolicy:
     duplicates: extra identical deliveries of every webhook (same body, signature and idempotency
     token), as when Twilio times out waiting for a response that the app did in fact process.
     retries: re-sends after a failure (connection error, timeout, 5xx), like the `rc` override.
+    lose: purposes ("conference-status", "status-completed", "voice", ...) whose webhooks never
+    reach the app, as when the process that would have answered them dies; set and cleared
+    while calls run.
     """
 
     timeout: float = defaults.WEBHOOK_TIMEOUT_SECONDS
     retries: int = 0
     duplicates: int = 0
+    lose: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         if self.timeout <= 0:
@@ -156,6 +160,8 @@ class WebhookClient:
             call_sid=call_sid,
             purpose=purpose,
         )
+        if purpose in self.policy.lose:
+            return self._lost(request)
         retries = self.policy.retries if overrides.retries is None else overrides.retries
         result = self._attempt(request, 1)
         attempt = 1
@@ -174,6 +180,12 @@ class WebhookClient:
         if result.status is None:
             return bool({"ct", "rt"} & overrides.policy)
         return f"{result.status // 100}xx" in overrides.policy
+
+    def _lost(self, req: _Request) -> WebhookResult:
+        error = "lost on the way (WebhookPolicy.lose)"
+        result = WebhookResult(req.url, None, "", "", defaults.ERR_HTTP_RETRIEVAL, error)
+        self._log(req, 1, result)
+        return result
 
     def _attempt(self, req: _Request, attempt: int) -> WebhookResult:
         url = req.url
@@ -200,6 +212,11 @@ class WebhookClient:
                 None if ok else defaults.ERR_HTTP_RETRIEVAL,
                 None if ok else f"HTTP {response.status_code}",
             )
+        self._log(req, attempt, result)
+        return result
+
+    def _log(self, req: _Request, attempt: int, result: WebhookResult) -> None:
+        url = req.url
         self.log.add(
             LogEntry(
                 self.clock.now(),
@@ -217,4 +234,3 @@ class WebhookClient:
                 },
             )
         )
-        return result
