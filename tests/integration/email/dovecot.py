@@ -53,13 +53,15 @@ class Dovecot:
             self.mail_root = root / "mail"
             self.mail_root.mkdir()
             internal = login = service.pw_name
-        (root / "run").mkdir()
+        # Unix socket paths hold 108 bytes: pytest's tmp_path under xdist (…/popen-gw1/…) is
+        # longer than Dovecot's sockets allow, so they live in a short directory of their own.
+        self.run_dir = Path(tempfile.mkdtemp(prefix="ccdv-"))
         (root / "state").mkdir()
         (root / "passwd").write_text(f"{USER}:{{PLAIN}}{PASSWORD}:::\n")
         self.config.write_text(
             f"""protocols = imap
 listen = 127.0.0.1
-base_dir = {root}/run
+base_dir = {self.run_dir}
 state_dir = {root}/state
 instance_name = cc-test-{self.port}
 ssl = no
@@ -142,6 +144,7 @@ service auth {{
         self.stop()
         if self.mail_root.parent != self.root:
             shutil.rmtree(self.mail_root, ignore_errors=True)
+        shutil.rmtree(self.run_dir, ignore_errors=True)
 
     def set_uidvalidity(self, value: int, folder: str = "INBOX") -> None:
         """What a restored or rebuilt folder looks like to a client: the same messages under a
