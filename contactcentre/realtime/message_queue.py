@@ -47,6 +47,16 @@ class ClosableRedisManager(socketio.RedisManager):  # type: ignore[misc]  # unty
         self.server.logger.addFilter(_drop_closed_listener_notice)
         super().initialize()
 
+    def _listen(self) -> Iterator[Any]:
+        """The library's, without its UNSUBSCRIBE once the listener ends: that ends only on close,
+        whose pub/sub connection is gone already; unsubscribing opened a new one, and where Redis
+        was away (or the ACL user removed) it raised, and the library's thread, catching that,
+        started listening again at once: a busy loop logging a traceback per turn."""
+        channel = self.channel.encode("utf-8")
+        for message in self._redis_listen_with_retries():
+            if message["channel"] == channel and message["type"] == "message" and "data" in message:
+                yield message["data"]
+
     def _redis_listen_with_retries(self) -> Iterator[Any]:
         retry_sleep = 1.0
         lost = False

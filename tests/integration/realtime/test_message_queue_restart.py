@@ -4,6 +4,7 @@ they resume from the room's log (pub/sub keeps nothing for a subscriber that is 
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Iterator
@@ -102,3 +103,22 @@ def test_events_published_while_the_listener_was_away_reach_the_console(
         eventually(lambda: console.notes == ["before", "while away"], timeout=20)
     finally:
         console.client.disconnect()
+
+
+def test_the_listener_ends_when_the_app_closes_with_redis_away(
+    web: tuple[Any, LiveServer], restartable: EmbeddedValkey, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Closed while Redis is unreachable, the listening thread ends, quietly. It used to spin:
+    the library unsubscribed on the way out, which raised, and its thread listened again."""
+    app, server = web
+    manager = app.extensions["socketio"].server.manager
+    visitor = socketio.Client(reconnection=False)  # its Engine.IO handshake starts the listener
+    with contextlib.suppress(socketio.exceptions.ConnectionError):  # no namespace admits it
+        visitor.connect(server.url, transports=["websocket"], wait_timeout=5)
+    visitor.disconnect()
+    eventually(lambda: getattr(manager, "thread", None) is not None, timeout=10)
+    restartable.stop()
+    manager.close()
+    manager.thread.join(timeout=15)
+    assert not manager.thread.is_alive()
+    assert "Unexpected Error in pubsub listening thread" not in caplog.text
