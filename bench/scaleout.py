@@ -1,6 +1,6 @@
 """Scale-out on real parts: two web processes behind HAProxy, one killed with SIGKILL mid-run.
 
-The topology of docs/deployment.md on one machine: HAProxy (websockets, /healthz checks) before
+The topology of docs/deployment.md on one machine: HAProxy (websockets, /readyz checks) before
 two of the Procfile's web processes, PostgreSQL, Redis, two routers (leader and hot standby),
 two workers, and the Twilio emulator (Procfile.demo's line) placing BENCH_CALLS_PER_MINUTE calls
 into the IVR. BENCH_AGENTS agent consoles (python-socketio clients in BENCH_CLIENT_PROCESSES

@@ -50,7 +50,7 @@ def server_ports(count: int) -> list[int]:
 
 def haproxy_config(port: int, web_ports: list[int], maxconn: int) -> str:
     """A balancer for Socket.IO over websockets: the upgraded connection lives by `timeout
-    tunnel`; a server leaves the pool when /healthz fails or a connection to it fails, and a
+    tunnel`; a server leaves the pool when /readyz fails or a connection to it fails, and a
     request it could not take is placed on the other (a request it took and then lost is not
     replayed: only conn-failure is retried). The cookie keeps a long-polling client on one
     process; websocket-only clients, as here, do not need it."""
@@ -85,7 +85,7 @@ frontend contactcentre
 backend web
     balance leastconn
     cookie CCWEB insert indirect nocache httponly
-    option httpchk GET /healthz
+    option httpchk GET /readyz
     http-check expect status 200
     retries 3
     option redispatch 1

@@ -1,6 +1,12 @@
-"""GET /healthz: the state of the database, Redis and each expected process.
+"""GET /healthz: the state of the database, Redis and each expected process; GET /readyz:
+whether this web process can serve.
 
-200 when everything is up; 503 with the names of what is down (load balancers read the status).
+/healthz is 200 when everything is up, 503 with the names of what is down: the platform's
+health, for monitoring and `contactcentre health`. A load balancer must not read it: one late
+router or worker heartbeat makes every web process answer 503 at once, and the balancer then
+takes them all out of the pool together although each could serve (the scale-out bench met
+exactly that on a saturated machine). /readyz answers for the process asked: 200 when it
+reaches the database and Redis, 503 naming which it cannot.
 """
 
 from __future__ import annotations
@@ -21,20 +27,8 @@ bp = Blueprint("health", __name__)
 
 
 def check(runtime: Runtime) -> dict[str, Any]:
-    components: dict[str, dict[str, Any]] = {}
-    try:
-        with runtime.db.engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
-        components["database"] = {"ok": True, "dialect": runtime.db.engine.dialect.name}
-    except SQLAlchemyError as exc:
-        components["database"] = {"ok": False, "error": type(exc).__name__}
-    redis_ok = False
-    try:
-        runtime.redis.ping()
-        redis_ok = True
-        components["redis"] = {"ok": True}
-    except redis.RedisError as exc:
-        components["redis"] = {"ok": False, "error": type(exc).__name__}
+    components = _stores(runtime)
+    redis_ok = components["redis"]["ok"]
     processes: dict[str, dict[str, Any]] = {}
     expected = runtime.settings.expected_processes()
     if "worker" in expected and "scheduler" not in expected:
@@ -59,6 +53,23 @@ def check(runtime: Runtime) -> dict[str, Any]:
     }
 
 
+def _stores(runtime: Runtime) -> dict[str, dict[str, Any]]:
+    """The database and Redis as this process reaches them."""
+    components: dict[str, dict[str, Any]] = {}
+    try:
+        with runtime.db.engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        components["database"] = {"ok": True, "dialect": runtime.db.engine.dialect.name}
+    except SQLAlchemyError as exc:
+        components["database"] = {"ok": False, "error": type(exc).__name__}
+    try:
+        runtime.redis.ping()
+        components["redis"] = {"ok": True}
+    except redis.RedisError as exc:
+        components["redis"] = {"ok": False, "error": type(exc).__name__}
+    return components
+
+
 def _scheduler(client: redis.Redis) -> dict[str, Any]:
     """Up when every worker queue's scheduler lock is held by a scheduler that still beats."""
     holders = [lock_holder(client, queue) for queue in QUEUES]
@@ -74,3 +85,13 @@ def _scheduler(client: redis.Redis) -> dict[str, Any]:
 def healthz() -> ResponseReturnValue:
     report = check(current_runtime())
     return jsonify(report), 200 if not report["down"] else 503
+
+
+@bp.get("/readyz")
+def readyz() -> ResponseReturnValue:
+    """For the load balancer: this process's own stores only, never another process's beat."""
+    components = _stores(current_runtime())
+    down = [name for name, component in components.items() if not component["ok"]]
+    return jsonify({"status": "ok" if not down else "unready", "down": down, **components}), (
+        200 if not down else 503
+    )

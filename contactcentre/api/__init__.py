@@ -148,7 +148,7 @@ def _register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException) -> Any:
-        if not (_is_api_path() or request.path == "/healthz"):
+        if not (_is_api_path() or request.path in ("/healthz", "/readyz")):
             return exc
         code = {413: "too_large", 404: "not_found", 405: "method_not_allowed"}.get(
             exc.code or 500, "http_error"

@@ -50,6 +50,7 @@ ROUTES: dict[tuple[str, str], tuple[int | str, ...]] = {
     ("POST", "/login"): same(400),  # no CSRF token
     ("POST", "/logout"): same(400),  # no CSRF token
     ("GET", "/healthz"): EVERYONE,
+    ("GET", "/readyz"): EVERYONE,
     ("GET", "/chat/demo"): EVERYONE,
     ("GET", "/chat/widget.js"): EVERYONE,
     ("GET", "/chat/socket.io.min.js"): EVERYONE,

@@ -1,4 +1,5 @@
-"""GET /healthz reports the database, Redis and each expected process."""
+"""GET /healthz reports the database, Redis and each expected process; GET /readyz only
+whether the web process asked can serve."""
 
 from __future__ import annotations
 
@@ -80,3 +81,26 @@ def test_redis_down_is_reported(app: Any, client: Any) -> None:
     response = client.get("/healthz")
     assert response.status_code == 503
     assert "redis" in response.get_json()["down"]
+
+
+def test_ready_while_another_process_is_down(app: Any, client: Any) -> None:
+    """A missing router makes the platform degraded, not this web process unready: a balancer
+    reading /readyz keeps serving from it (reading /healthz it took every web process out)."""
+    app.extensions["contactcentre"].settings.processes = ["web", "router", "worker"]
+    assert client.get("/healthz").status_code == 503
+    response = client.get("/readyz")
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["status"] == "ok" and body["down"] == []
+    assert body["database"]["ok"] and body["redis"]["ok"]
+
+
+def test_unready_without_redis(app: Any, client: Any) -> None:
+    """A web process that cannot reach Redis cannot serve sockets or sign-ins: 503 naming it."""
+    import redis
+
+    runtime = app.extensions["contactcentre"]
+    runtime.redis = redis.Redis(host="127.0.0.1", port=1, socket_connect_timeout=0.2)
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.get_json()["down"] == ["redis"]
