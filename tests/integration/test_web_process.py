@@ -8,6 +8,8 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -39,11 +41,16 @@ def web_port(database_url: str, redis_url: str, tmp_path: Path) -> Iterator[int]
         stderr=subprocess.DEVNULL,
     )
     try:
-        deadline = time.monotonic() + 60
+        # Until it answers HTTP, not merely until the port accepts: gunicorn's arbiter binds
+        # the port before its worker has imported the app, which on a loaded machine took
+        # longer than a test's socket timeouts (a connection then waits in the backlog).
+        deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
             try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=5):
+                    break
+            except urllib.error.HTTPError:
+                break  # answered (503: not ready to serve, but serving HTTP)
             except OSError:
                 assert web.poll() is None, "the web process exited"
                 time.sleep(0.1)
