@@ -72,6 +72,16 @@ class Target:
 
 
 @dataclass(frozen=True)
+class Figures:
+    """What a model predicts at a number of agents (service level over offered)."""
+
+    service_level: float
+    asa_seconds: float
+    occupancy: float
+    abandon_rate: float
+
+
+@dataclass(frozen=True)
 class Staffing:
     """One model's answer: agents on contacts, agents to schedule after shrinkage, and what the
     model predicts at that number (abandon_rate is 0 under Erlang C, where nobody hangs up).
@@ -89,13 +99,12 @@ class Staffing:
     abandon_rate: float | None
     limited_by: str
 
-
-@dataclass(frozen=True)
-class Figures:
-    service_level: float
-    asa_seconds: float
-    occupancy: float
-    abandon_rate: float
+    def figures(self) -> Figures | None:
+        """The predicted figures alone (None when there was no demand to staff)."""
+        if self.service_level is None or self.asa_seconds is None:
+            return None
+        assert self.occupancy is not None and self.abandon_rate is not None
+        return Figures(self.service_level, self.asa_seconds, self.occupancy, self.abandon_rate)
 
 
 def scheduled_agents(agents: int, shrinkage: float) -> int:
