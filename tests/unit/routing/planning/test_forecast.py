@@ -111,8 +111,8 @@ def test_the_mean_beats_last_week_on_held_out_seasonal_weeks() -> None:
 def test_the_backtest_forecasts_each_week_only_from_the_weeks_before_it() -> None:
     """A surge in the last held-out week cannot leak into its own forecast: with one week of
     history before it, the method equals last week there."""
-    quiet = [IntervalActual(weeks_before(NINE, 1, MADRID), 10, 10, 1000.0)]
-    surge = [IntervalActual(NINE, 100, 100, 10000.0)]
+    quiet = [IntervalActual(weeks_before(NINE, 2, MADRID), 10, 10, 1000.0)]
+    surge = [IntervalActual(weeks_before(NINE, 1, MADRID), 100, 100, 10000.0)]
     history = History.of(MONDAY + timedelta(weeks=2), MONDAY + timedelta(weeks=4), quiet + surge)
     accuracy = backtest(history, MADRID, weeks=4, held_out_weeks=1)
     assert accuracy.contacts_wape == pytest.approx(90 / 100)
