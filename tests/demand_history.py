@@ -26,7 +26,7 @@ def seasonal_history(
     """Interval actuals from `start` (a local Monday 00:00): open 08:00-20:00 with a morning and
     an afternoon peak; Poisson contacts around that shape, and each interval's handle time a sum
     of exponential handle times (so AHT is noisier in quiet intervals, as in a real centre)."""
-    rng = random.Random(seed)  # noqa: S311 (test data, not security)
+    rng = random.Random(seed)  # test data, not security
     actuals = []
     for index in range(weeks * 7 * 96):
         at = start + timedelta(minutes=15 * index)

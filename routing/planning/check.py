@@ -97,4 +97,3 @@ def check(
         abandon_rate=estimates["abandon_rate"],
         covers=covers,
     )
-

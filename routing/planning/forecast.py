@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -55,13 +55,11 @@ class History:
         keyed: dict[datetime, IntervalActual] = {}
         for actual in actuals:
             at = actual.start.astimezone(UTC)
-            seen = keyed.get(at)
-            if seen is not None:
-                actual = IntervalActual(
-                    at, seen.contacts + actual.contacts, seen.handled + actual.handled,
-                    seen.handle_seconds + actual.handle_seconds,
-                )  # fmt: skip
-            keyed[at] = replace(actual, start=at)
+            seen = keyed.get(at) or IntervalActual(at, 0)
+            keyed[at] = IntervalActual(
+                at, seen.contacts + actual.contacts, seen.handled + actual.handled,
+                seen.handle_seconds + actual.handle_seconds,
+            )  # fmt: skip
         return cls(start.astimezone(UTC), end.astimezone(UTC), keyed)
 
     def covers(self, at: datetime) -> bool:
@@ -132,13 +130,17 @@ def same_interval_mean(
     forecasts = []
     for at in starts:
         used: list[IntervalActual] = []
-        back = 1
-        while len(used) < weeks and back <= weeks + len(holidays) + 1:
+        # Back week by week until enough weeks are found or the history has begun; weeks after
+        # the history's end (a forecast far ahead) are unknown and simply passed over.
+        for back in range(1, 2 * MAX_WEEKS + len(holidays) + 1):
             earlier = weeks_before(at, back, zone)
+            if earlier < history.start:
+                break
             actual = history.actual(earlier)
             if actual is not None and _local_day(earlier, zone) not in holidays:
                 used.append(actual)
-            back += 1
+                if len(used) == weeks:
+                    break
         forecasts.append(_forecast(at, used, zone, holidays))
     return forecasts
 
@@ -171,7 +173,7 @@ def _forecast(
 class Accuracy:
     """Errors on held-out weeks, each forecast made with only the weeks before its own.
 
-    contacts_wape = Σ|actual − forecast| / Σ actual over the held-out intervals (holidays left
+    contacts_wape = Σ|actual - forecast| / Σ actual over the held-out intervals (holidays left
     out: a holiday is a known exception, not the method's error); aht_wape weighs each
     interval's AHT error by its handled contacts. None where the denominator is empty.
     """
@@ -192,7 +194,7 @@ class Accuracy:
 
 
 def wape(actual: Sequence[float], forecast: Sequence[float]) -> float | None:
-    """Weighted absolute percentage error Σ|a − f| / Σ a (None when nothing happened)."""
+    """Weighted absolute percentage error Σ|a - f| / Σ a (None when nothing happened)."""
     if len(actual) != len(forecast):
         raise ValueError("actual and forecast must be the same length")
     total = sum(actual)
@@ -201,7 +203,9 @@ def wape(actual: Sequence[float], forecast: Sequence[float]) -> float | None:
     return sum(abs(a - f) for a, f in zip(actual, forecast, strict=True)) / total
 
 
-def _aht_wape(actuals: Sequence[IntervalActual], forecasts: Sequence[IntervalForecast]) -> float | None:
+def _aht_wape(
+    actuals: Sequence[IntervalActual], forecasts: Sequence[IntervalForecast]
+) -> float | None:
     error = total = 0.0
     for actual, forecast in zip(actuals, forecasts, strict=True):
         if actual.aht_seconds is None or forecast.aht_seconds is None:

@@ -62,13 +62,17 @@ class Target:
 
     def __post_init__(self) -> None:
         if not 0.0 < self.service_level < 1.0:
-            raise ValueError(f"service_level must be a fraction in (0, 1), got {self.service_level}")
+            raise ValueError(
+                f"service_level must be a fraction in (0, 1), got {self.service_level}"
+            )
         if not (self.answer_seconds >= 0 and math.isfinite(self.answer_seconds)):
             raise ValueError(f"answer_seconds must be >= 0, got {self.answer_seconds}")
         if self.max_abandon is not None and not 0.0 < self.max_abandon < 1.0:
             raise ValueError(f"max_abandon must be a fraction in (0, 1), got {self.max_abandon}")
         if self.max_occupancy is not None and not 0.0 < self.max_occupancy <= 1.0:
-            raise ValueError(f"max_occupancy must be a fraction in (0, 1], got {self.max_occupancy}")
+            raise ValueError(
+                f"max_occupancy must be a fraction in (0, 1], got {self.max_occupancy}"
+            )
 
 
 @dataclass(frozen=True)
@@ -172,7 +176,12 @@ def staff(model: Model, demand: Demand, target: Target, shrinkage: float = 0.0) 
     def figures(agents: int) -> Figures | None:
         if model == "erlang_c":
             return erlang_c_figures(agents, demand, target)
-        return erlang_a_figures(agents, demand, target)
+        try:
+            return erlang_a_figures(agents, demand, target)
+        except ValueError:
+            # Erlang A refuses a queue of over 200,000 waiting callers: so few agents miss
+            # every target, which is all the search needs to know.
+            return None
 
     low = math.floor(demand.load) if model == "erlang_c" else 0  # known to fail (or 0 agents)
     high = max(low + 1, 1)

@@ -46,4 +46,3 @@ def test_an_unbounded_check_is_refused(kwargs, field) -> None:
     """Too few replications for an interval, or a budget past the ceiling, is refused."""
     with pytest.raises(ValueError, match=field):
         check(Demand(100, 180, 1800), 14, TARGET, None, **kwargs)
-

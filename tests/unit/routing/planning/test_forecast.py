@@ -81,7 +81,7 @@ def test_last_week_is_the_naive_baseline() -> None:
 
 
 def test_wape() -> None:
-    """Σ|a − f| / Σ a: (2 + 3) / 20, and None when nothing happened."""
+    """Σ|a - f| / Σ a: (2 + 3) / 20, and None when nothing happened."""
     assert wape([10, 10], [12, 7]) == pytest.approx(0.25)
     assert wape([0, 0], [1, 2]) is None
 

@@ -15,7 +15,7 @@ from routing.planning.staffing import (
     staff_both,
 )
 
-# Call Centre Helper, "Erlang C Formula – Made Simple With an Easy Worked Example": 100 calls in
+# Call Centre Helper, "Erlang C Formula - Made Simple With an Easy Worked Example": 100 calls in
 # 30 minutes, AHT 180 s, 80% in 20 s, shrinkage 30% -> 14 agents (SL 88.8%, ASA 7.8 s,
 # occupancy 71.4%), 20 with shrinkage. The same case is DOMAIN.md §3's reference.
 CCH = Demand(contacts=100, aht_seconds=180, interval_seconds=1800)
