@@ -8,9 +8,9 @@ first interval ever rolled up to the last one the roll-up has finished.
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from contactcentre.store.models import ReportQueueInterval
@@ -33,15 +33,14 @@ def covered_until(session: Session, now: datetime) -> datetime:
     return _floor(min(rolled, now))
 
 
-Q = TypeVar("Q", bound=Select[Any])
-
-
-def _filtered(query: Q, queue_id: int | None, channel: str | None) -> Q:
+def _of(queue_id: int | None, channel: str | None) -> list[ColumnElement[bool]]:
+    """The rows of one queue and channel (None: any)."""
+    conditions: list[ColumnElement[bool]] = []
     if queue_id is not None:
-        query = query.where(ReportQueueInterval.queue_id == queue_id)
+        conditions.append(ReportQueueInterval.queue_id == queue_id)
     if channel is not None:
-        query = query.where(ReportQueueInterval.channel == channel)
-    return query
+        conditions.append(ReportQueueInterval.channel == channel)
+    return conditions
 
 
 def load_history(
@@ -62,12 +61,10 @@ def load_history(
         return History(end, end, {})
     start = max(start, _floor(first))
     end = max(end, start)
-    query = _filtered(
-        select(ReportQueueInterval).where(
-            ReportQueueInterval.interval_start >= start, ReportQueueInterval.interval_start < end
-        ),
-        queue_id,
-        channel,
+    query = select(ReportQueueInterval).where(
+        ReportQueueInterval.interval_start >= start,
+        ReportQueueInterval.interval_start < end,
+        *_of(queue_id, channel),
     )
     actuals = [
         IntervalActual(
@@ -92,16 +89,14 @@ def observed_patience(
     """Mean patience (seconds) under exponential patience: all the time callers spent waiting
     (answered ones' waits are patience cut short) over the number who hung up, the maximum
     likelihood estimate for censored exponential times. None when nobody hung up."""
-    query = _filtered(
-        select(
-            func.sum(ReportQueueInterval.answer_wait_ms),
-            func.sum(ReportQueueInterval.abandon_wait_ms),
-            func.sum(ReportQueueInterval.abandoned),
-        ).where(
-            ReportQueueInterval.interval_start >= start, ReportQueueInterval.interval_start < end
-        ),
-        queue_id,
-        channel,
+    query = select(
+        func.sum(ReportQueueInterval.answer_wait_ms),
+        func.sum(ReportQueueInterval.abandon_wait_ms),
+        func.sum(ReportQueueInterval.abandoned),
+    ).where(
+        ReportQueueInterval.interval_start >= start,
+        ReportQueueInterval.interval_start < end,
+        *_of(queue_id, channel),
     )
     sums: tuple[Any, ...] = tuple(session.execute(query).one())
     answered_ms, abandoned_ms, abandoned = (int(value or 0) for value in sums)
