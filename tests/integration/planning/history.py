@@ -10,6 +10,8 @@ from sqlalchemy.orm import Session
 
 from contactcentre.store.models import Queue, ReportQueueInterval
 from contactcentre.store.models.reporting import ReportWatermark
+from tests.demand_history import seasonal_history
+from tests.demand_history import seasonal_history
 
 
 def last_monday() -> datetime:
@@ -36,8 +38,32 @@ def mondays_at_nine(
                 handled=count, talk_ms=int(count * aht_seconds * 1000), **extra,
             )
         )  # fmt: skip
-    session.add(
-        ReportWatermark(name="intervals", last_event_id=0, gaps={}, rolled_at=covered_until)
-    )
+    rolled_until(session, covered_until)
     session.commit()
     return queue
+
+
+def rolled_until(session: Session, until: datetime) -> None:
+    """The roll-up's watermark says it has counted everything before `until`."""
+    mark = session.get(ReportWatermark, "intervals")
+    if mark is None:
+        mark = ReportWatermark(name="intervals", last_event_id=0, gaps={})
+        session.add(mark)
+    mark.rolled_at = until
+
+
+def seasonal_weeks(session: Session, queue_id: int, until: datetime, weeks: int) -> None:
+    """`weeks` of generated seasonal demand (tests/demand_history.py) for a queue, ending at
+    `until` (a Monday 00:00 UTC), 30% of it abandoned after 40 s on average."""
+    for actual in seasonal_history(weeks, start=until - timedelta(weeks=weeks)):
+        abandoned = actual.contacts * 3 // 10
+        session.add(
+            ReportQueueInterval(
+                interval_start=actual.start, queue_id=queue_id, channel="voice",
+                queued=actual.contacts, handled=actual.handled,
+                talk_ms=int(actual.handle_seconds * 1000), abandoned=abandoned,
+                abandon_wait_ms=abandoned * 40_000,
+            )
+        )  # fmt: skip
+    rolled_until(session, until)
+    session.commit()
