@@ -29,7 +29,7 @@ from routing.metrics import (
 from routing.simulation.scenario import ContactStream, Scenario
 
 # Event kinds on the loop's heap (the engine's own timers come from next_deadline()).
-ARRIVAL, HANG_UP, ANSWER, HANG_UP_AFTER_TALK, DONE = range(5)
+ARRIVAL, HANG_UP, ANSWER, HANG_UP_AFTER_TALK, DONE, LOGGED_ARRIVAL = range(6)
 
 
 @dataclass
@@ -100,7 +100,10 @@ class _Floor:
                 )
                 self.apply(signed_in, 0.0)
         for stream in self.scenario.streams:
-            self.push(self._interarrival(stream), ARRIVAL, stream.name)
+            if stream.arrivals_per_hour > 0:
+                self.push(self._interarrival(stream), ARRIVAL, stream.name)
+        for index, logged in enumerate(self.scenario.logged):
+            self.push(logged.arrived_at, LOGGED_ARRIVAL, str(index))
         end = self.scenario.end_of_arrivals
         while not (self.clock >= end and self.unsettled == 0):
             deadline = self.engine.next_deadline()
@@ -122,6 +125,10 @@ class _Floor:
     def handle(self, kind: int, ref: str, now: float) -> None:
         if kind == ARRIVAL:
             self.arrive(self.streams[ref], now)
+        elif kind == LOGGED_ARRIVAL:
+            logged = self.scenario.logged[int(ref)]
+            self.enter(self.streams[logged.stream], now, logged.talk_seconds,
+                       logged.patience_seconds)  # fmt: skip
         elif kind == HANG_UP:
             contact = self.contacts[ref]
             if contact.answered_at is None and not contact.settled:
@@ -149,6 +156,13 @@ class _Floor:
             if stream.mean_patience_seconds is not None
             else None
         )
+        nxt = now + self._interarrival(stream)
+        if nxt < self.scenario.end_of_arrivals:
+            self.push(nxt, ARRIVAL, stream.name)
+        self.enter(stream, now, talk, patience)
+
+    def enter(self, stream: ContactStream, now: float, talk: float, patience: float | None) -> None:
+        """A contact joins: measured if it arrives in the window, hangs up when patience ends."""
         number = self.arrived[stream.name] = self.arrived.get(stream.name, 0) + 1
         task_id = f"{stream.name}-{number}"
         end = self.scenario.end_of_arrivals
@@ -157,9 +171,6 @@ class _Floor:
         self.unsettled += measured
         if patience is not None:
             self.push(now + patience, HANG_UP, task_id)
-        nxt = now + self._interarrival(stream)
-        if nxt < end:
-            self.push(nxt, ARRIVAL, stream.name)
         attributes = {"stream": stream.name, **stream.attributes}
         submitted = ev.TaskSubmitted(
             task_id, stream.channel, attributes, stream.priority, created_at=now

@@ -11,7 +11,6 @@ from sqlalchemy.orm import Session
 from contactcentre.store.models import Queue, ReportQueueInterval
 from contactcentre.store.models.reporting import ReportWatermark
 from tests.demand_history import seasonal_history
-from tests.demand_history import seasonal_history
 
 
 def last_monday() -> datetime:

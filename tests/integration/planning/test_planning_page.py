@@ -24,8 +24,12 @@ def test_the_calculator_opens_on_the_worked_example(signed_in: Any) -> None:
     """With no input: 100 calls in 30 min at 180 s, 80/20, 30% shrinkage, 120 s patience ->
     Erlang C 14 on the phones / 20 scheduled, Erlang A 12 / 18."""
     page = signed_in.get("/planning").get_data(as_text=True)
-    assert re.search(r'data-model="erlang_c">.*?<strong class="agents">14</strong> / 20', page, re.S)
-    assert re.search(r'data-model="erlang_a">.*?<strong class="agents">12</strong> / 18', page, re.S)
+    assert re.search(
+        r'data-model="erlang_c">.*?<strong class="agents">14</strong> / 20', page, re.S
+    )
+    assert re.search(
+        r'data-model="erlang_a">.*?<strong class="agents">12</strong> / 18', page, re.S
+    )
     assert "88.8%" in page  # Erlang C's service level at 14
 
 
