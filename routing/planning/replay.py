@@ -11,8 +11,9 @@ given is signed in all day), are why an unchanged replay is close to the day but
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from routing.config import RoutingConfig
 from routing.metrics import AbandonRate, AverageSpeedOfAnswer, ContactOutcome, ServiceLevel
@@ -61,19 +62,26 @@ def day_patience(outcomes: Sequence[ContactOutcome]) -> float | None:
 
 
 def rebuild(
-    outcomes: Sequence[ContactOutcome], *, day_start: float, stream_of: dict[str, str], seed: int
+    outcomes: Sequence[ContactOutcome],
+    *,
+    day_start: float,
+    stream: str,
+    seed: int,
+    attributes_of: Mapping[str, dict[str, Any]] | None = None,
 ) -> list[LoggedContact]:
     """The day's queued contacts as the simulator replays them, in arrival order.
 
     Abandoned: patience = their wait. Answered: their wait plus an exponential draw at the day's
     mean patience (memoryless, so the rest of a patience that outlasted the wait). Left for a
-    callback: patience = their wait (they left then). Talk time = talk + hold.
+    callback: patience = their wait (they left then). Talk time = talk + hold. Contacts that
+    never queued (IVR only, or straight to an agent) are not replayed.
     """
+    attributes_of = attributes_of or {}
     rng = random.Random(f"{seed}:patience")  # noqa: S311 (simulation, not security)
     mean = day_patience(outcomes)
     contacts = []
     for o in sorted(outcomes, key=lambda o: (o.queued_at or 0.0, o.contact_id)):
-        if o.queued_at is None or o.queue_id not in stream_of:
+        if o.queued_at is None:
             continue
         patience: float | None
         if o.abandoned_at is not None:
@@ -85,9 +93,8 @@ def rebuild(
         else:
             patience = None
         talk = o.talk_seconds + o.hold_seconds
-        contacts.append(
-            LoggedContact(stream_of[o.queue_id], o.queued_at - day_start, talk, patience)
-        )
+        attrs = dict(attributes_of.get(o.contact_id, {}))
+        contacts.append(LoggedContact(stream, o.queued_at - day_start, talk, patience, attrs))
     return contacts
 
 
@@ -109,27 +116,27 @@ def replay(
     day_start: float,
     day_seconds: float,
     target_seconds: float,
-    attributes: dict[str, dict[str, object]],
+    attributes_of: Mapping[str, dict[str, Any]] | None = None,
+    channel: str = "voice",
     seed: int = 1,
 ) -> ReplayResult:
-    """Replay the day's contacts through `config` with `agents` signed in from its start.
+    """Replay the day's queued contacts through `config` with `agents` signed in from its start.
 
-    `attributes` gives each queue id the task attributes its contacts are submitted with (what
-    the configuration's plans route on); contacts of other queues are not replayed.
+    `attributes_of` gives each contact's task attributes (what the configuration's plans route
+    it by, as it was submitted); the channel is one for the whole day.
     """
-    streams = [
-        ContactStream(f"q{index}", 0.0, HandleTime(1.0), attributes=dict(attrs))
-        for index, attrs in enumerate(attributes.values())
-    ]
-    stream_of = {queue: stream.name for queue, stream in zip(attributes, streams, strict=True)}
-    logged = rebuild(outcomes, day_start=day_start, stream_of=stream_of, seed=seed)
+    # Its rate is 0: only the logged contacts arrive; its handle time is never drawn.
+    streams = [ContactStream("logged", 0.0, HandleTime(1.0), channel=channel)]
+    logged = rebuild(
+        outcomes, day_start=day_start, stream="logged", seed=seed, attributes_of=attributes_of
+    )
     scenario = Scenario(
         config, streams, agents, target_seconds=target_seconds,
         warm_up_seconds=0.0, measure_seconds=day_seconds, logged=tuple(logged),
     )  # fmt: skip
     run = simulate(scenario, seed, keep_outcomes=True)
     return ReplayResult(
-        logged=figures([o for o in outcomes if o.queue_id in stream_of], target_seconds),
+        logged=figures(outcomes, target_seconds),
         replayed=figures(run.outcomes, target_seconds),
         mean_patience_seconds=day_patience(outcomes),
     )

@@ -127,8 +127,10 @@ class _Floor:
             self.arrive(self.streams[ref], now)
         elif kind == LOGGED_ARRIVAL:
             logged = self.scenario.logged[int(ref)]
-            self.enter(self.streams[logged.stream], now, logged.talk_seconds,
-                       logged.patience_seconds)  # fmt: skip
+            self.enter(
+                self.streams[logged.stream], now, logged.talk_seconds, logged.patience_seconds,
+                attributes=logged.attributes, priority=logged.priority,
+            )  # fmt: skip
         elif kind == HANG_UP:
             contact = self.contacts[ref]
             if contact.answered_at is None and not contact.settled:
@@ -161,7 +163,16 @@ class _Floor:
             self.push(nxt, ARRIVAL, stream.name)
         self.enter(stream, now, talk, patience)
 
-    def enter(self, stream: ContactStream, now: float, talk: float, patience: float | None) -> None:
+    def enter(
+        self,
+        stream: ContactStream,
+        now: float,
+        talk: float,
+        patience: float | None,
+        *,
+        attributes: dict[str, object] | None = None,
+        priority: int | None = None,
+    ) -> None:
         """A contact joins: measured if it arrives in the window, hangs up when patience ends."""
         number = self.arrived[stream.name] = self.arrived.get(stream.name, 0) + 1
         task_id = f"{stream.name}-{number}"
@@ -171,10 +182,11 @@ class _Floor:
         self.unsettled += measured
         if patience is not None:
             self.push(now + patience, HANG_UP, task_id)
-        attributes = {"stream": stream.name, **stream.attributes}
+        task_attributes = {"stream": stream.name, **stream.attributes, **(attributes or {})}
         submitted = ev.TaskSubmitted(
-            task_id, stream.channel, attributes, stream.priority, created_at=now
-        )
+            task_id, stream.channel, task_attributes,
+            stream.priority if priority is None else priority, created_at=now,
+        )  # fmt: skip
         self.apply(submitted, now)
 
     def settle(self, contact: _Contact) -> None:

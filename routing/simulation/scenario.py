@@ -67,12 +67,15 @@ class ContactStream:
 class LoggedContact:
     """One contact as a log recorded it, replayed as it was: when it arrived (seconds after the
     scenario's start), how long it talked once answered, and how long its caller would have
-    waited before hanging up (None: for ever)."""
+    waited before hanging up (None: for ever); its own task attributes and priority, over the
+    stream's (what the routing plans chose it by)."""
 
     stream: str
     arrived_at: float
     talk_seconds: float
     patience_seconds: float | None = None
+    attributes: dict[str, Any] = field(default_factory=dict)
+    priority: int | None = None
 
     def __post_init__(self) -> None:
         if self.arrived_at < 0 or self.talk_seconds < 0:

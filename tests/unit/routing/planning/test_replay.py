@@ -34,7 +34,7 @@ def logged_day(agents: int, patience: float | None, seed: int = 7) -> list[Conta
 def run(outcomes: list[ContactOutcome], agents: int):
     return replay(
         outcomes, CONFIG, [AgentGroup("agent", agents, {"support": 5})], day_start=0.0,
-        day_seconds=DAY, target_seconds=20.0, attributes={"support": {}},
+        day_seconds=DAY, target_seconds=20.0,
     )  # fmt: skip
 
 
@@ -71,10 +71,12 @@ def test_patience_is_rebuilt_from_what_the_log_shows() -> None:
         ContactOutcome("a", queue_id="support", queued_at=100.0, abandoned_at=130.0),
         ContactOutcome("b", queue_id="support", queued_at=50.0, answered_at=60.0, talk_seconds=90.0,
                        hold_seconds=10.0),
-        ContactOutcome("c", queue_id="other", queued_at=10.0, answered_at=11.0),
+        ContactOutcome("c", queue_id=None, arrived_at=5.0),
     ]  # fmt: skip
     assert day_patience(outcomes[:2]) == pytest.approx(40.0)
-    answered, abandoned = rebuild(outcomes, day_start=0.0, stream_of={"support": "s"}, seed=1)
-    assert abandoned == LoggedContact("s", 100.0, 0.0, 30.0)
+    answered, abandoned = rebuild(
+        outcomes, day_start=0.0, stream="s", seed=1, attributes_of={"a": {"language": "es"}}
+    )
+    assert abandoned == LoggedContact("s", 100.0, 0.0, 30.0, {"language": "es"})
     assert answered.arrived_at == 50.0 and answered.talk_seconds == 100.0
     assert answered.patience_seconds is not None and answered.patience_seconds > 10.0
