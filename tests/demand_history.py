@@ -1,4 +1,5 @@
-"""Generated demand history with a weekly season, for the forecast's tests and bench/planning.py.
+"""Generated demand for the planning tests and bench/planning.py: interval history with a weekly
+season, and a simulated day written to the event log as the voice channel writes it.
 
 A plain module (no pytest), like tests/builders.py, so the bench can use it too.
 """
@@ -7,9 +8,19 @@ from __future__ import annotations
 
 import math
 import random
+import uuid
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
+from sqlalchemy import insert
+from sqlalchemy.orm import Session
+
+from contactcentre.router.config_loader import load_routing_config
+from contactcentre.store.models import Interaction, InteractionEvent
 from routing.planning.forecast import IntervalActual
+from routing.simulation import AgentGroup, ContactStream, HandleTime, Scenario, simulate
+from routing.tally import ContactOutcome
 
 # Monday to Sunday: quieter Fridays and Saturdays, closed on Sundays.
 DAY_FACTOR = (1.0, 0.95, 0.9, 0.92, 0.8, 0.45, 0.0)
@@ -63,3 +74,81 @@ def _poisson(rng: random.Random, rate: float) -> int:
         count += 1
         product *= rng.random()
     return count
+
+
+def write_logged_day(
+    session: Session,
+    outcomes: Sequence[ContactOutcome],
+    *,
+    day_start: datetime,
+    queue_id: int,
+    agent_of: Callable[[str | None], int | None],
+) -> int:
+    """Write a simulated day's contacts as the voice channel logs them (queued, accepted and
+    answered by an agent, completed after the talk; or canceled when the caller hung up), in
+    bulk, with each interaction's routing attributes; returns the events written.
+
+    `outcomes` carry seconds after `day_start`; `agent_of` maps a simulated agent id to the
+    agent row who handled the contact."""
+    rows, events = [], []
+    for outcome in outcomes:
+        if outcome.queued_at is None:
+            continue
+        interaction_id = str(uuid.uuid4())
+        rows.append({"id": interaction_id, "channel": "voice", "queue_id": queue_id,
+                     "attributes": {"queue_id": str(queue_id)}})  # fmt: skip
+        steps: list[tuple[str, float, dict[str, Any]]] = [
+            ("queued", outcome.queued_at, {"queue_id": queue_id})
+        ]
+        if outcome.answered_at is not None:
+            agent = {"agent_id": str(agent_of(outcome.agent_id))}
+            steps += [("accepted", outcome.answered_at, agent),
+                      ("answered", outcome.answered_at, agent),
+                      ("completed", outcome.answered_at + outcome.talk_seconds, {})]  # fmt: skip
+        elif outcome.abandoned_at is not None:
+            steps.append(("canceled", outcome.abandoned_at, {}))
+        for index, (kind, seconds, data) in enumerate(steps):
+            at = day_start + timedelta(seconds=seconds)
+            events.append({"interaction_id": interaction_id, "type": kind,
+                           "idempotency_key": f"{interaction_id}:{index}", "occurred_at": at,
+                           "recorded_at": at, "actor": None, "data": data})  # fmt: skip
+    for start in range(0, len(rows), 5_000):
+        session.execute(insert(Interaction), rows[start : start + 5_000])
+    for start in range(0, len(events), 20_000):
+        session.execute(insert(InteractionEvent.__table__), events[start : start + 20_000])
+    session.commit()
+    return len(events)
+
+
+def simulate_logged_day(
+    session: Session,
+    *,
+    queue_id: int,
+    agent_ids: Sequence[int],
+    day_start: datetime,
+    calls_per_hour: float,
+    hours: float,
+    aht_seconds: float = 180.0,
+    patience_seconds: float | None = 120.0,
+    seed: int = 1,
+) -> tuple[int, int]:
+    """A day the real engine routed under the database's own configuration (Poisson calls to
+    the queue, exponential talk and patience, these agents signed in all day, the floor empty
+    at `day_start`), written to the event log; returns (contacts, events)."""
+    stream = ContactStream(
+        "calls", calls_per_hour, HandleTime(aht_seconds),
+        attributes={"queue_id": str(queue_id)}, mean_patience_seconds=patience_seconds,
+    )  # fmt: skip
+    agents = [AgentGroup(f"agent{agent_id}", 1, {}) for agent_id in agent_ids]
+    scenario = Scenario(load_routing_config(session), [stream], agents,
+                        warm_up_seconds=0.0, measure_seconds=hours * 3600.0)  # fmt: skip
+    outcomes = simulate(scenario, seed, keep_outcomes=True).outcomes
+
+    def agent_of(simulated: str | None) -> int | None:
+        # "agent17-1" is the only agent of group "agent17": agent row 17.
+        return None if simulated is None else int(simulated.removeprefix("agent").split("-")[0])
+
+    events = write_logged_day(
+        session, outcomes, day_start=day_start, queue_id=queue_id, agent_of=agent_of
+    )
+    return len(outcomes), events

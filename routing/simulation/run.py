@@ -42,6 +42,7 @@ class _Contact:
     abandoned_at: float | None = None
     exited_at: float | None = None
     queue_id: str | None = None
+    agent_id: str | None = None
 
     @property
     def settled(self) -> bool:
@@ -209,6 +210,7 @@ class _Floor:
         elif isinstance(effect, fx.TaskAssigned):
             contact = self.contacts[effect.task_id]
             contact.answered_at, contact.queue_id = now, effect.queue_id
+            contact.agent_id = effect.agent_id
             self.settle(contact)
             self.push(now + contact.talk_seconds, HANG_UP_AFTER_TALK, effect.task_id)
         elif isinstance(effect, fx.TaskExited):
@@ -247,6 +249,7 @@ class _Floor:
             ContactOutcome(
                 task_id,
                 queue_id=c.queue_id,
+                agent_id=c.agent_id,
                 queued_at=c.arrived_at,
                 answered_at=c.answered_at,
                 abandoned_at=c.abandoned_at,
