@@ -12,11 +12,16 @@ inside). Measures:
 - `simulator_covers`: of the staffing answers for BENCH_CASES textbook demands by Erlang C and
   Erlang A, the share whose simulated 95% CIs (service level, ASA, occupancy, abandon rate)
   all cover the model's values, BENCH_SIM_CONTACTS simulated contacts each;
-- `requirements_seconds`: staffing every interval of a 14-day forecast by both models.
+- `requirements_seconds`: staffing every interval of a 14-day forecast by both models;
+- `replay_sl_error`, `replay_seconds`: a day of BENCH_REPLAY_CONTACTS calls over 10 hours
+  (AHT 180 s, 2-minute patience, the agents Erlang A asks for 80/20) routed by the real engine
+  under a SQLite database's own configuration and written to its interaction_events as the
+  voice channel logs them; then read back from the log and replayed under the unchanged
+  configuration (contactcentre/planning/logged_day.py): |replayed SL - logged SL| and the
+  replay's seconds (reading the log, rebuilding, simulating). Goals ≤ 0.01 and ≤ 30 s.
 
 Tiny size for bench/smoke.py: BENCH_SEEDS=1 BENCH_WEEKS=4 BENCH_HELD_OUT=1 BENCH_MEAN_WEEKS=2
-BENCH_CASES=1 BENCH_SIM_CONTACTS=2000. The what-if replay's keys (replay_sl_error,
-replay_seconds) are not measured: the replay is not built yet (docs/planning.md).
+BENCH_CASES=1 BENCH_SIM_CONTACTS=2000 BENCH_REPLAY_CONTACTS=300.
 """
 
 from __future__ import annotations
@@ -50,6 +55,8 @@ MEAN_WEEKS = int(os.environ.get("BENCH_MEAN_WEEKS", "4"))
 PEAK = float(os.environ.get("BENCH_PEAK", "40"))
 CASES = int(os.environ.get("BENCH_CASES", "4"))
 SIM_CONTACTS = int(os.environ.get("BENCH_SIM_CONTACTS", "40000"))
+REPLAY_CONTACTS = int(os.environ.get("BENCH_REPLAY_CONTACTS", "20000"))
+REPLAY_HOURS = 10.0
 ZONE = ZoneInfo("Europe/Madrid")
 START = datetime(2026, 2, 2, tzinfo=ZONE)  # a Monday; Madrid changes clocks on 29 March
 TARGET = Target(service_level=0.8, answer_seconds=20)
@@ -113,6 +120,50 @@ def requirements_time() -> float:
     return time.perf_counter() - started
 
 
+def replay_accuracy() -> tuple[float | None, float, int]:
+    """(SL error, replay seconds, contacts) for a generated logged day in a scratch database."""
+    import math
+    import tempfile
+    from datetime import UTC
+
+    from contactcentre.planning.logged_day import replay_day
+    from contactcentre.store.db import Database
+    from contactcentre.store.migrate import upgrade
+    from routing.planning.staffing import staff
+    from tests.builders import add_agents, add_queue
+    from tests.demand_history import simulate_logged_day
+
+    per_hour = REPLAY_CONTACTS / REPLAY_HOURS
+    demand = Demand(per_hour, 180.0, 3600.0, 120.0)
+    agents = max(1, staff("erlang_a", demand, TARGET).agents)
+    day = datetime(2026, 5, 4, 8, tzinfo=UTC)
+    with tempfile.TemporaryDirectory(prefix="bench-planning-") as work:
+        url = f"sqlite:///{Path(work) / 'replay.sqlite3'}"
+        upgrade(url)
+        database = Database(url)
+        with database.session() as session:
+            queue = add_queue(session, "Support")
+            rows = add_agents(session, agents, password_hash="not-a-login")
+            session.commit()
+            started = time.perf_counter()
+            contacts, events = simulate_logged_day(
+                session, queue_id=queue.id, agent_ids=[a.id for a in rows], day_start=day,
+                calls_per_hour=per_hour, hours=REPLAY_HOURS, seed=11,
+            )  # fmt: skip
+            took = time.perf_counter() - started
+            print(f"logged day: {contacts} contacts, {events} events, {agents} agents, "
+                  f"{took:.1f} s to generate and write", flush=True)  # fmt: skip
+        started = time.perf_counter()
+        with database.session() as session:
+            result = replay_day(session, day, day + timedelta(hours=REPLAY_HOURS),
+                                target_seconds=TARGET.answer_seconds)  # fmt: skip
+        seconds = time.perf_counter() - started
+        database.dispose()
+    print(f"logged {result.logged}\nreplayed {result.replayed}", flush=True)
+    error = result.service_level_error
+    return (None if error is None or math.isnan(error) else error), seconds, contacts
+
+
 def _ratio(numerator: float, denominator: float) -> float | None:
     return round(numerator / denominator, 4) if denominator else None
 
@@ -121,6 +172,7 @@ def main() -> None:
     accuracy = forecast_accuracy()
     covered, _ = simulator_agreement()
     seconds = requirements_time()
+    replay_error, replay_seconds, replayed = replay_accuracy()
     print(json.dumps({
         "forecast_wape_ratio": accuracy["forecast_wape_ratio"],
         "forecast_wape_ratio_goal": 1.0,
@@ -129,6 +181,11 @@ def main() -> None:
         "aht_wape_ratio": accuracy["aht_wape_ratio"],
         "simulator_covers": round(covered, 4),
         "requirements_seconds": round(seconds, 3),
+        "replay_sl_error": None if replay_error is None else round(replay_error, 6),
+        "replay_sl_error_goal": 0.01,
+        "replay_seconds": round(replay_seconds, 2),
+        "replay_seconds_goal": 30.0,
+        "replay_contacts": replayed,
         "seeds": SEEDS, "weeks": WEEKS, "held_out_weeks": HELD_OUT, "mean_weeks": MEAN_WEEKS,
     }))  # fmt: skip
 

@@ -50,6 +50,7 @@ TINY: dict[str, dict[str, str]] = {
         "BENCH_MEAN_WEEKS": "2",
         "BENCH_CASES": "1",
         "BENCH_SIM_CONTACTS": "2000",
+        "BENCH_REPLAY_CONTACTS": "300",
     },
     # Skips (exit 0, {"skipped": true, "why": ...}) without haproxy, PostgreSQL or Redis.
     "scaleout.py": {
