@@ -33,6 +33,16 @@ MAX_DAYS = 14  # 1,344 intervals: a fortnight's requirements stay well under a s
 MAX_HOLIDAYS = 60
 
 
+def _known_zone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (KeyError, ValueError):
+        raise ValueError(
+            f"unknown time zone {value!r} (an IANA name such as Europe/Madrid)"
+        ) from None
+    return value
+
+
 class Targets(BaseModel):
     """What the staffing must reach; every figure is a fraction, times are seconds."""
 
@@ -81,13 +91,7 @@ class RangeQuery(BaseModel):
     @field_validator("tz")
     @classmethod
     def _zone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (KeyError, ValueError):
-            raise ValueError(
-                f"unknown time zone {value!r} (an IANA name such as Europe/Madrid)"
-            ) from None
-        return value
+        return _known_zone(value)
 
     @field_validator("holidays")
     @classmethod
@@ -178,6 +182,39 @@ def requirements(query: RequirementsQuery) -> Any:
             raise ApiError(
                 422, "validation_error", f"service_level: {exc}", "service_level"
             ) from None
+
+
+class ReplayQuery(BaseModel):
+    """A logged day (or part of one) to replay, in the planner's time zone."""
+
+    model_config = ConfigDict(populate_by_name=True, extra="forbid")
+
+    day: date = Field(description="the logged day (YYYY-MM-DD)")
+    tz: str = Field("UTC", max_length=64, description="IANA time zone, e.g. Europe/Madrid")
+    channel: Literal["voice", "chat", "email"] = "voice"
+    answer_seconds: float = Field(20.0, ge=0, le=3600, description="T of the service level")
+    extra_agents: int = Field(0, ge=0, le=500, description="what-if: agents added to the day's")
+
+    @field_validator("tz")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        return _known_zone(value)
+
+
+@api.get("/replay", responses={200: Answer, **ERRORS})
+@require_api_role(Role.SUPERVISOR)
+def replay(query: ReplayQuery) -> Any:
+    """Replay a logged day through the routing engine under today's configuration (optionally
+    with more agents) and compare SL, ASA and abandon rate with what was logged."""
+    start, end = plans.day_range(query.day, 1, ZoneInfo(query.tz))
+    with current_runtime().db.session() as session:
+        try:
+            return plans.replay_answer(
+                session, start, end, target_seconds=query.answer_seconds,
+                channel=query.channel, extra_agents=query.extra_agents,
+            )  # fmt: skip
+        except ValueError as exc:
+            raise ApiError(422, "validation_error", f"day: {exc}", "day") from None
 
 
 def _queue(session: Session, queue_id: int | None) -> Queue | None:

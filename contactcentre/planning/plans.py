@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from contactcentre.planning.history import average_handle_time, load_history, observed_patience
+from contactcentre.planning.logged_day import replay_day
 from routing.planning.check import DEFAULT_CONTACTS, SimulatedCheck, check
 from routing.planning.forecast import (
     WEEK,
@@ -22,6 +23,7 @@ from routing.planning.forecast import (
     interval_starts,
     same_interval_mean,
 )
+from routing.planning.replay import Figures as ReplayFigures
 from routing.planning.requirements import IntervalRequirement, peak, requirements
 from routing.planning.staffing import Demand, Staffing, Target, staff_both
 from routing.simulation.stats import Estimate
@@ -227,6 +229,52 @@ def required_staff(
 
 def _requirement(row: IntervalRequirement) -> dict[str, Any]:
     return {model: _staffing(answer) for model, answer in row.staffing.items()}
+
+
+def replay_answer(
+    session: Session,
+    start: datetime,
+    end: datetime,
+    *,
+    target_seconds: float,
+    channel: str = "voice",
+    extra_agents: int = 0,
+) -> dict[str, Any]:
+    """A logged range replayed under today's configuration, beside what was logged."""
+    result = replay_day(
+        session, start, end, target_seconds=target_seconds, channel=channel,
+        extra_agents=extra_agents,
+    )  # fmt: skip
+
+    difference = None
+    if result.logged.service_level is not None and result.replayed.service_level is not None:
+        difference = result.replayed.service_level - result.logged.service_level
+
+    def shown(figures: ReplayFigures) -> dict[str, Any]:
+        return {
+            "offered": figures.offered,
+            "service_level": _round(figures.service_level),
+            "asa_seconds": _round(figures.asa_seconds, 2),
+            "abandon_rate": _round(figures.abandon_rate),
+        }
+
+    return {
+        "from": start.isoformat(),
+        "to": end.isoformat(),
+        "channel": channel,
+        "extra_agents": extra_agents,
+        "logged": shown(result.logged),
+        "replayed": shown(result.replayed),
+        "service_level_difference": _round(difference),
+        "mean_patience_seconds": _round(result.mean_patience_seconds, 1),
+        "definitions": {
+            "service_level": f"answered within {target_seconds:g} s / queued (abandons are misses)",
+            "replayed": "the logged contacts (enqueue time, talk + hold, patience) through the "
+            "routing engine under today's configuration, every agent who handled one signed in "
+            "all day (plus extra_agents copies); answered callers' unseen patience drawn from "
+            "the day's mean",
+        },
+    }
 
 
 def _round(value: float | None, digits: int = 4) -> float | None:

@@ -89,6 +89,7 @@ ROUTES: dict[tuple[str, str], tuple[int | str, ...]] = {
     ("GET", "/api/v1/planning/staffing"): SUPERVISORS,
     ("GET", "/api/v1/planning/forecast"): SUPERVISORS,
     ("GET", "/api/v1/planning/requirements"): SUPERVISORS,
+    ("GET", "/api/v1/planning/replay"): SUPERVISORS,
     ("POST", "/api/v1/calls"): SIGNED_IN,
     ("GET", "/api/v1/calls/token"): AGENT_PROFILE,
     ("GET", "/api/v1/calls/<interaction_id>"): SIGNED_IN,

@@ -50,3 +50,40 @@ def test_two_more_agents_raise_the_service_level(logged: Any) -> None:
                           extra_agents=2)  # fmt: skip
     assert more.replayed.service_level > same.replayed.service_level + 0.03
     assert more.logged == same.logged
+
+
+def test_the_replay_api_shows_the_day_beside_its_replay(
+    logged: Any, client: Any, make_user: Any
+) -> None:
+    """GET /api/v1/planning/replay: logged and replayed side by side; with two more agents the
+    replayed SL is higher and the difference says by how much."""
+    _, contacts = logged
+    headers = make_user("supervisor")["headers"]
+    query = {"day": "2026-05-04", "answer_seconds": 20}
+    same = client.get("/api/v1/planning/replay", query_string=query, headers=headers)
+    assert same.status_code == 200, same.get_json()
+    body = same.get_json()
+    assert body["logged"]["offered"] == body["replayed"]["offered"] == contacts
+    assert abs(body["service_level_difference"]) < 0.01
+    more = client.get("/api/v1/planning/replay", query_string={**query, "extra_agents": 2},
+                      headers=headers).get_json()  # fmt: skip
+    assert more["service_level_difference"] > 0.03
+    assert more["logged"] == body["logged"]
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ({}, "day"),
+        ({"day": "2026-05-03"}, "day"),  # nothing logged that day
+        ({"day": "2026-05-04", "extra_agents": 501}, "extra_agents"),
+        ({"day": "2026-05-04", "tz": "Nowhere/Land"}, "tz"),
+        ({"day": "2026-05-04", "channel": "fax"}, "channel"),
+    ],
+)
+def test_replay_bad_input_names_the_field(client: Any, make_user: Any, query, field) -> None:
+    """A missing or empty day, too many extra agents, a bad zone or channel: 422 naming it."""
+    headers = make_user("supervisor")["headers"]
+    reply = client.get("/api/v1/planning/replay", query_string=query, headers=headers)
+    assert reply.status_code == 422, reply.get_json()
+    assert reply.get_json()["error"]["field"] == field
