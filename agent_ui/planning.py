@@ -18,7 +18,7 @@ from pydantic import ValidationError
 from sqlalchemy import select
 
 from agent_ui.views import bp
-from contactcentre.api.planning import RequirementsQuery, StaffingQuery
+from contactcentre.api.planning import ReplayQuery, RequirementsQuery, StaffingQuery
 from contactcentre.auth.access import require_page_role
 from contactcentre.errors import ApiError
 from contactcentre.planning import plans
@@ -32,6 +32,7 @@ DEFAULTS = {
     "service_level": "80", "answer_seconds": "20", "max_abandon": "", "max_occupancy": "85",
     "shrinkage": "30", "queue_id": "0", "days": "1", "weeks": "4", "held_out_weeks": "2",
     "holidays": "", "forecast_patience_seconds": "", "forecast_answer_seconds": "",
+    "replay_day": "", "extra_agents": "0", "replay_answer_seconds": "20",
 }  # fmt: skip
 PERCENT = ("service_level", "max_abandon", "max_occupancy", "shrinkage")
 
@@ -139,6 +140,30 @@ def _requirements(values: dict[str, str]) -> tuple[dict[str, Any] | None, dict[s
     return answer, {}
 
 
+def _replay(values: dict[str, str]) -> tuple[dict[str, Any] | None, dict[str, str]]:
+    """The what-if replay, only when a day is asked for (it reads a whole day's log)."""
+    if not values["replay_day"]:
+        return None, {}
+    raw = {"day": values["replay_day"], "tz": str(_zone(current_user.timezone)),
+           "extra_agents": values["extra_agents"] or "0",
+           "answer_seconds": values["replay_answer_seconds"] or "20"}  # fmt: skip
+    names = {"day": "replay_day", "answer_seconds": "replay_answer_seconds"}
+    try:
+        query = ReplayQuery(**raw)
+    except ValidationError as exc:
+        return None, _errors(exc, names)
+    start, end = plans.day_range(query.day, 1, ZoneInfo(query.tz))
+    with current_runtime().db.session() as session:
+        try:
+            answer = plans.replay_answer(
+                session, start, end, target_seconds=query.answer_seconds,
+                channel=query.channel, extra_agents=query.extra_agents,
+            )  # fmt: skip
+        except ValueError as exc:
+            return None, {"replay_day": str(exc)}
+    return answer, {}
+
+
 @bp.get("/planning")
 @require_page_role(Role.SUPERVISOR)
 def planning() -> ResponseReturnValue:
@@ -146,13 +171,15 @@ def planning() -> ResponseReturnValue:
     values = _form()
     calculator, calculator_errors = _calculator(values)
     needs, needs_errors = _requirements(values)
+    whatif, whatif_errors = _replay(values)
     with current_runtime().db.session() as session:
         rows = session.scalars(select(Queue).order_by(Queue.name))
         queues = [{"id": q.id, "name": q.name} for q in rows]
     return render_template(
         "planning/planning.html",
         values=values,
-        errors={**calculator_errors, **needs_errors},
+        errors={**calculator_errors, **needs_errors, **whatif_errors},
+        whatif=whatif,
         calculator=calculator,
         needs=needs,
         queues=queues,
