@@ -59,9 +59,8 @@ class Targets(BaseModel):
 
 
 class StaffingQuery(Targets):
-    contacts: float = Field(ge=0, le=100_000, description="contacts offered in the interval")
+    # The required fields come last: a bad value given is named before a field left out.
     interval_minutes: int = Field(15, ge=1, le=1440, description="the interval's length")
-    aht_seconds: float = Field(gt=0, le=86_400, description="talk + hold + after-call work")
     patience_seconds: float | None = Field(
         None, gt=0, le=3600, description="callers' mean patience; enables Erlang A"
     )
@@ -70,6 +69,8 @@ class StaffingQuery(Targets):
     simulated_contacts: int = Field(
         DEFAULT_CONTACTS, ge=1_000, le=MAX_CONTACTS, description="contacts shared by the runs"
     )
+    contacts: float = Field(ge=0, le=100_000, description="contacts offered in the interval")
+    aht_seconds: float = Field(gt=0, le=86_400, description="talk + hold + after-call work")
 
 
 class RangeQuery(BaseModel):
@@ -189,11 +190,11 @@ class ReplayQuery(BaseModel):
 
     model_config = ConfigDict(populate_by_name=True, extra="forbid")
 
-    day: date = Field(description="the logged day (YYYY-MM-DD)")
     tz: str = Field("UTC", max_length=64, description="IANA time zone, e.g. Europe/Madrid")
     channel: Literal["voice", "chat", "email"] = "voice"
     answer_seconds: float = Field(20.0, ge=0, le=3600, description="T of the service level")
     extra_agents: int = Field(0, ge=0, le=500, description="what-if: agents added to the day's")
+    day: date = Field(description="the logged day (YYYY-MM-DD); last, as StaffingQuery's")
 
     @field_validator("tz")
     @classmethod
