@@ -1,5 +1,6 @@
 """The planning answers the API and the planning page both show: the staffing calculator's,
-and a range's forecast with its accuracy and the staff it needs, as plain JSON-ready dicts.
+a range's forecast with its accuracy and the staff it needs, and a logged day's replay, as plain
+JSON-ready dicts.
 """
 
 from __future__ import annotations
