@@ -65,3 +65,12 @@ def test_agents_cannot_open_it(client: Any, make_user: Any) -> None:
     agent = make_user("agent")
     login(client, agent["email"], agent["password"])
     assert client.get("/planning").status_code == 403
+
+
+def test_a_replay_of_a_day_with_no_log_says_so_beside_the_day(signed_in: Any) -> None:
+    """Asking to replay a day nobody worked shows why next to the day field, not a 500."""
+    page = signed_in.get("/planning", query_string={"replay_day": "2026-05-03"})
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert 'id="e-replay_day"' in text and "no agent handled a contact" in text
+    assert 'id="whatif"' not in text
