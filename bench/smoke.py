@@ -43,6 +43,15 @@ TINY: dict[str, dict[str, str]] = {
         "BENCH_ROLLUP_EVERY": "1",
         "BENCH_REPORT_ROUNDS": "1",
     },
+    "planning.py": {
+        "BENCH_SEEDS": "1",
+        "BENCH_WEEKS": "4",
+        "BENCH_HELD_OUT": "1",
+        "BENCH_MEAN_WEEKS": "2",
+        "BENCH_CASES": "1",
+        "BENCH_SIM_CONTACTS": "2000",
+        "BENCH_REPLAY_CONTACTS": "300",
+    },
     # Skips (exit 0, {"skipped": true, "why": ...}) without haproxy, PostgreSQL or Redis.
     "scaleout.py": {
         "BENCH_AGENTS": "6",

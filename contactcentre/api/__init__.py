@@ -62,6 +62,7 @@ def register_api(app: OpenAPI) -> None:
         email,
         interactions,
         logins,
+        planning,
         plans,
         policy,
         presence,
@@ -91,6 +92,7 @@ def register_api(app: OpenAPI) -> None:
         chat_sites,
         email,
         reports,
+        planning,
     ):
         csrf.exempt(module.api)
         app.register_api(module.api)

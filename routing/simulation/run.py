@@ -29,7 +29,7 @@ from routing.metrics import (
 from routing.simulation.scenario import ContactStream, Scenario
 
 # Event kinds on the loop's heap (the engine's own timers come from next_deadline()).
-ARRIVAL, HANG_UP, ANSWER, HANG_UP_AFTER_TALK, DONE = range(5)
+ARRIVAL, HANG_UP, ANSWER, HANG_UP_AFTER_TALK, DONE, LOGGED_ARRIVAL = range(6)
 
 
 @dataclass
@@ -42,6 +42,7 @@ class _Contact:
     abandoned_at: float | None = None
     exited_at: float | None = None
     queue_id: str | None = None
+    agent_id: str | None = None
 
     @property
     def settled(self) -> bool:
@@ -100,7 +101,10 @@ class _Floor:
                 )
                 self.apply(signed_in, 0.0)
         for stream in self.scenario.streams:
-            self.push(self._interarrival(stream), ARRIVAL, stream.name)
+            if stream.arrivals_per_hour > 0:
+                self.push(self._interarrival(stream), ARRIVAL, stream.name)
+        for index, logged in enumerate(self.scenario.logged):
+            self.push(logged.arrived_at, LOGGED_ARRIVAL, str(index))
         end = self.scenario.end_of_arrivals
         while not (self.clock >= end and self.unsettled == 0):
             deadline = self.engine.next_deadline()
@@ -122,6 +126,12 @@ class _Floor:
     def handle(self, kind: int, ref: str, now: float) -> None:
         if kind == ARRIVAL:
             self.arrive(self.streams[ref], now)
+        elif kind == LOGGED_ARRIVAL:
+            logged = self.scenario.logged[int(ref)]
+            self.enter(
+                self.streams[logged.stream], now, logged.talk_seconds, logged.patience_seconds,
+                attributes=logged.attributes, priority=logged.priority,
+            )  # fmt: skip
         elif kind == HANG_UP:
             contact = self.contacts[ref]
             if contact.answered_at is None and not contact.settled:
@@ -149,6 +159,22 @@ class _Floor:
             if stream.mean_patience_seconds is not None
             else None
         )
+        nxt = now + self._interarrival(stream)
+        if nxt < self.scenario.end_of_arrivals:
+            self.push(nxt, ARRIVAL, stream.name)
+        self.enter(stream, now, talk, patience)
+
+    def enter(
+        self,
+        stream: ContactStream,
+        now: float,
+        talk: float,
+        patience: float | None,
+        *,
+        attributes: dict[str, object] | None = None,
+        priority: int | None = None,
+    ) -> None:
+        """A contact joins: measured if it arrives in the window, hangs up when patience ends."""
         number = self.arrived[stream.name] = self.arrived.get(stream.name, 0) + 1
         task_id = f"{stream.name}-{number}"
         end = self.scenario.end_of_arrivals
@@ -157,13 +183,11 @@ class _Floor:
         self.unsettled += measured
         if patience is not None:
             self.push(now + patience, HANG_UP, task_id)
-        nxt = now + self._interarrival(stream)
-        if nxt < end:
-            self.push(nxt, ARRIVAL, stream.name)
-        attributes = {"stream": stream.name, **stream.attributes}
+        task_attributes = {"stream": stream.name, **stream.attributes, **(attributes or {})}
         submitted = ev.TaskSubmitted(
-            task_id, stream.channel, attributes, stream.priority, created_at=now
-        )
+            task_id, stream.channel, task_attributes,
+            stream.priority if priority is None else priority, created_at=now,
+        )  # fmt: skip
         self.apply(submitted, now)
 
     def settle(self, contact: _Contact) -> None:
@@ -186,6 +210,7 @@ class _Floor:
         elif isinstance(effect, fx.TaskAssigned):
             contact = self.contacts[effect.task_id]
             contact.answered_at, contact.queue_id = now, effect.queue_id
+            contact.agent_id = effect.agent_id
             self.settle(contact)
             self.push(now + contact.talk_seconds, HANG_UP_AFTER_TALK, effect.task_id)
         elif isinstance(effect, fx.TaskExited):
@@ -224,6 +249,7 @@ class _Floor:
             ContactOutcome(
                 task_id,
                 queue_id=c.queue_id,
+                agent_id=c.agent_id,
                 queued_at=c.arrived_at,
                 answered_at=c.answered_at,
                 abandoned_at=c.abandoned_at,

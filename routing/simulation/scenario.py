@@ -43,6 +43,7 @@ class ContactStream:
 
     mean_patience_seconds: exponential patience of a waiting caller (None = waits for ever);
     a caller whose patience runs out before an agent answers hangs up (TaskCanceled).
+    arrivals_per_hour 0: no random arrivals, only the scenario's logged contacts of this stream.
     """
 
     name: str
@@ -56,10 +57,31 @@ class ContactStream:
     def __post_init__(self) -> None:
         if not self.name or "|" in self.name:
             raise ValueError(f"stream name {self.name!r} must be non-empty and without '|'")
-        if not self.arrivals_per_hour > 0:
-            raise ValueError(f"stream {self.name}: arrivals_per_hour must be > 0")
+        if not self.arrivals_per_hour >= 0:
+            raise ValueError(f"stream {self.name}: arrivals_per_hour must be >= 0")
         if self.mean_patience_seconds is not None and not self.mean_patience_seconds > 0:
             raise ValueError(f"stream {self.name}: mean_patience_seconds must be > 0 or None")
+
+
+@dataclass(frozen=True)
+class LoggedContact:
+    """One contact as a log recorded it, replayed as it was: when it arrived (seconds after the
+    scenario's start), how long it talked once answered, and how long its caller would have
+    waited before hanging up (None: for ever); its own task attributes and priority, over the
+    stream's (what the routing plans chose it by)."""
+
+    stream: str
+    arrived_at: float
+    talk_seconds: float
+    patience_seconds: float | None = None
+    attributes: dict[str, Any] = field(default_factory=dict)
+    priority: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.arrived_at < 0 or self.talk_seconds < 0:
+            raise ValueError("a logged contact's arrival and talk time must be >= 0")
+        if self.patience_seconds is not None and self.patience_seconds < 0:
+            raise ValueError("a logged contact's patience must be >= 0 or None")
 
 
 @dataclass(frozen=True)
@@ -96,6 +118,7 @@ class Scenario:
     measure_seconds: float = 8 * 3600.0
     accept_delay_seconds: float = 0.0
     wrap_up: HandleTime | None = None
+    logged: tuple[LoggedContact, ...] = ()
 
     def __post_init__(self) -> None:
         if not self.streams:
@@ -111,6 +134,9 @@ class Scenario:
             raise ValueError("accept_delay_seconds must be >= 0")
         if self.target_seconds < 0:
             raise ValueError("target_seconds must be >= 0")
+        unknown = {c.stream for c in self.logged} - set(names)
+        if unknown:
+            raise ValueError(f"logged contacts name unknown streams: {sorted(unknown)}")
 
     @property
     def end_of_arrivals(self) -> float:

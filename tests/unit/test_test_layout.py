@@ -43,7 +43,7 @@ def test_no_module_under_tests_imports_a_test_module_or_a_conftest() -> None:
     assert not offenders, "move what is shared into a helper module:\n" + "\n".join(offenders)
 
 
-PLAIN_HELPERS = ("tests.builders", "tests.event_histories")
+PLAIN_HELPERS = ("tests.builders", "tests.event_histories", "tests.demand_history")
 
 
 def test_the_benches_import_only_the_builders_and_the_builders_need_no_pytest() -> None:
@@ -57,6 +57,6 @@ def test_the_benches_import_only_the_builders_and_the_builders_need_no_pytest() 
         if name.split(".")[0] == "tests" and not name.startswith(PLAIN_HELPERS)
     }
     assert not from_tests, f"bench/ imports {sorted(from_tests)}; only {PLAIN_HELPERS} are plain"
-    for helper in ("builders.py", "event_histories.py"):
+    for helper in ("builders.py", "event_histories.py", "demand_history.py"):
         imported = {name.split(".")[0] for _line, name in _imported(TESTS / helper)}
         assert not imported & {"pytest", "_pytest", "tests", "hypothesis"}, (helper, imported)

@@ -166,6 +166,6 @@ def test_scenario_validates(kwargs, message):
 
 
 def test_stream_rejects_bad_rate():
-    """A contact stream needs a positive arrival rate."""
-    with pytest.raises(ValueError, match="arrivals_per_hour must be > 0"):
-        ContactStream("x", 0, HandleTime(60))
+    """A contact stream's arrival rate is never negative (0: only logged contacts arrive)."""
+    with pytest.raises(ValueError, match="arrivals_per_hour must be >= 0"):
+        ContactStream("x", -1, HandleTime(60))
