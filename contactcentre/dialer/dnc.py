@@ -10,7 +10,7 @@ import csv
 import io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import BinaryIO
+from typing import IO
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -97,7 +97,7 @@ class DncImport:
 
 def import_dnc_csv(
     session: Session,
-    stream: BinaryIO,
+    stream: IO[bytes],
     *,
     scope: DncScope,
     campaign_id: int | None,
@@ -127,7 +127,7 @@ def import_dnc_csv(
     return report
 
 
-def _numbers(stream: BinaryIO) -> Iterator[tuple[int, str]]:
+def _numbers(stream: IO[bytes]) -> Iterator[tuple[int, str]]:
     text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
     reader = csv.reader(text)
     header = next(reader, None)

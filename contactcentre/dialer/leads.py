@@ -6,7 +6,7 @@ ORM rows never enter the pure core: these functions copy what eligibility needs 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -49,7 +49,7 @@ def as_attempt(row: DialAttemptRow) -> DialAttemptRecord:
 
 def attempts_for_numbers(
     session: Session, numbers: Iterable[str]
-) -> dict[str, Sequence[DialAttemptRecord]]:
+) -> Mapping[str, Sequence[DialAttemptRecord]]:
     """Every attempt to each number, in any campaign (the 72-hour rule is per number)."""
     wanted = sorted(set(numbers))
     found: dict[str, list[DialAttemptRecord]] = defaultdict(list)

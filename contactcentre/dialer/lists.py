@@ -17,7 +17,7 @@ import io
 import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, BinaryIO
+from typing import IO, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -89,7 +89,7 @@ class _Good:
 def import_list(
     session: Session,
     campaign: Campaign,
-    stream: BinaryIO,
+    stream: IO[bytes],
     *,
     list_name: str,
     priority: int,
@@ -146,7 +146,7 @@ def import_list(
     return record
 
 
-def _rows(stream: BinaryIO) -> Iterator[tuple[int, dict[str, str], list[str]]]:
+def _rows(stream: IO[bytes]) -> Iterator[tuple[int, dict[str, str], list[str]]]:
     """(spreadsheet row, {column: cell}, cells past the header) for each non-blank row."""
     text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
     reader = csv.reader(text)

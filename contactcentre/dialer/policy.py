@@ -11,7 +11,13 @@ from typing import Any
 
 from contactcentre.store.models import Campaign
 from routing.dialer.calling_window import CallingWindow
-from routing.dialer.legal import IllegalSetting, LegalOverride, Rule, override_for
+from routing.dialer.legal import (
+    LEGAL_EARLIEST,
+    IllegalSetting,
+    LegalOverride,
+    Rule,
+    override_for,
+)
 from routing.dialer.policy import DEFAULT_RETRY_DELAYS, CompliancePolicy, Jurisdiction, RetryOutcome
 
 
@@ -101,11 +107,14 @@ def settings_of(campaign: Campaign) -> dict[str, Any]:
 def policy_from(settings: dict[str, Any]) -> CompliancePolicy:
     """A CompliancePolicy from the settings a campaign row (or an API body merged on it) holds."""
     overrides = overrides_of(settings["legal_overrides"])
-    window = CallingWindow(
-        parse_local_time(settings["window_start"], "window_start"),
-        parse_local_time(settings["window_end"], "window_end"),
-        override_for(Rule.CALLING_WINDOW, overrides),
-    )
+    start = parse_local_time(settings["window_start"], "window_start")
+    end = parse_local_time(settings["window_end"], "window_end")
+    try:
+        window = CallingWindow(start, end, override_for(Rule.CALLING_WINDOW, overrides))
+    except IllegalSetting as exc:
+        # The API's fields are the two ends: name the one at fault.
+        field = "window_start" if start < LEGAL_EARLIEST else "window_end"
+        raise IllegalSetting(field, exc.message) from None
     delays = settings["retry_delays"]
     unknown = set(delays) - {str(o) for o in RetryOutcome}
     if unknown:

@@ -45,6 +45,7 @@ class Campaign(Base):
     )
     caller_id: Mapped[str] = mapped_column(String(16))  # E.164
     jurisdiction: Mapped[str] = mapped_column(String(4), default="us")
+    time_zone: Mapped[str] = mapped_column(String(64), default="UTC")  # where "today" starts
     window_start: Mapped[str] = mapped_column(String(8), default="08:00:00")  # local time
     window_end: Mapped[str] = mapped_column(String(8), default="21:00:00")
     max_attempts: Mapped[int] = mapped_column(Integer, default=6)

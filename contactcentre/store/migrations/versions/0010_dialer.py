@@ -30,6 +30,7 @@ def upgrade() -> None:
         sa.Column("queue_id", sa.Integer(), nullable=True),
         sa.Column("caller_id", sa.String(length=16), nullable=False),
         sa.Column("jurisdiction", sa.String(length=4), nullable=False),
+        sa.Column("time_zone", sa.String(length=64), nullable=False),
         sa.Column("window_start", sa.String(length=8), nullable=False),
         sa.Column("window_end", sa.String(length=8), nullable=False),
         sa.Column("max_attempts", sa.Integer(), nullable=False),
