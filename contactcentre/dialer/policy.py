@@ -12,13 +12,20 @@ from typing import Any
 from contactcentre.store.models import Campaign
 from routing.dialer.calling_window import CallingWindow
 from routing.dialer.legal import (
+    ABANDON_LIMIT,
     LEGAL_EARLIEST,
     IllegalSetting,
     LegalOverride,
     Rule,
     override_for,
 )
-from routing.dialer.policy import DEFAULT_RETRY_DELAYS, CompliancePolicy, Jurisdiction, RetryOutcome
+from routing.dialer.policy import (
+    BURST_LIMIT,
+    DEFAULT_RETRY_DELAYS,
+    CompliancePolicy,
+    Jurisdiction,
+    RetryOutcome,
+)
 
 
 def default_retry_delays() -> dict[str, int]:
@@ -129,5 +136,9 @@ def policy_from(settings: dict[str, Any]) -> CompliancePolicy:
         connect_seconds=settings["connect_seconds"],
         abandon_limit=settings["abandon_limit"],
         require_consent=settings["require_consent"],
+        # The burst guard sits above the limit; an overridden limit lifts it in proportion.
+        burst_limit=max(
+            BURST_LIMIT, min(0.99, settings["abandon_limit"] * BURST_LIMIT / ABANDON_LIMIT)
+        ),
         overrides=overrides,
     )
