@@ -131,9 +131,14 @@ def test_uk_72_hours_after_an_abandoned_call(database: Database) -> None:
         earlier = add_lead(session, add_list(session, abandoned_in, "A"), london)
         answered = at - timedelta(hours=71)
         add_attempt(
-            session, earlier, answered - timedelta(seconds=10), "human", answered_at=answered,
-            greeting_ended_at=answered + timedelta(seconds=2), ended_at=answered + timedelta(seconds=20),
-        )  # fmt: skip
+            session,
+            earlier,
+            answered - timedelta(seconds=10),
+            "human",
+            answered_at=answered,
+            greeting_ended_at=answered + timedelta(seconds=2),
+            ended_at=answered + timedelta(seconds=20),
+        )
         lead = add_lead(session, add_list(session, uk, "B"), london)
         found = diagnose_lead(session, lead, at)
         assert _reasons(found) == {"abandoned_72_hours"}
