@@ -14,6 +14,7 @@ from flask_openapi3 import APIBlueprint, FileStorage, Tag
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import func, select
 
+from contactcentre.api.campaign_schemas import CampaignPath
 from contactcentre.auth.access import require_api_role
 from contactcentre.dialer.diagnostics import diagnose_lead
 from contactcentre.dialer.dispositions import record_disposition
@@ -33,10 +34,6 @@ api = APIBlueprint(
     abp_tags=[Tag(name="campaigns")],
     abp_security=SECURITY,
 )
-
-
-class CampaignPath(BaseModel):
-    campaign_id: Id
 
 
 class ListPath(CampaignPath):
@@ -78,7 +75,7 @@ class ListList(BaseModel):
     items: list[ListOut]
 
 
-class ImportOut(BaseModel):
+class LeadImportOut(BaseModel):
     id: int
     campaign_id: int
     list_id: int | None
@@ -94,8 +91,8 @@ class ImportOut(BaseModel):
     created_at: str
 
 
-class ImportList(BaseModel):
-    items: list[ImportOut]
+class LeadImportList(BaseModel):
+    items: list[LeadImportOut]
 
 
 class LeadOut(BaseModel):
@@ -132,7 +129,7 @@ class DispositionBody(Body):
     code: str = Field(min_length=1, max_length=40)
 
 
-class DispositionOut(BaseModel):
+class LeadDispositionOut(BaseModel):
     lead_id: int
     attempt_id: int
     code: str
@@ -140,7 +137,7 @@ class DispositionOut(BaseModel):
 
 
 def _import_out(record: LeadImport) -> dict[str, Any]:
-    fields = set(ImportOut.model_fields) - {"created_at"}
+    fields = set(LeadImportOut.model_fields) - {"created_at"}
     return {**{f: getattr(record, f) for f in fields}, "created_at": record.created_at.isoformat()}
 
 
@@ -164,7 +161,7 @@ def list_lists(path: CampaignPath) -> Any:
         return {"items": [_list_out(session, r) for r in rows]}
 
 
-@api.post("/lists", responses={201: ImportOut, **ERRORS})
+@api.post("/lists", responses={201: LeadImportOut, **ERRORS})
 @require_api_role(Role.ADMIN)
 def upload_list(path: CampaignPath, form: ListUpload) -> Any:
     runtime = current_runtime()
@@ -238,7 +235,7 @@ def update_list(path: ListPath, body: ListPatch) -> Any:
     return out
 
 
-@api.get("/imports", responses={200: ImportList, **ERRORS})
+@api.get("/imports", responses={200: LeadImportList, **ERRORS})
 @require_api_role(Role.SUPERVISOR)
 def list_imports(path: CampaignPath) -> Any:
     with current_runtime().db.session() as session:
@@ -252,7 +249,13 @@ def list_imports(path: CampaignPath) -> Any:
         return {"items": [_import_out(r) for r in rows]}
 
 
-@api.get("/imports/<int:import_id>/errors.csv", responses={200: None, **ERRORS})
+ERROR_REPORT = {
+    "description": "CSV: row, field, reason, value",
+    "content": {"text/csv": {"schema": {"type": "string"}}},
+}
+
+
+@api.get("/imports/<int:import_id>/errors.csv", responses={200: ERROR_REPORT, **ERRORS})
 @require_api_role(Role.SUPERVISOR)
 def import_errors(path: ImportPath) -> Any:
     """The import's problems as CSV (row, field, reason, value)."""
@@ -306,7 +309,7 @@ def lead_diagnostics(path: LeadPath) -> Any:
             raise ApiError(409, exc.code, exc.message, exc.field) from None
 
 
-@api.post("/leads/<int:lead_id>/disposition", responses={200: DispositionOut, **ERRORS})
+@api.post("/leads/<int:lead_id>/disposition", responses={200: LeadDispositionOut, **ERRORS})
 @require_api_role(Role.AGENT)
 def set_disposition(path: LeadPath, body: DispositionBody) -> Any:
     runtime = current_runtime()

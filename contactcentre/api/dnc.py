@@ -13,6 +13,7 @@ from flask_openapi3 import APIBlueprint, FileStorage, Tag
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
+from contactcentre.api.campaign_schemas import CampaignPath
 from contactcentre.auth.access import require_api_role
 from contactcentre.dialer.dnc import add_number, import_dnc_csv
 from contactcentre.dialer.hopper import drop_numbers
@@ -21,7 +22,7 @@ from contactcentre.errors import ApiError
 from contactcentre.platform.audit import audit
 from contactcentre.platform.runtime import current_runtime
 from contactcentre.store.models import Campaign, DncEntryRow, Role
-from contactcentre.webapi.common import ERRORS, SECURITY, Body, Id, get_or_404
+from contactcentre.webapi.common import ERRORS, SECURITY, Body, get_or_404
 from routing.dialer.suppression import DncScope
 
 api = APIBlueprint(
@@ -44,10 +45,6 @@ class NumberIn(Body):
 class CampaignNumberIn(Body):
     number: str = Field(min_length=3, max_length=40)
     source: str = Field("", max_length=200)
-
-
-class CampaignPath(BaseModel):
-    campaign_id: Id
 
 
 class NumberQuery(BaseModel):
