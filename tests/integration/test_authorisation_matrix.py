@@ -41,6 +41,7 @@ ROUTES: dict[tuple[str, str], tuple[int | str, ...]] = {
     ("GET", "/"): PAGE,
     ("GET", "/board"): (302, 403, IN, IN),
     ("GET", "/reports"): (302, 403, IN, IN),
+    ("GET", "/campaigns"): (302, 403, IN, IN),
     ("GET", "/console"): (302, IN, 403, 403),
     ("GET", "/account/logins"): PAGE,
     ("GET", "/users"): (302, 403, 403, IN),
