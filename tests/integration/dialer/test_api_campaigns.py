@@ -5,8 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+import redis as redis_lib
+from rq import Queue
 from sqlalchemy import select
 
+from contactcentre.dialer import hopper
 from contactcentre.store.models import AuditEntry
 from contactcentre.webapi.common import INT32_MAX
 
@@ -161,7 +164,9 @@ def test_an_override_must_say_why(client: Any, admin: Any) -> None:
     _error(client.post(url, json=wrong, headers=h), 422, "value")
 
 
-def test_status_moves_follow_the_state_machine(client: Any, admin: Any, make_user: Any) -> None:
+def test_status_moves_follow_the_state_machine(
+    client: Any, admin: Any, make_user: Any, redis_url: str
+) -> None:
     """A supervisor starts, pauses, resumes and stops; illegal moves answer 409 JSON."""
     h = admin["headers"]
     campaign = _create(client, h).get_json()
@@ -174,6 +179,9 @@ def test_status_moves_follow_the_state_machine(client: Any, admin: Any, make_use
         moved = client.post(url, json={"status": status}, headers=supervisor)
         assert moved.status_code == 200, moved.get_json()
         assert moved.get_json()["status"] == status
+        if status == "active":  # activation asks a worker to fill the hopper
+            queue = Queue(hopper.QUEUE, connection=redis_lib.Redis.from_url(redis_url))
+            assert f"{hopper.JOB_PREFIX}{campaign['id']}" in queue.job_ids
     refused = _error(client.post(url, json={"status": "active"}, headers=supervisor), 409, "status")
     assert refused["code"] == "illegal_transition"
     assert "stopped is final" in refused["message"]
