@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from agent_ui import (
     accounts,  # noqa: F401  (registers the sign-ins and users pages)
+    campaigns,  # noqa: F401  (registers the campaigns page)
     consoles,  # noqa: F401  (registers the console and board pages)
     planning,  # noqa: F401  (registers the planning page)
     widget,  # noqa: F401  (registers the chat widget files and demo page)

@@ -53,12 +53,15 @@ def register_api(app: OpenAPI) -> None:
     from contactcentre.api import (
         agents,
         auth_tokens,
+        campaign_lists,
+        campaigns,
         canned_responses,
         chat_sites,
         chats,
         console,
         customer_notes,
         customers,
+        dnc,
         email,
         interactions,
         logins,
@@ -92,6 +95,9 @@ def register_api(app: OpenAPI) -> None:
         chat_sites,
         email,
         reports,
+        dnc,  # before campaigns: /campaigns/dnc is not a campaign id
+        campaigns,
+        campaign_lists,
         planning,
     ):
         csrf.exempt(module.api)

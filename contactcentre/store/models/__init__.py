@@ -19,6 +19,14 @@ from contactcentre.store.models.customers import (
     CustomerNote,
     CustomerPhone,
 )
+from contactcentre.store.models.dialer import (
+    Campaign,
+    DialAttemptRow,
+    DncEntryRow,
+    Lead,
+    LeadImport,
+    LeadList,
+)
 from contactcentre.store.models.email import (
     EmailAttachment,
     EmailBounce,
@@ -55,6 +63,7 @@ __all__ = [
     "ApiToken",
     "AuditEntry",
     "Base",
+    "Campaign",
     "CannedResponse",
     "ChatAttachment",
     "ChatConversation",
@@ -64,7 +73,9 @@ __all__ = [
     "CustomerEmail",
     "CustomerNote",
     "CustomerPhone",
+    "DialAttemptRow",
     "Disposition",
+    "DncEntryRow",
     "EmailAttachment",
     "EmailBounce",
     "EmailMessageId",
@@ -74,6 +85,9 @@ __all__ = [
     "InboundEmail",
     "Interaction",
     "InteractionEvent",
+    "Lead",
+    "LeadImport",
+    "LeadList",
     "Mailbox",
     "Message",
     "Order",
