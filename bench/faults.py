@@ -67,6 +67,7 @@ def sizes_from_environment() -> Sizes:
         agents=int(number("BENCH_AGENTS", 8)),
         calls_per_minute=number("BENCH_CALLS_PER_MINUTE", 30),
         tasks_per_second=number("BENCH_TASKS_PER_SECOND", 2),
+        emails_per_second=number("BENCH_EMAILS_PER_SECOND", 1),
         talk_seconds=number("BENCH_TALK_SECONDS", 2),
         outage_seconds=number("BENCH_OUTAGE_SECONDS", 2),
         drain_seconds=number("BENCH_DRAIN_SECONDS", 90),
@@ -94,10 +95,12 @@ def run_scenarios(names: list[str], sizes: Sizes, work: Path) -> dict[str, dict[
 
 
 def _one(run: Run, name: str) -> dict[str, Any]:
-    inject, before_load = SCENARIOS[name]
+    scenario = SCENARIOS[name]
     print(f"== {name}", flush=True)
     try:
-        result = run.scenario(name, inject, before_load=before_load)
+        result = run.scenario(
+            name, scenario.inject, before_load=scenario.before_load, email=scenario.email
+        )
     except Skip as why:
         result = _skipped(str(why))
     print(line(result), flush=True)
@@ -114,7 +117,8 @@ def line(result: dict[str, Any]) -> str:
     zeros = ", ".join(f"{k} {result[k]}" for k in ZERO_KEYS)
     return (
         f"   {zeros}; recovery {result['recovery_s']} s; {result['tasks']} tasks, "
-        f"{result['calls']} calls, {result['offers']} offers; drained in {result['drained_s']} s"
+        f"{result['calls']} calls, {result['emails']} emails, {result['offers']} offers; "
+        f"drained in {result['drained_s']} s"
         f"; fault {result['fault']}"
     )
 
