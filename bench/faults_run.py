@@ -235,6 +235,10 @@ class Run:
         from contactcentre.router.streams import COMMANDS, OUTBOX
 
         started = time.monotonic()
+        # Idle on two polls in a row: the worker pops a job from its queue before its work
+        # horse puts it in the started registry, and a poll in between sees it nowhere (a
+        # PostgreSQL run's audit then found the job started and its screen pop missing).
+        idle_polls = 0
         while time.monotonic() - started < timeout:
             live = [
                 sid
@@ -247,10 +251,15 @@ class Run:
             streams_idle = all(_drained(self.redis, s) for s in (COMMANDS, OUTBOX))
             mail = mail_intake(self.database_url, list(load.submitted.mailed.tried))
             mail_idle = all(c.status != "received" for copies in mail.values() for c in copies)
-            if not live and idle_jobs and crm_idle and streams_idle and mail_idle:
-                rows = task_set(self.database_url, load.submitted)
-                if all(r["ended"] for r in rows.values()):
+            idle = not live and idle_jobs and crm_idle and streams_idle and mail_idle
+            if idle and all(
+                r["ended"] for r in task_set(self.database_url, load.submitted).values()
+            ):
+                idle_polls += 1
+                if idle_polls == 2:
                     return round(time.monotonic() - started, 1)
+            else:
+                idle_polls = 0
             time.sleep(0.5)
         return None
 
