@@ -1,7 +1,8 @@
 """The fault suite: real processes killed and restarted under load, then an audit of what it cost.
 
 The Procfile's processes (the gunicorn web process, two routers: a leader and its hot standby,
-the RQ worker with its scheduler) run on a private Valkey and SQLite; the Twilio emulator (in
+the RQ worker with its scheduler, the mail process on a free loopback SMTP port) run on a
+private Valkey and SQLite; the Twilio emulator (in
 this process) places callers into the IVR and queue; a supervisor's integration submits API
 tasks (email); BENCH_AGENTS agent consoles (python-socketio, resuming as the browser does)
 accept every offer, hang calls up and complete tasks; every offer's screen pop goes to a CRM
@@ -19,19 +20,26 @@ the carrier's calls, the consoles and RQ (bench/faults_audit.py says exactly wha
   postgres             a private PostgreSQL cluster (Debian's binaries) stopped in immediate
                        mode and started again; the run then uses it as its database
   websocket            agents' TCP connections reset while an offer rings, and on a call
+  mail                 kill -9 of the mail process while a sender's DATA is half sent (held
+                       there), started again; this scenario's load also delivers email over
+                       SMTP (bench/faults_mail.py: senders resend what got no 250, as a mail
+                       server does), and the audit checks every message answered 250 stored
+                       once and made into one task, offered once and completed
 
 Each reports lost, duplicated, double_offered, stuck_calls (all must be 0) and recovery_s
 (fault -> the first offer reaching a console for a contact that arrived after the fault; for
-the worker, its first job after the restart; for the websocket, the slowest resume).
+the worker, its first job after the restart; for the websocket, the slowest resume; for mail,
+the first message answered 250 after the restart).
 
 Variables: BENCH_SCENARIOS (comma-separated names, default all), BENCH_SECONDS (load per
 scenario, default 30), BENCH_AGENTS (8), BENCH_CALLS_PER_MINUTE (30), BENCH_TASKS_PER_SECOND
-(2), BENCH_TALK_SECONDS (2), BENCH_OUTAGE_SECONDS (a killed process is started again after, 2),
-BENCH_DRAIN_SECONDS (at most, 90), BENCH_TIME_SCALE (the emulator's, 4),
-BENCH_RECONCILE_SECONDS (the platform's CC_VOICE_RECONCILE_SECONDS, 20), BENCH_KEEP=1 keeps
-the run's directory (every process's log). The postgres scenario skips, saying why, without
-/usr/lib/postgresql/*/bin. The dialer and mail processes of issue 17 do not exist yet: the
-JSON says so under "not_built". The last line printed is JSON.
+(2), BENCH_EMAILS_PER_SECOND (over SMTP, in the mail scenario, 1), BENCH_TALK_SECONDS (2),
+BENCH_OUTAGE_SECONDS (a killed process is started again after, 2), BENCH_DRAIN_SECONDS (at
+most, 90), BENCH_TIME_SCALE (the emulator's, 4), BENCH_RECONCILE_SECONDS (the platform's
+CC_VOICE_RECONCILE_SECONDS, 20), BENCH_KEEP=1 keeps the run's directory (every process's
+log). The postgres scenario skips, saying why, without /usr/lib/postgresql/*/bin. The dialer
+process of issue 17 does not exist yet: the JSON says so under "not_built". The last line
+printed is JSON.
 """
 
 from __future__ import annotations
@@ -67,6 +75,7 @@ def sizes_from_environment() -> Sizes:
         agents=int(number("BENCH_AGENTS", 8)),
         calls_per_minute=number("BENCH_CALLS_PER_MINUTE", 30),
         tasks_per_second=number("BENCH_TASKS_PER_SECOND", 2),
+        emails_per_second=number("BENCH_EMAILS_PER_SECOND", 1),
         talk_seconds=number("BENCH_TALK_SECONDS", 2),
         outage_seconds=number("BENCH_OUTAGE_SECONDS", 2),
         drain_seconds=number("BENCH_DRAIN_SECONDS", 90),
@@ -94,10 +103,12 @@ def run_scenarios(names: list[str], sizes: Sizes, work: Path) -> dict[str, dict[
 
 
 def _one(run: Run, name: str) -> dict[str, Any]:
-    inject, before_load = SCENARIOS[name]
+    scenario = SCENARIOS[name]
     print(f"== {name}", flush=True)
     try:
-        result = run.scenario(name, inject, before_load=before_load)
+        result = run.scenario(
+            name, scenario.inject, before_load=scenario.before_load, email=scenario.email
+        )
     except Skip as why:
         result = _skipped(str(why))
     print(line(result), flush=True)
@@ -114,7 +125,8 @@ def line(result: dict[str, Any]) -> str:
     zeros = ", ".join(f"{k} {result[k]}" for k in ZERO_KEYS)
     return (
         f"   {zeros}; recovery {result['recovery_s']} s; {result['tasks']} tasks, "
-        f"{result['calls']} calls, {result['offers']} offers; drained in {result['drained_s']} s"
+        f"{result['calls']} calls, {result['emails']} emails, {result['offers']} offers; "
+        f"drained in {result['drained_s']} s"
         f"; fault {result['fault']}"
     )
 

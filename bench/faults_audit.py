@@ -1,12 +1,14 @@
 """The fault suite's audit, after the load has drained: from the SQL event log, the router's
 outbox (every decision it ever committed), the carrier's calls and what each console received.
 
-- lost: a task the platform took (an API 201/409, a call with an interaction) that never ended;
-  an offer decided that never reached its agent's console; an offer whose CRM screen pop (a
-  worker job) never arrived.
+- lost: a task the platform took (an API 201/409, a call with an interaction, an email answered
+  250) that never ended; an email answered 250 that was never stored, or stored and never made
+  an interaction (never routed); an offer decided that never reached its agent's console; an
+  offer whose CRM screen pop (a worker job) never arrived.
 - duplicated: a task ended twice, a reservation decided twice, an interaction event logged twice
   (the same created/terminal event, or the same event at the same moment with the same data),
-  an agent leg dialled twice for one reservation.
+  an agent leg dialled twice for one reservation, an email stored twice or made into more than
+  one interaction.
 - double_offered: a task offered while an earlier offer of it was still open.
 - stuck_calls: a call whose caller is still on the line, whose call state is not ended, or whose
   interaction never ended, once nothing moves any more.
@@ -54,36 +56,87 @@ def read_outbox(client: Any) -> Decisions:
         start = "(" + entries[-1][0]
 
 
+@dataclass(frozen=True)
+class Stored:
+    """One stored copy of an emailed message, and what the intake made of it."""
+
+    inbound_id: int
+    status: str  # received (not processed yet), processed, quarantined
+    interaction_id: str | None  # its thread's
+
+
+def mail_intake(database_url: str, keys: list[str]) -> dict[str, list[Stored]]:
+    """Message key -> every stored copy of it (one, when nothing was duplicated)."""
+    from sqlalchemy import select
+
+    from contactcentre.store.db import Database
+    from contactcentre.store.models import EmailThread, InboundEmail
+
+    found: dict[str, list[Stored]] = defaultdict(list)
+    db = Database(database_url)
+    try:
+        with db.session() as session:
+            for first in range(0, len(keys), 500):
+                query = (
+                    select(
+                        InboundEmail.message_key,
+                        InboundEmail.id,
+                        InboundEmail.status,
+                        EmailThread.interaction_id,
+                    )
+                    .outerjoin(EmailThread, EmailThread.id == InboundEmail.thread_id)
+                    .where(InboundEmail.message_key.in_(keys[first : first + 500]))
+                    .order_by(InboundEmail.id)
+                )
+                for key, inbound_id, status, interaction_id in session.execute(query):
+                    found[key].append(Stored(inbound_id, status, interaction_id))
+    finally:
+        db.dispose()
+    return dict(found)
+
+
 def task_set(database_url: str, submitted: Submitted) -> dict[str, dict[str, Any]]:
-    """Interaction id -> its row's facts, for every call and task this scenario put in."""
+    """Interaction id -> its row's facts, for every call, task and email this scenario put in
+    (an email's interaction carries its thread's id: `via` says it came by SMTP)."""
     from sqlalchemy import select
 
     from contactcentre.store.db import Database
     from contactcentre.store.models import Interaction
 
-    db = Database(database_url)
     wanted = {
         **{sid: "voice" for sid in submitted.calls},
         **dict.fromkeys(submitted.tasks, "email"),
     }
+    mailed = {
+        s.interaction_id
+        for copies in mail_intake(database_url, list(submitted.mailed.tried)).values()
+        for s in copies
+        if s.interaction_id is not None
+    }
     found: dict[str, dict[str, Any]] = {}
+    db = Database(database_url)
     try:
         with db.session() as session:
-            ids = list(wanted)
-            for first in range(0, len(ids), 500):
-                rows = session.scalars(
-                    select(Interaction).where(Interaction.external_id.in_(ids[first : first + 500]))
-                )
-                for row in rows:
-                    if wanted.get(row.external_id or "") != row.channel:
-                        continue
-                    found[row.id] = {
-                        "channel": row.channel,
-                        "external_id": row.external_id,
-                        "status": row.status,
-                        "ended": row.ended_at is not None,
-                        "created": row.created_at.timestamp() if row.created_at else None,
-                    }
+            for column, ids in (
+                (Interaction.external_id, list(wanted)),
+                (Interaction.id, list(mailed)),
+            ):
+                for first in range(0, len(ids), 500):
+                    rows = session.scalars(
+                        select(Interaction).where(column.in_(ids[first : first + 500]))
+                    )
+                    for row in rows:
+                        by_smtp = row.id in mailed
+                        if not by_smtp and wanted.get(row.external_id or "") != row.channel:
+                            continue
+                        found[row.id] = {
+                            "channel": row.channel,
+                            "external_id": row.external_id,
+                            "via": "smtp" if by_smtp else None,
+                            "status": row.status,
+                            "ended": row.ended_at is not None,
+                            "created": row.created_at.timestamp() if row.created_at else None,
+                        }
     finally:
         db.dispose()
     return found
@@ -238,14 +291,18 @@ def audit(
     sid_to_iid = {r["external_id"]: iid for iid, r in voice.items()}
     stuck |= {sid_to_iid.get(sid, sid) for sid in carrier["live"]}
 
-    lost = len(never_in) + len(unended) + len(lost_offers) + len(lost_pops)
-    duplicated = len(ended_twice) + len(assigned_twice) + len(logged_twice) + len(legs_twice)
+    mail = email_audit(database_url, submitted)
+    lost = len(never_in) + len(unended) + len(lost_offers) + len(lost_pops) + mail["lost"]
+    duplicated = (
+        len(ended_twice) + len(assigned_twice) + len(logged_twice) + len(legs_twice)
+    ) + mail["duplicated"]
     return {
         "lost": lost,
         "duplicated": duplicated,
         "double_offered": len(doubled),
         "stuck_calls": len(stuck),
-        "tasks": sum(1 for r in rows.values() if r["channel"] == "email"),
+        "tasks": sum(1 for r in rows.values() if r["channel"] == "email" and not r["via"]),
+        "emails": len(submitted.mailed.acked),
         "calls": len(voice),
         "offers": len(offers),
         "lost_detail": {
@@ -261,6 +318,7 @@ def audit(
             "logged_twice": dict(list(logged_twice.items())[:5]),
             "agent_leg_dialled_twice": legs_twice[:5],
         },
+        "email": mail["detail"],
         "double_offered_tasks": doubled[:5],
         "stuck": sorted(stuck)[:5],
         "submits_refused": len(submitted.refused),
@@ -268,6 +326,39 @@ def audit(
         "calls_dropped_by_carrier": len(carrier["dropped"]),
         "webhooks_failed": carrier["failed"],
         "crm_pops_redelivered": sum(1 for t in crm.received.values() if len(t) > 1),
+    }
+
+
+def email_audit(database_url: str, submitted: Submitted) -> dict[str, Any]:
+    """Every message answered 250 stored once and made into one interaction (its routing, offer
+    and completion are the task checks'); what was never answered 250 may be stored or not."""
+    mailed = submitted.mailed
+    intake = mail_intake(database_url, list(mailed.tried))
+    acked = sorted(mailed.acked)
+    never_stored = [k for k in acked if not intake.get(k)]
+    never_routed = [
+        k for k in acked if intake.get(k) and not any(c.interaction_id for c in intake[k])
+    ]
+    stored_twice = sorted(k for k, copies in intake.items() if len(copies) > 1)
+    routed_twice = sorted(
+        k for k, copies in intake.items() if len({c.interaction_id for c in copies}) > 1
+    )
+    return {
+        "lost": len(never_stored) + len(never_routed),
+        "duplicated": len(stored_twice) + len(routed_twice),
+        "detail": {
+            "acknowledged": len(acked),
+            "never_stored": never_stored[:5],
+            "never_routed": never_routed[:5],
+            "stored_twice": stored_twice[:5],
+            "routed_twice": routed_twice[:5],
+            "stored_unacknowledged": sum(1 for k in intake if k not in mailed.acked),
+            "refused": dict(list(mailed.refused.items())[:5]),
+            "resends": mailed.resends,
+            "quarantined": sum(
+                1 for copies in intake.values() for c in copies if c.status == "quarantined"
+            ),
+        },
     }
 
 

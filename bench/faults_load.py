@@ -1,5 +1,6 @@
 """The fault suite's load: callers through the Twilio emulator into the IVR and queue, API tasks
-(email, submitted by a supervisor's integration), and a CRM that receives every offer's screen
+(email, submitted by a supervisor's integration), email over SMTP when a scenario asks (bench/
+faults_mail.py), and a CRM that receives every offer's screen
 pop from the worker (an RQ job each), so the worker always has jobs in flight.
 """
 
@@ -16,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bench.common import floor, session_cookies
+from bench.faults_mail import MAILBOX, Mailed, MailSenders
 from bench.ivr import ACCOUNT_SID, AUTH_TOKEN
 from bench.scaleout_clients import AgentLogin
 
@@ -26,9 +28,10 @@ SUBMIT_PATIENCE_SECONDS = 90.0  # an integration retries a refused submit this l
 def build_floor(env: dict[str, str], agents: int) -> dict[str, Any]:
     """One queue anyone may answer and a plan that sends every call there; the agents (each
     registered at the emulator as a softphone that answers and stays); a supervisor's token
-    for the integration that submits tasks."""
+    for the integration that submits tasks; a mailbox whose mail goes to that queue."""
     from contactcentre.auth.users import create_user, issue_api_token
     from contactcentre.settings import load_settings
+    from contactcentre.store.models import Mailbox
     from tests.builders import add_plan
 
     load_settings(database_url=env["CC_DATABASE_URL"], redis_url=env["CC_REDIS_URL"])
@@ -41,6 +44,9 @@ def build_floor(env: dict[str, str], agents: int) -> dict[str, Any]:
             password="faults-integration-1",
             role="supervisor",
         )
+        # Not acknowledged: the acknowledgement's send is the worker's (tested in
+        # tests/integration/email/test_sending.py); here the intake is on trial.
+        session.add(Mailbox(address=MAILBOX, queue_id=queue.id, acknowledge=False))
         tokens = [issue_api_token(session, agent.user, "faults") for agent in rows]
         return {
             "queue_id": queue.id,
@@ -150,6 +156,7 @@ class Submitted:
     tasks: dict[str, float] = field(default_factory=dict)
     refused: dict[str, str] = field(default_factory=dict)  # external id -> why it never got in
     answers: dict[str, int] = field(default_factory=dict)
+    mailed: Mailed = field(default_factory=Mailed)  # messages over SMTP, by message key
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -167,6 +174,8 @@ class Load:
         calls_per_minute: float,
         tasks_per_second: float,
         seed: int = 1,
+        emails_per_second: float = 0.0,
+        smtp_port: int = 0,
     ) -> None:
         import requests
 
@@ -184,14 +193,23 @@ class Load:
         self.local = threading.local()
         self._requests = requests
         self.numbers = itertools.count(1)
+        self.mail = (
+            MailSenders(scenario, smtp_port, emails_per_second, self.submitted.mailed)
+            if emails_per_second > 0
+            else None
+        )
 
     def start(self) -> Load:
         self.thread.start()
+        if self.mail is not None:
+            self.mail.start()
         return self
 
     def stop(self) -> None:
         self.stop_event.set()
         self.thread.join(10)
+        if self.mail is not None:
+            self.mail.stop()
         self.pool.shutdown(wait=True)
 
     def _run(self) -> None:

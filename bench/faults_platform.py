@@ -1,6 +1,7 @@
-"""The fault suite's platform: the Procfile's processes (web, two routers, worker) started one by
-one, each in a process group of its own so it can be killed alone, on a Redis and a database the
-suite may restart (a private Valkey, a private PostgreSQL cluster) or ones it is given.
+"""The fault suite's platform: the Procfile's processes (web, two routers, worker, mail) started
+one by one, each in a process group of its own so it can be killed alone, on a Redis and a
+database the suite may restart (a private Valkey, a private PostgreSQL cluster) or ones it is
+given.
 """
 
 from __future__ import annotations
@@ -152,6 +153,10 @@ def environment(
         # Redis pub/sub channels span every database of a server: ours alone.
         "CC_SOCKETIO_CHANNEL": f"cc-faults-{os.getpid()}-{port}",
         "CC_LOGIN_RATE_LIMIT": "10000 per minute",
+        # The mail process's SMTP listener, on a loopback port of its own; its processor looks
+        # for stored mail this often when nothing wakes it.
+        "CC_EMAIL_SMTP_PORT": str(free_port()),
+        "CC_EMAIL_POLL_SECONDS": "0.5",
         "PYTHONPATH": str(ROOT),
         "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
     }
@@ -176,8 +181,8 @@ def descendants(pid: int) -> list[int]:
 
 
 class Platform:
-    """web, router1 (the leader), router2 (its hot standby) and worker, started and killed one
-    at a time; logs under the run's directory."""
+    """web, router1 (the leader), router2 (its hot standby), worker and mail, started and
+    killed one at a time; logs under the run's directory."""
 
     def __init__(self, env: dict[str, str], work: Path) -> None:
         self.env = env
@@ -190,6 +195,7 @@ class Platform:
             "router1": [python, "-m", "contactcentre", "router"],
             "router2": [python, "-m", "contactcentre", "router"],
             "worker": [python, "-m", "contactcentre", "worker"],
+            "mail": [python, "-m", "contactcentre", "mail"],
         }
         self.parts: dict[str, Part] = {}
         self.tokens: dict[str, str] = {}  # leader lock token -> router
@@ -207,13 +213,14 @@ class Platform:
 
     def start(self) -> None:
         """The first router first, so it leads; the rest together; back once the web answers,
-        a router leads and the worker beats."""
+        a router leads, and the worker and the mail process beat."""
         self.start_part("router1")
         self.wait_for_leader()
         self.tokens[self.leader_token() or ""] = "router1"
-        for name in ("router2", "worker", "web"):
+        for name in ("router2", "worker", "mail", "web"):
             self.start_part(name)
         self.wait_ready()
+        self.wait_for_beat("mail")
         self._watcher.start()
 
     def start_part(self, name: str) -> None:

@@ -14,7 +14,7 @@ from typing import Any
 
 from bench.common import sign_in_agents
 from bench.faults_agents import Floor
-from bench.faults_audit import audit, read_outbox, rq_backlog, task_set
+from bench.faults_audit import audit, mail_intake, read_outbox, rq_backlog, task_set
 from bench.faults_load import (
     CrmSink,
     Load,
@@ -34,6 +34,7 @@ class Sizes:
     agents: int = 8
     calls_per_minute: float = 30.0
     tasks_per_second: float = 2.0
+    emails_per_second: float = 1.0  # over SMTP, in the scenarios that ask for email
     talk_seconds: float = 2.0  # before an agent ends a call or completes a task
     time_scale: float = 4.0  # emulated seconds per second (IVR prompts, ringing)
     outage_seconds: float = 2.0  # a killed process is started again this long after
@@ -68,6 +69,7 @@ class Run:
         self.platform: Platform | None = None
         self.floor: Floor | None = None
         self.redis: Any = None
+        self.load: Load | None = None  # the scenario's, while it runs
         self._stack = contextlib.ExitStack()
 
     # -- bring-up -------------------------------------------------------------------------------
@@ -145,11 +147,16 @@ class Run:
 
     # -- a scenario -----------------------------------------------------------------------------
     def scenario(
-        self, name: str, inject: Callable[[Run], dict[str, Any]], *, before_load: bool = False
+        self,
+        name: str,
+        inject: Callable[[Run], dict[str, Any]],
+        *,
+        before_load: bool = False,
+        email: bool = False,
     ) -> dict[str, Any]:
         """Load for `sizes.seconds`, `inject` a third of the way in (or, `before_load`, on an
         idle platform just before the load starts); it returns the fault's time as `fault_at`
-        and what it saw. Then drain and audit."""
+        and what it saw. Then drain and audit. `email` adds mail over SMTP to the load."""
         assert self.platform is not None and self.floor is not None and self.crm is not None
         sizes = self.sizes
         outcomes_before = self._outcomes()
@@ -166,7 +173,10 @@ class Run:
             calls_per_minute=sizes.calls_per_minute,
             tasks_per_second=sizes.tasks_per_second,
             seed=hash(name) % 1000,
+            emails_per_second=sizes.emails_per_second if email else 0.0,
+            smtp_port=int(self.env["CC_EMAIL_SMTP_PORT"]),
         ).start()
+        self.load = load
         try:
             if fault is None:
                 time.sleep(sizes.seconds / 3)
@@ -175,6 +185,7 @@ class Run:
             time.sleep(max(0.0, started + sizes.seconds - time.time()))
         finally:
             load.stop()
+            self.load = None
         stopped = time.time()
         drained = self.drain(load, sizes.drain_seconds)
         jobs = rq_backlog(self.redis_url)
@@ -217,12 +228,17 @@ class Run:
         }
 
     def drain(self, load: Load, timeout: float) -> float | None:
-        """Seconds until every call of the scenario is over at the carrier, every task it put in
-        has ended and the routing pipeline is idle; None if that never happened in `timeout`."""
+        """Seconds until every call of the scenario is over at the carrier, every email it
+        stored is processed, every task it put in has ended and the routing pipeline is idle;
+        None if that never happened in `timeout`."""
         from bench.chat import _drained  # the routing pipeline's consumer groups are caught up
         from contactcentre.router.streams import COMMANDS, OUTBOX
 
         started = time.monotonic()
+        # Idle on two polls in a row: the worker pops a job from its queue before its work
+        # horse puts it in the started registry, and a poll in between sees it nowhere (a
+        # PostgreSQL run's audit then found the job started and its screen pop missing).
+        idle_polls = 0
         while time.monotonic() - started < timeout:
             live = [
                 sid
@@ -233,10 +249,17 @@ class Run:
             idle_jobs = not (jobs["queued"] or jobs["started"] or jobs["scheduled"])
             crm_idle = self.crm is not None and self.crm.in_flight == 0
             streams_idle = all(_drained(self.redis, s) for s in (COMMANDS, OUTBOX))
-            if not live and idle_jobs and crm_idle and streams_idle:
-                rows = task_set(self.database_url, load.submitted)
-                if all(r["ended"] for r in rows.values()):
+            mail = mail_intake(self.database_url, list(load.submitted.mailed.tried))
+            mail_idle = all(c.status != "received" for copies in mail.values() for c in copies)
+            idle = not live and idle_jobs and crm_idle and streams_idle and mail_idle
+            if idle and all(
+                r["ended"] for r in task_set(self.database_url, load.submitted).values()
+            ):
+                idle_polls += 1
+                if idle_polls == 2:
                     return round(time.monotonic() - started, 1)
+            else:
+                idle_polls = 0
             time.sleep(0.5)
         return None
 

@@ -139,6 +139,7 @@ HELPERS = {
     "faults_agents.py",
     "faults_audit.py",
     "faults_load.py",
+    "faults_mail.py",
     "faults_platform.py",
     "faults_run.py",
     "faults_scenarios.py",

@@ -1,6 +1,7 @@
 """The intake processor: works through stored messages in arrival order, each in its own
 transaction. A message whose processing raises (not the parser's refusal: a bug, a constraint)
-is retried on later passes and quarantined after MAX_ATTEMPTS, and the ones after it go on.
+is retried on later passes and quarantined after MAX_ATTEMPTS, and the ones after it go on; a
+database failure (OperationalError) is no attempt.
 
 Woken by the listener after each commit, and every `email_poll_seconds` regardless, so a message
 stored by another intake (or before a crash) is never left behind.
@@ -12,6 +13,7 @@ import logging
 import threading
 
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 
 from contactcentre.email.parsing import Limits
 from contactcentre.email.processing import AfterParse, Outcome, process
@@ -60,6 +62,11 @@ class IntakeProcessor:
                 outcome = process(session, inbound_id, self.limits, self.after_parse)
             self._failures.pop(inbound_id, None)
             return outcome
+        except OperationalError:
+            # The database failed, not the message (a restart, a lost connection): not an
+            # attempt, or an outage of three passes would quarantine good mail.
+            log.exception("processing inbound email %s failed on the database", inbound_id)
+            return None
         except Exception as exc:
             attempts = self._failures.get(inbound_id, 0) + 1
             self._failures[inbound_id] = attempts

@@ -37,9 +37,15 @@ class IntakeHandler:
         address: str,
         rcpt_options: list[str],
     ) -> str:
-        mailbox_id = await asyncio.get_running_loop().run_in_executor(
-            None, self._mailbox_id, address
-        )
+        try:
+            mailbox_id = await asyncio.get_running_loop().run_in_executor(
+                None, self._mailbox_id, address
+            )
+        except Exception:
+            # The lookup failed (the database is away), not the address: temporary, so the
+            # sending server retries. aiosmtpd would answer 500 and the sender bounce the mail.
+            log.exception("could not look up a recipient mailbox")
+            return "451 4.3.0 Could not check the recipient; try again later"
         if mailbox_id is None:
             return "550 5.1.1 No mailbox here by that name"
         envelope.rcpt_tos.append(address)

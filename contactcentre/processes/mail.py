@@ -21,6 +21,16 @@ from contactcentre.settings import Settings
 log = logging.getLogger(__name__)
 
 
+def _refresh(pollers: ImapPollers) -> None:
+    """The pollers' check against the mailboxes table. A database outage must not end the
+    process: its SMTP listener would stop answering with it (senders' retries would wait on the
+    process manager's restart), so the check is tried again on the next pass."""
+    try:
+        pollers.refresh()
+    except Exception:
+        log.exception("IMAP pollers' refresh failed; retrying on the next pass")
+
+
 def run_mail(settings: Settings) -> None:
     logging.basicConfig(level=settings.log_level)
     runtime = build_runtime(settings)
@@ -47,10 +57,10 @@ def run_mail(settings: Settings) -> None:
     smtp.start()
     log.info("SMTP listener on %s:%s", settings.email_smtp_host, settings.email_smtp_port)
     try:
-        pollers.refresh()
+        _refresh(pollers)
         while not stopping.wait(settings.email_poll_seconds):
             channel.reconcile()
-            pollers.refresh()
+            _refresh(pollers)
     finally:
         smtp.stop()
         pollers.stop()

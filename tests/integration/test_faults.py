@@ -1,7 +1,8 @@
-"""The fault suite (bench/faults.py) at a small size: real web, router and worker processes
-killed with SIGKILL under load, Redis restarted, agents' connections reset, and (with
-TEST_DATABASE_URL on PostgreSQL) a private PostgreSQL cluster restarted. Each scenario must lose,
-duplicate, double-offer and strand nothing; recovery times are printed, never asserted.
+"""The fault suite (bench/faults.py) at a small size: real web, router, worker and mail
+processes killed with SIGKILL under load (email over SMTP in the mail scenario), Redis
+restarted, agents' connections reset, and (with TEST_DATABASE_URL on PostgreSQL) a private
+PostgreSQL cluster restarted. Each scenario must lose, duplicate, double-offer and strand
+nothing; recovery times are printed, never asserted.
 
 One platform serves every scenario but postgres (starting one takes a while on a loaded
 machine); it always runs on a Valkey of its own, so restarting it touches no shared server.
@@ -28,6 +29,7 @@ SMALL = Sizes(
     agents=4,
     calls_per_minute=45.0,
     tasks_per_second=2.0,
+    emails_per_second=2.0,  # in the mail scenario
     talk_seconds=0.5,
     time_scale=8.0,
     outage_seconds=1.0,
@@ -63,7 +65,7 @@ def platform(tmp_path_factory: pytest.TempPathFactory, _migrated_database: str) 
 
 
 def _check(result: dict[str, Any]) -> None:
-    shown = (*ZEROS, "recovery_s", "drained_s", "timing_s", "fault", "crashed")
+    shown = (*ZEROS, "recovery_s", "emails", "drained_s", "timing_s", "fault", "crashed")
     print(json.dumps({k: result.get(k) for k in shown}))
     problems = {key: result[key] for key in ZEROS if result[key]}
     assert not problems, json.dumps(result, indent=1, default=str)
@@ -72,9 +74,11 @@ def _check(result: dict[str, Any]) -> None:
 @pytest.mark.parametrize("name", SHARED)
 def test_scenario_loses_nothing(platform: Run, name: str) -> None:
     """Nothing lost, duplicated, offered twice at once or left stuck after the fault."""
-    inject, before_load = SCENARIOS[name]
+    scenario = SCENARIOS[name]
     try:
-        result = platform.scenario(name, inject, before_load=before_load)
+        result = platform.scenario(
+            name, scenario.inject, before_load=scenario.before_load, email=scenario.email
+        )
     except Skip as why:
         pytest.skip(str(why))
     _check(result)
@@ -90,6 +94,5 @@ def test_postgresql_restart_loses_nothing(tmp_path: Path) -> None:
         pytest.skip(
             "no PostgreSQL server binaries in /usr/lib/postgresql/*/bin for a private cluster"
         )
-    inject, _before = SCENARIOS["postgres"]
     with Run(tmp_path, SMALL, postgres=True) as run:
-        _check(run.scenario("postgres", inject))
+        _check(run.scenario("postgres", SCENARIOS["postgres"].inject))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import smtplib
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -92,3 +93,21 @@ def test_one_message_to_two_mailboxes_is_stored_for_each(
         )
     with database.session() as session:
         assert len(session.scalars(select(InboundEmail)).all()) == 2
+
+
+def test_a_recipient_lookup_that_fails_is_a_temporary_refusal(tmp_path: Path) -> None:
+    """The database away at RCPT: 451 (the sending server keeps the message and retries),
+    never a 5xx that would bounce the customer's mail."""
+    away = Database(f"sqlite:///{tmp_path / 'no such folder' / 'db.sqlite3'}")
+    port = free_port()
+    controller = listener(IntakeHandler(away), "127.0.0.1", port, MAX_BYTES)
+    controller.start()
+    try:
+        with smtplib.SMTP("127.0.0.1", port) as smtp:
+            smtp.ehlo()
+            smtp.mail("ann@customer.example")
+            code, _ = smtp.rcpt("support@example.com")
+        assert code == 451
+    finally:
+        controller.stop()
+        away.dispose()
