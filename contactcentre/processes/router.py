@@ -159,9 +159,11 @@ def _sweep_agent_legs(
 def _reconcile_calls(
     voice: VoiceContext, stop: threading.Event, active: Callable[[], bool]
 ) -> None:
-    """Ask the carrier about calls that stopped moving before they were live (leader only)."""
+    """Ask the carrier about calls that stopped moving before they were live, and again for
+    hang-ups owed to it (leader only)."""
     import time
 
+    from contactcentre.voice.owed_hang_ups import redo_owed_hang_ups
     from contactcentre.voice.reconcile import reconcile_unsettled_calls
 
     while not stop.wait(2.0):
@@ -169,5 +171,6 @@ def _reconcile_calls(
             continue
         try:
             reconcile_unsettled_calls(voice, time.time())
+            redo_owed_hang_ups(voice, time.time())
         except Exception:  # a Redis or database blip must not kill the sweep
             log.exception("call reconciliation failed; retrying")

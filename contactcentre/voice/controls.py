@@ -3,15 +3,15 @@ console shows. Events for holds and mutes come from the conference callbacks (th
 
 from __future__ import annotations
 
-import contextlib
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from contactcentre.interactions import event_log
 from contactcentre.store.models import Interaction
-from contactcentre.telephony.port import NotOnTheCall, TelephonyError
+from contactcentre.telephony.port import NotOnTheCall
 from contactcentre.voice import call_state as cs
+from contactcentre.voice import owed_hang_ups
 from contactcentre.voice.call_push import call_view
 from contactcentre.voice.context import VoiceContext
 from contactcentre.voice.hangups import customer_left
@@ -52,10 +52,10 @@ def mute(ctx: VoiceContext, call: cs.LiveCall, on: bool) -> None:
 def hang_up(ctx: VoiceContext, call: cs.LiveCall) -> None:
     """The agent ends the call: every leg goes, the router hears TaskCompleted."""
     _live(call)
+    # Owed before the call ends here: a process killed in between leaves it for the sweep.
+    owed_hang_ups.owe(ctx.redis, call.customer_sid)
     customer_left(ctx, call, "completed")
-    if call.customer_sid:
-        with contextlib.suppress(TelephonyError):  # the caller may have gone already
-            ctx.telephony.hang_up(call.customer_sid)
+    owed_hang_ups.hang_up(ctx, call.customer_sid)
 
 
 def live_state(

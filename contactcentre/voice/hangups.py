@@ -7,9 +7,8 @@ import logging
 from datetime import datetime
 
 from contactcentre.store.models import Interaction
-from contactcentre.telephony.port import TelephonyError
 from contactcentre.voice import call_state as cs
-from contactcentre.voice import supervision
+from contactcentre.voice import owed_hang_ups, supervision
 from contactcentre.voice.context import VoiceContext
 from contactcentre.voice.events import log_call_event
 
@@ -70,6 +69,9 @@ def customer_left(ctx: VoiceContext, call: cs.LiveCall, status: str) -> None:
         if phase == cs.CONNECTING:
             _hang_up(ctx, call.agent_sid)
     else:  # connected or transferring: the conversation is over
+        # The agent's legs are owed their hang-up before the task completes (owed_hang_ups).
+        for leg in (call.agent_sid, call.consult_sid):
+            owed_hang_ups.owe(ctx.redis, leg)
         _complete(ctx, call, now, status)
         _hang_up(ctx, call.agent_sid)
         _hang_up(ctx, call.consult_sid)
@@ -113,12 +115,9 @@ def _finish(ctx: VoiceContext, iid: str, now: datetime, data: dict[str, str]) ->
 
 
 def _hang_up(ctx: VoiceContext, call_sid: str) -> None:
-    if not call_sid:
-        return
-    try:
-        ctx.telephony.hang_up(call_sid)
-    except TelephonyError as exc:
-        log.debug("leg %s already gone: %s", call_sid, exc)
+    """Owed first, so a carrier that cannot be reached now is asked again by the sweep."""
+    owed_hang_ups.owe(ctx.redis, call_sid)
+    owed_hang_ups.hang_up(ctx, call_sid)
 
 
 def _end_recording(ctx: VoiceContext, call: cs.LiveCall) -> None:

@@ -11,14 +11,16 @@ from sqlalchemy.exc import OperationalError
 
 from contactcentre.settings import Settings
 from contactcentre.telephony.emulator import AgentScript, CallerScript
+from contactcentre.telephony.port import TelephonyError
 from contactcentre.voice import call_state as cs
-from contactcentre.voice import hangups
+from contactcentre.voice import hangups, owed_hang_ups
 from tests.integration.realtime.live import eventually
 from tests.integration.voice.calls import (
     CUSTOMER,
     NUMBER,
     accept_offer,
     agent_leg_sid,
+    answered_call,
     event_types,
     interaction_for,
     sign_in,
@@ -104,3 +106,46 @@ def test_a_hang_up_in_the_ivr_the_database_refused_is_recorded_later(
     eventually(lambda: "completed" in event_types(voice_app, interaction.id), timeout=20)
     assert voice_app.extensions["voice"].calls.get(interaction.id).phase == cs.ENDED
     assert interaction_for(voice_app, call.sid).ended_at is not None
+
+
+def test_a_hang_up_the_carrier_never_got_is_asked_again(
+    voice_app: Any, voice_client: Any, emulator: Any, floor: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The agent hangs up; the call ends on our side, but the request to drop the caller never
+    reaches the carrier (as when the web process dies between the two): the router's sweep
+    asks again and the caller's leg ends. Before, the caller stayed on the line for good."""
+    call, interaction_id = answered_call(voice_app, voice_client, emulator, floor, support_caller())
+    telephony = voice_app.extensions["voice"].telephony
+    real_hang_up, refused = telephony.hang_up, []
+
+    def unreachable_for_the_caller(call_sid: str) -> None:
+        if call_sid == call.sid and not refused:
+            refused.append(call_sid)
+            raise TelephonyError("connection reset by the carrier's edge")
+        real_hang_up(call_sid)
+
+    monkeypatch.setattr(telephony, "hang_up", unreachable_for_the_caller)
+    agent = floor["agents"][0]
+    response = voice_client.post(f"/api/v1/calls/{interaction_id}/hangup", headers=agent["headers"])
+    assert response.status_code == 200
+    assert refused == [call.sid]
+    assert voice_app.extensions["voice"].calls.get(interaction_id).phase == cs.ENDED
+    assert emulator.call(call.sid).status == "in-progress"  # the caller is still on the line
+    call.wait_until_over(timeout=30)  # the sweep, once the request's grace has passed
+    redis = voice_app.extensions["contactcentre"].redis
+    eventually(lambda: redis.zcard(owed_hang_ups.OWED) == 0, timeout=10)  # crossed off
+
+
+def test_a_hang_up_owed_when_the_process_died_is_done_by_the_sweep(
+    voice_app: Any, voice_client: Any, emulator: Any, floor: Any
+) -> None:
+    """What a web process killed mid-way through the agent's hang-up leaves behind: the hang-up
+    owed and the call ended on our side, nothing sent to the carrier yet."""
+    call, interaction_id = answered_call(voice_app, voice_client, emulator, floor, support_caller())
+    ctx = voice_app.extensions["voice"]
+    live = ctx.calls.get(interaction_id)
+    owed_hang_ups.owe(ctx.redis, live.customer_sid)
+    hangups.customer_left(ctx, live, "completed")  # ... and the process dies here
+    assert emulator.call(call.sid).status == "in-progress"
+    call.wait_until_over(timeout=30)
+    assert "completed" in event_types(voice_app, interaction_id)
