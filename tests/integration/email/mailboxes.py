@@ -103,3 +103,39 @@ def channel_processor(runtime: object) -> IntakeProcessor:
     return IntakeProcessor(
         runtime.db, limits_for(runtime.settings), EmailChannel(runtime).after_parse
     )
+
+
+def run_channel(runtime: object, inbound_id: int) -> object:
+    """Process what is waiting as the mail process does; the message's row afterwards."""
+    from contactcentre.platform.runtime import Runtime
+    from contactcentre.store.models import InboundEmail
+
+    assert isinstance(runtime, Runtime)
+    channel_processor(runtime).run_once()
+    with runtime.db.session() as session:
+        row = session.get(InboundEmail, inbound_id)
+        assert row is not None
+        session.expunge(row)
+        return row
+
+
+def submitted_tasks(client: object) -> list[dict[str, object]]:
+    """The task_submitted commands on the router's stream."""
+    import json
+
+    import redis
+
+    from contactcentre.router.streams import COMMANDS
+
+    assert isinstance(client, redis.Redis)
+    events = [json.loads(fields["event"]) for _, fields in client.xrange(COMMANDS)]
+    return [e for e in events if e.get("kind") == "task_submitted"]
+
+
+def inbound_count(db: Database) -> int:
+    from sqlalchemy import func, select
+
+    from contactcentre.store.models import InboundEmail
+
+    with db.session() as session:
+        return int(session.scalar(select(func.count(InboundEmail.id))) or 0)
