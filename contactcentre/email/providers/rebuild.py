@@ -47,8 +47,7 @@ def header_line(name: str, value: str) -> bytes:
     """One header field, unfolded; a name that is not a header name is kept under X-Invalid-."""
     name = name.strip()
     if not _NAME.match(name):
-        name = "X-Invalid-Header"
-        value = f"{name}: {value}"
+        name, value = "X-Invalid-Header", f"{name}: {value}"
     return name.encode("ascii") + b": " + _LINE_BREAKS.sub(" ", value).strip().encode() + b"\r\n"
 
 
