@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from contactcentre.email.intake import Stored, store
 from contactcentre.email.processing import limits_for
 from contactcentre.email.processor import IntakeProcessor
@@ -128,7 +130,8 @@ def submitted_tasks(client: object) -> list[dict[str, object]]:
     from contactcentre.router.streams import COMMANDS
 
     assert isinstance(client, redis.Redis)
-    events = [json.loads(fields["event"]) for _, fields in client.xrange(COMMANDS)]
+    entries: Any = client.xrange(COMMANDS)
+    events = [json.loads(fields["event"]) for _, fields in entries]
     return [e for e in events if e.get("kind") == "task_submitted"]
 
 

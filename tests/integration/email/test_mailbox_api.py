@@ -99,7 +99,7 @@ def test_ids_beyond_32_bits_are_refused_not_a_500(
 ) -> None:
     """GET and PATCH of mailbox 2**31: 422 naming mailbox_id; an unknown one: 404."""
     for method in (client.get, client.patch):
-        kwargs = {"json": {}} if method == client.patch else {}
+        kwargs: dict[str, Any] = {"json": {}} if method == client.patch else {}
         answer = method(f"{URL}/{INT32_MAX + 1}", headers=headers, **kwargs)
         assert answer.status_code == 422
         assert answer.get_json()["error"]["field"] == "mailbox_id"

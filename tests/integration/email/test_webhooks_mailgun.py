@@ -190,6 +190,7 @@ def test_a_malformed_payload_is_refused_naming_the_field(
     runtime: Runtime,
     client: FlaskClient,
     mailbox: int,
+    *,
     drop: str | None,
     extra: dict[str, bytes],
     field: str,

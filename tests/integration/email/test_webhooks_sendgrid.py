@@ -94,7 +94,8 @@ def test_a_parsed_delivery_keeps_its_charset_headers_and_attachment(
             "html": "<p>Mon colis n'est pas arrivé</p>".encode("iso-8859-1"),
             "charsets": b'{"text":"iso-8859-1","html":"iso-8859-1","subject":"UTF-8"}',
             "attachments": b"1",
-            "attachment-info": b'{"attachment1":{"filename":"receipt.pdf","type":"application/pdf"}}',
+            "attachment-info": b'{"attachment1":{"filename":"receipt.pdf",'
+            b'"type":"application/pdf"}}',
         },
         files={"attachment1": ("receipt.pdf", "application/pdf", b"%PDF-1.4\n%fake\n")},
         headers=basic("sendgrid", SECRET),
