@@ -218,3 +218,15 @@ def test_an_unreadable_secret_asks_the_provider_to_retry(
     answer = _post(client, f"/email/inbound/sendgrid/{mailbox}/{SECRET}", {"email": simple()})
     assert answer.status_code == 503
     assert answer.get_json()["error"]["code"] == "secret_unavailable"
+
+
+def test_a_message_over_the_size_limit_is_refused(
+    runtime: Runtime, client: FlaskClient, mailbox: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Over CC_EMAIL_MAX_MESSAGE_BYTES: 413 naming the raw field, as SMTP refuses it with 552."""
+    monkeypatch.setattr(runtime.settings, "email_max_message_bytes", 1024)
+    big = simple(body="x" * 2000)
+    answer = _post(client, f"/email/inbound/sendgrid/{mailbox}/{SECRET}", {"email": big})
+    assert answer.status_code == 413
+    assert answer.get_json()["error"]["field"] == "email"
+    assert inbound_count(runtime.db) == 0
