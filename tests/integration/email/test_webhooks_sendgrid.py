@@ -230,3 +230,10 @@ def test_a_message_over_the_size_limit_is_refused(
     assert answer.status_code == 413
     assert answer.get_json()["error"]["field"] == "email"
     assert inbound_count(runtime.db) == 0
+
+
+def test_a_get_on_a_webhook_url_answers_json(client: FlaskClient, mailbox: int) -> None:
+    """The webhook URLs answer JSON errors like the API: a GET is 405 with Allow."""
+    answer = client.get(f"/email/inbound/sendgrid/{mailbox}")
+    assert answer.status_code == 405 and "POST" in answer.headers["Allow"]
+    assert answer.get_json()["error"]["code"] == "method_not_allowed"
