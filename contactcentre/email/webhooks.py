@@ -87,7 +87,15 @@ def mailgun_inbound(mailbox_id: int) -> Response:
         return _malformed(error)
     except Refused as error:
         return _refused(error)
-    return _accept(hook, "mailgun", lambda: mailgun.inbound(form), body)
+    answer: Response | None = None
+    try:
+        answer = _accept(hook, "mailgun", lambda: mailgun.inbound(form), body)
+        return answer
+    finally:
+        # Not stored (refused after the signature, a 413, the database down): the same signed
+        # request may come again, and must not be taken for a replay then.
+        if answer is None or answer.status_code != 200:
+            mailgun.forget_token(current_runtime().redis, token)
 
 
 @bp.post("/postmark/<int:mailbox_id>")

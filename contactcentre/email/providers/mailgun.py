@@ -58,10 +58,19 @@ def check_signature(form: Form, signing_key: str, now: float) -> str:
 
 def remember_token(client: redis.Redis, token: str) -> None:
     """Refuse a token seen before; called after the signature is checked, so only Mailgun's
-    own tokens take room in Redis."""
-    key = TOKEN_KEY + hashlib.sha256(token.encode()).hexdigest()
-    if not client.set(key, "1", nx=True, ex=TOKEN_MEMORY_SECONDS):
+    own tokens take room in Redis. SET NX: of two copies racing, one passes."""
+    if not client.set(_token_key(token), "1", nx=True, ex=TOKEN_MEMORY_SECONDS):
         raise Refused("replayed_token", "this token was used before; the request is a replay")
+
+
+def forget_token(client: redis.Redis, token: str) -> None:
+    """The request was not stored (refused after its signature, or the database failed): the
+    same signed request may come again and must not be taken for a replay."""
+    client.delete(_token_key(token))
+
+
+def _token_key(token: str) -> str:
+    return TOKEN_KEY + hashlib.sha256(token.encode()).hexdigest()
 
 
 def inbound(form: Form) -> Inbound:

@@ -233,3 +233,17 @@ def test_urlencoded_posts_keep_their_bytes(
     with runtime.db.session() as session:
         stored = session.scalar(select(InboundEmail.raw))
     assert stored == raw
+
+
+def test_a_token_refused_after_its_signature_may_come_again(
+    runtime: Runtime, client: FlaskClient, mailbox: int
+) -> None:
+    """A signed request that was not stored (here: malformed) leaves its token free, so the
+    same signed request, complete this time, is stored; a replay after that is refused."""
+    url = f"/email/inbound/mailgun/{mailbox}"
+    signed = mailgun_signature()
+    assert _post(client, url, {**signed, "message-headers": b"{bad"}).status_code == 400
+    assert _post(client, f"{url}/mime", {**signed, "body-mime": simple()}).status_code == 200
+    replay = _post(client, f"{url}/mime", {**signed, "body-mime": simple()})
+    assert replay.status_code == 401
+    assert inbound_count(runtime.db) == 1
