@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import Blueprint, Flask, Response, jsonify, request
+from redis.exceptions import RedisError
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import RequestEntityTooLarge
 
@@ -83,6 +84,9 @@ def mailgun_inbound(mailbox_id: int) -> Response:
         form = read_form(_type(), body)
         token = mailgun.check_signature(form, hook.secret, time.time())
         mailgun.remember_token(current_runtime().redis, token)
+    except RedisError:
+        log.exception("mailbox %s: Mailgun's token could not be checked", mailbox_id)
+        return _unavailable().to_response()
     except Malformed as error:
         return _malformed(error)
     except Refused as error:
@@ -112,11 +116,15 @@ def _hook(provider: str, mailbox_id: int) -> Hook:
     )
     if mailbox_id > INT32_MAX:  # PostgreSQL binds the id as INTEGER: larger would overflow
         raise missing
-    with current_runtime().db.session() as session:
-        row = session.get(Mailbox, mailbox_id)
-        if row is None or not row.active or row.webhook_provider != provider:
-            raise missing
-        reference, user = row.webhook_secret_ref or "", row.webhook_user
+    try:
+        with current_runtime().db.session() as session:
+            row = session.get(Mailbox, mailbox_id)
+            if row is None or not row.active or row.webhook_provider != provider:
+                raise missing
+            reference, user = row.webhook_secret_ref or "", row.webhook_user
+    except SQLAlchemyError:
+        log.exception("mailbox %s: the %s webhook could not be looked up", mailbox_id, provider)
+        raise _unavailable() from None
     try:
         return Hook(mailbox_id, user, secret_for(reference))
     except SecretError as error:
@@ -178,9 +186,7 @@ def _accept(hook: Hook, source: str, build: Callable[[], Inbound], body: bytes) 
                 quarantine(session, inbound, "provider_payload", problem)
     except SQLAlchemyError:
         log.exception("mailbox %s: a %s delivery was not stored", hook.mailbox_id, source)
-        busy = error_response(503, "not_stored", "the message could not be stored; retry later")
-        busy.headers["Retry-After"] = "60"
-        return busy
+        return _unavailable().to_response()
     return jsonify({"inbound_id": stored.inbound_id, "duplicate": not stored.created})
 
 
@@ -190,6 +196,18 @@ def _malformed(error: Malformed) -> Response:
 
 def _refused(error: Refused) -> Response:
     return error_response(401, error.code, error.message)
+
+
+def _unavailable() -> ApiError:
+    """Ours to fix or to wait out: a 503, so the provider keeps the message and retries."""
+    return _Retry(503, "not_stored", "the message could not be stored; retry later")
+
+
+class _Retry(ApiError):
+    def to_response(self) -> Response:
+        response = super().to_response()
+        response.headers["Retry-After"] = "60"
+        return response
 
 
 def _unauthorised(code: str, message: str) -> ApiError:

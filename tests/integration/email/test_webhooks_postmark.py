@@ -11,7 +11,7 @@ import pytest
 import redis
 from flask.testing import FlaskClient
 from flask_openapi3 import OpenAPI
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from contactcentre.platform.runtime import Runtime
 from contactcentre.store.models import (
@@ -232,3 +232,23 @@ def test_a_payload_that_cannot_be_rebuilt_is_kept_and_quarantined(
         headers=basic(USER, SECRET),
     )
     assert again.get_json()["duplicate"] is True
+
+
+def test_a_delivery_that_cannot_be_stored_is_retried_by_the_provider(
+    runtime: Runtime, client: FlaskClient, mailbox: int
+) -> None:
+    """The database refuses the write (its table is away): 503 with Retry-After, not a 200
+    for a message we do not have; Postmark's retry, once the table is back, stores it."""
+    with runtime.db.engine.begin() as connection:
+        connection.execute(text("ALTER TABLE email_inbound RENAME TO email_inbound_away"))
+    try:
+        refused = _post(client, mailbox, _payload())
+    finally:
+        with runtime.db.engine.begin() as connection:
+            connection.execute(text("ALTER TABLE email_inbound_away RENAME TO email_inbound"))
+    assert refused.status_code == 503
+    assert refused.headers["Retry-After"] == "60"
+    assert refused.get_json()["error"]["code"] == "not_stored"
+    retried = _post(client, mailbox, _payload())
+    assert retried.status_code == 200 and retried.get_json()["duplicate"] is False
+    assert inbound_count(runtime.db) == 1
