@@ -185,6 +185,7 @@ def _register_blueprints(app: OpenAPI) -> None:
     from agent_ui import bp as ui_bp
     from contactcentre.auth.views import bp as auth_bp
     from contactcentre.chat.web import init_chat
+    from contactcentre.email.webhooks import init_email_webhooks
     from contactcentre.health import bp as health_bp
     from contactcentre.voice.callbacks import start_callback
     from contactcentre.voice.webhooks import init_voice, voice_context
@@ -194,5 +195,6 @@ def _register_blueprints(app: OpenAPI) -> None:
     app.register_blueprint(ui_bp)
     init_voice(app)
     init_chat(app)
+    init_email_webhooks(app)
     # Chat escalates to a call through voice's callbacks: bound here, so chat imports no voice.
     app.extensions["chat.callbacks"] = partial(start_callback, voice_context(app))

@@ -139,7 +139,7 @@ def _session_user() -> Any:
 
 
 def _is_api_path() -> bool:
-    return request.path.startswith((PREFIX, "/chat/api/"))
+    return request.path.startswith((PREFIX, "/chat/api/", "/email/inbound/"))
 
 
 def _register_error_handlers(app: Flask) -> None:

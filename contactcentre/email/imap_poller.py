@@ -14,19 +14,18 @@ from __future__ import annotations
 
 import imaplib
 import logging
-import os
 import re
 import ssl
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 from imap_tools import BaseMailBox, MailBox, MailBoxStartTls, MailBoxUnencrypted
 from imap_tools.errors import ImapToolsError
 from sqlalchemy import select, update
 
 from contactcentre.email.intake import store
+from contactcentre.email.secrets import SecretError, secret_for
 from contactcentre.store.db import Database
 from contactcentre.store.models import Mailbox
 from contactcentre.store.models.email import IMAP_TLS_MODES
@@ -37,10 +36,6 @@ FETCH_BATCH = 10  # messages per FETCH: bounds memory at 10 x the largest messag
 _UID = re.compile(rb"UID (\d+)")
 # What a lost or refused connection raises; anything else is a bug and is not retried quietly.
 CONNECTION_ERRORS = (OSError, imaplib.IMAP4.error, ImapToolsError, ssl.SSLError, EOFError)
-
-
-class SecretError(ValueError):
-    """The mailbox's secret reference names nothing usable."""
 
 
 @dataclass(frozen=True)
@@ -54,23 +49,6 @@ class ImapAccount:
     user: str
     secret_ref: str
     folder: str
-
-
-def secret_for(reference: str) -> str:
-    """The password a reference points at: `env:NAME` or `file:/path` (its first line). The
-    database holds only the reference, so a dump of it gives away no mailbox."""
-    kind, _, name = reference.partition(":")
-    if kind == "env" and name:
-        value = os.environ.get(name)
-        if value is None:
-            raise SecretError(f"environment variable {name} is not set")
-        return value
-    if kind == "file" and name:
-        try:
-            return Path(name).read_text(encoding="utf-8").splitlines()[0]
-        except (OSError, IndexError) as error:
-            raise SecretError(f"cannot read the secret file {name}") from error
-    raise SecretError("a secret reference is env:NAME or file:/path")
 
 
 def account_for(db: Database, mailbox_id: int) -> ImapAccount | None:

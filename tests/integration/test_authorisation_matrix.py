@@ -113,6 +113,8 @@ ROUTES: dict[tuple[str, str], tuple[int | str, ...]] = {
     ("POST", "/api/v1/chat-sites"): ADMINS,
     ("GET", "/api/v1/email/mailboxes"): ADMINS,
     ("POST", "/api/v1/email/mailboxes"): ADMINS,
+    ("GET", "/api/v1/email/mailboxes/<int:mailbox_id>"): ADMINS,
+    ("PATCH", "/api/v1/email/mailboxes/<int:mailbox_id>"): ADMINS,
     ("GET", "/api/v1/email/quarantine"): ADMINS,
     ("GET", "/api/v1/chat-sites/<int:site_id>"): ADMINS,
     ("PUT", "/api/v1/chat-sites/<int:site_id>"): ADMINS,
@@ -214,6 +216,18 @@ ROUTES: dict[tuple[str, str], tuple[int | str, ...]] = {
             "calls/<interaction_id>/queue-key",
             "calls/<interaction_id>/transfer-done",
             "calls/<interaction_id>/voicemail",
+        )
+    },
+    # Email providers' webhooks authenticate with the mailbox's own secret, not a user's: a
+    # mailbox that takes no webhook (999999) is not found, whoever asks.
+    **{
+        ("POST", f"/email/inbound/{path}"): same(404)
+        for path in (
+            "sendgrid/<int:mailbox_id>",
+            "sendgrid/<int:mailbox_id>/<key>",
+            "mailgun/<int:mailbox_id>",
+            "mailgun/<int:mailbox_id>/mime",
+            "postmark/<int:mailbox_id>",
         )
     },
     ("GET", "/twilio/consent"): SIGNED_WEBHOOK,

@@ -31,6 +31,7 @@ from contactcentre.store.types import UTCDateTime, utcnow
 
 INBOUND_STATUSES = ("received", "processed", "quarantined")
 IMAP_TLS_MODES = ("ssl", "starttls", "none")
+WEBHOOK_PROVIDERS = ("sendgrid", "mailgun", "postmark")
 RULE_FIELDS = ("sender", "domain", "subject", "body", "language")
 
 
@@ -56,13 +57,19 @@ class Mailbox(Base):
     imap_port: Mapped[int | None] = mapped_column(Integer, default=None)  # None: 993 or 143
     imap_tls: Mapped[str] = mapped_column(String(8), default="ssl")  # IMAP_TLS_MODES
     imap_user: Mapped[str | None] = mapped_column(String(254), default=None)
-    # A reference, never the password: "env:NAME" or "file:/path" (imap_poller.secret_for).
+    # A reference, never the password: "env:NAME" or "file:/path" (email.secrets.secret_for).
     imap_secret_ref: Mapped[str | None] = mapped_column(String(255), default=None)
     imap_folder: Mapped[str] = mapped_column(String(255), default="INBOX")
     # Where the poller is: the folder's UIDVALIDITY and the highest UID stored under it. The
     # \Seen flag is never used (people read the mailbox too), and never set (BODY.PEEK).
     imap_uidvalidity: Mapped[int | None] = mapped_column(BigInteger, default=None)
     imap_last_uid: Mapped[int] = mapped_column(BigInteger, default=0)
+    # A provider's inbound webhook (contactcentre/email/webhooks.py); None: no webhook. The
+    # secret is a reference like imap_secret_ref: SendGrid's URL key or basic-auth password,
+    # Mailgun's webhook signing key, Postmark's basic-auth password.
+    webhook_provider: Mapped[str | None] = mapped_column(String(16), default=None)
+    webhook_user: Mapped[str | None] = mapped_column(String(254), default=None)  # basic auth
+    webhook_secret_ref: Mapped[str | None] = mapped_column(String(255), default=None)
 
 
 class EmailThread(Base):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from contactcentre.email.intake import Stored, store
 from contactcentre.email.processing import limits_for
 from contactcentre.email.processor import IntakeProcessor
@@ -103,3 +105,40 @@ def channel_processor(runtime: object) -> IntakeProcessor:
     return IntakeProcessor(
         runtime.db, limits_for(runtime.settings), EmailChannel(runtime).after_parse
     )
+
+
+def run_channel(runtime: object, inbound_id: int) -> object:
+    """Process what is waiting as the mail process does; the message's row afterwards."""
+    from contactcentre.platform.runtime import Runtime
+    from contactcentre.store.models import InboundEmail
+
+    assert isinstance(runtime, Runtime)
+    channel_processor(runtime).run_once()
+    with runtime.db.session() as session:
+        row = session.get(InboundEmail, inbound_id)
+        assert row is not None
+        session.expunge(row)
+        return row
+
+
+def submitted_tasks(client: object) -> list[dict[str, object]]:
+    """The task_submitted commands on the router's stream."""
+    import json
+
+    import redis
+
+    from contactcentre.router.streams import COMMANDS
+
+    assert isinstance(client, redis.Redis)
+    entries: Any = client.xrange(COMMANDS)
+    events = [json.loads(fields["event"]) for _, fields in entries]
+    return [e for e in events if e.get("kind") == "task_submitted"]
+
+
+def inbound_count(db: Database) -> int:
+    from sqlalchemy import func, select
+
+    from contactcentre.store.models import InboundEmail
+
+    with db.session() as session:
+        return int(session.scalar(select(func.count(InboundEmail.id))) or 0)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from contactcentre.email.imap_poller import secret_for
+from contactcentre.email.secrets import secret_for
 
 SECRET_ENV = "CC_TEST_IMAP_PASSWORD"
 
