@@ -19,7 +19,7 @@ from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.orm import Session
 
 from contactcentre.reporting.definitions import served_id
-from contactcentre.reporting.sums import summed
+from contactcentre.reporting.sums import summed, summed_by
 from contactcentre.store.models import Agent, Customer, Queue
 from contactcentre.store.models.reporting import (
     ReportAgentInterval,
@@ -131,9 +131,7 @@ def service_level(
         column, key = ReportQueueInterval.channel, str
     else:
         column, key = ReportQueueInterval.interval_start, _bucket(group, period.zone)
-    sums: dict[str, Tally] = defaultdict(Tally)
-    for (value,), tally in summed(session, ReportQueueInterval, [column], where):
-        sums[key(value)] = sums[key(value)] + tally
+    sums = summed_by(session, ReportQueueInterval, column, key, where)
     one = queues.get(queue_id) if queue_id is not None else None
     target = float(one.sla_target_seconds) if one else 20.0
     short = float(one.short_abandon_seconds) if one else 5.0
