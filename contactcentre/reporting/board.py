@@ -1,8 +1,9 @@
 """The supervisor's live board: queue tiles and the agent grid, from Redis projections and SQL.
 
 Agent states and waiting tasks come from the router's projections; today's queue numbers from the
-same report_contacts rows the roll-up stores (contact_rows.project over each contact's whole
-history), so a tile equals the service-level report for the same day once it is rolled up.
+rolled-up interval rows plus the contacts the roll-up has not read yet (reporting/live.py, by the
+roll-up's own projection), so a tile equals the service-level report for the same day once it is
+rolled up, and shows the last seconds' contacts before.
 """
 
 from __future__ import annotations
@@ -26,17 +27,15 @@ from contactcentre.reporting.agent_day import (
     agent_days,
     offers_not_taken,
 )
-from contactcentre.reporting.contact_rows import project, queue_thresholds
 from contactcentre.reporting.contacts import contact_outcomes
 from contactcentre.reporting.definitions import queue_service_level, served_id
+from contactcentre.reporting.live import queue_tallies
 from contactcentre.router.streams import AGENT_STATE, WAITING
 from contactcentre.store.models import Agent, Interaction, Queue
 from routing.expression import ExpressionError, parse
 from routing.metrics import Tally
-from routing.tally import TALLY_FIELDS
 
 STATES = ("available", "busy", "wrap-up", "break", "offline")
-CHUNK = 500  # interactions projected per query (bound parameters stay few)
 AMBER_AT = 0.75  # longest wait turns amber at 75% of the queue's answer target, red at 100%
 
 
@@ -52,7 +51,7 @@ def build_board(
     contacts = contact_outcomes(events)
     days = agent_days(contacts, offers_not_taken(events))
     waiting = _waiting(session, client, now)
-    queued = _queue_tallies(session, {e.interaction_id for e in events}, start, end)
+    queued = queue_tallies(session, start, end)
     rows = [_agent_row(a, states[a.id], current.get(str(a.id), []), days, now) for a in agents]
     tiles = [
         _tile(q, agents, states, waiting.get(str(q.id), []), queued.get(q.id, Tally()))
@@ -103,23 +102,6 @@ def _waiting(session: Session, client: redis.Redis, now: float) -> dict[str, lis
         since = created.get(task_id)
         waits[str(queue_id)].append(max(0.0, now - since.timestamp()) if since else 0.0)
     return waits
-
-
-def _queue_tallies(
-    session: Session, interaction_ids: set[str], start: datetime, end: datetime
-) -> dict[int, Tally]:
-    """Each queue's tally of the contacts counted in [start, end), by the rows the roll-up
-    would store for them. Every contact counted in the period has an event in it (it is
-    counted at one of its own events' times), so `interaction_ids` holds them all."""
-    thresholds = queue_thresholds(session)
-    ordered = sorted(interaction_ids)
-    by_queue: dict[int, Tally] = defaultdict(Tally)
-    for index in range(0, len(ordered), CHUNK):
-        for row in project(session, ordered[index : index + CHUNK], thresholds).values():
-            if row["queue_id"] is not None and start <= row["interval_start"] < end:
-                tally = Tally(**{f: row[f] for f in TALLY_FIELDS})
-                by_queue[row["queue_id"]] = by_queue[row["queue_id"]] + tally
-    return by_queue
 
 
 def _eligible(queue: Queue, agent: Agent) -> bool:

@@ -7,7 +7,7 @@ it again (a later event, a rebuild, a roll-up killed half-way) always gives the 
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from contactcentre.reporting import ledger
 from contactcentre.reporting.contacts import CONTACT_TYPES, contact_outcomes
+from contactcentre.reporting.ledger import LoggedEvent
 from contactcentre.store.models import Queue
 from contactcentre.store.models.reporting import INTERVAL_SECONDS
 from routing.metrics import ContactOutcome, Tally, Thresholds
@@ -41,7 +42,15 @@ def project(
     session: Session, interaction_ids: Collection[str], thresholds: Mapping[str, Thresholds]
 ) -> dict[str, dict[str, Any]]:
     """The report_contacts row of each of these interactions that has a reportable event."""
-    events = ledger.history(session, interaction_ids, CONTACT_TYPES)
+    return project_events(ledger.history(session, interaction_ids, CONTACT_TYPES), thresholds)
+
+
+def project_events(
+    events: Iterable[LoggedEvent], thresholds: Mapping[str, Thresholds]
+) -> dict[str, dict[str, Any]]:
+    """The report_contacts row of each interaction with a reportable event among `events`
+    (each interaction's whole history, in the order it happened)."""
+    events = list(events)
     first_at: dict[str, float] = {}
     for event in events:
         first_at.setdefault(event.interaction_id, event.at)

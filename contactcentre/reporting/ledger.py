@@ -3,20 +3,21 @@ each with its interaction's channel, as plain records the projections take."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from datetime import datetime
-from typing import Any
+from datetime import UTC, datetime
+from typing import Any, NamedTuple
 
-from sqlalchemy import Row, Select, select
+from sqlalchemy import DateTime, Row, Select, Text, cast, select, type_coerce
 from sqlalchemy.orm import Session
 
 from contactcentre.store.models import Interaction, InteractionEvent
 
 
-@dataclass(frozen=True)
-class LoggedEvent:
-    """One interaction_events row: what happened to which contact, when (epoch seconds)."""
+class LoggedEvent(NamedTuple):
+    """One interaction_events row: what happened to which contact, when (epoch seconds).
+
+    A tuple, not a dataclass: a rebuild makes one per event of the whole log."""
 
     interaction_id: str
     channel: str
@@ -70,6 +71,59 @@ def history(
         .order_by(InteractionEvent.occurred_at, InteractionEvent.id)
     ).all()
     return _logged(rows)
+
+
+def histories_between(
+    session: Session, first: str, last: str, types: Iterable[str]
+) -> list[LoggedEvent]:
+    """Every event of `types` of the interactions with ids from `first` to `last` (inclusive,
+    in the database's own order of ids, as a sorted id query gave them), each interaction's in
+    the order they happened: one range scan of the (interaction_id, occurred_at) index, for
+    reading the whole log a few thousand interactions at a time.
+
+    Read through Core with the time as the driver gives it (UTC; naive on SQLite): a rebuild
+    reads every event, and the ORM's rows and the aware-UTC conversion were a third of it."""
+    occurred = type_coerce(InteractionEvent.occurred_at, DateTime(timezone=True))
+    # The data as its JSON text, parsed once per distinct text: most events' data repeat
+    # ({"queue_id": 3}, {"agent_id": 12}, {}), so most events cost a dict look-up. The parsed
+    # values are shared between events, which only read them (LoggedEvent.data is a Mapping).
+    parsed: dict[str, Any] = {}
+    query = (
+        select(
+            InteractionEvent.interaction_id,
+            Interaction.channel,
+            InteractionEvent.type,
+            occurred,
+            cast(InteractionEvent.data, Text),
+            Interaction.customer_id,
+            InteractionEvent.id,
+        )
+        .join(Interaction, Interaction.id == InteractionEvent.interaction_id)
+        .where(
+            InteractionEvent.interaction_id >= first,
+            InteractionEvent.interaction_id <= last,
+            InteractionEvent.type.in_(list(types)),
+        )
+        .order_by(InteractionEvent.interaction_id, occurred, InteractionEvent.id)
+    )
+    return [
+        LoggedEvent(
+            interaction_id,
+            channel,
+            kind,
+            (at if at.tzinfo is not None else at.replace(tzinfo=UTC)).timestamp(),
+            parsed[text] if text in parsed else parsed.setdefault(text, _data(text)),
+            None if customer_id is None else str(customer_id),
+            event_id,
+        )
+        for interaction_id, channel, kind, at, text, customer_id, event_id in (
+            session.connection().execute(query).all()
+        )
+    ]
+
+
+def _data(text: str | None) -> Any:
+    return {} if text is None else json.loads(text)
 
 
 def _logged(rows: Sequence[Row[Any]]) -> list[LoggedEvent]:

@@ -15,10 +15,11 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.orm import Session
 
 from contactcentre.reporting.definitions import served_id
+from contactcentre.reporting.sums import summed, summed_by
 from contactcentre.store.models import Agent, Customer, Queue
 from contactcentre.store.models.reporting import (
     ReportAgentInterval,
@@ -72,10 +73,6 @@ class Report:
         }
 
 
-def _tally(row: Any) -> Tally:
-    return Tally(**{f: getattr(row, f) for f in TALLY_FIELDS})
-
-
 def _defs(named: dict[str, Any]) -> dict[str, dict[str, str]]:
     return {k: {"label": d.label, "id": served_id(d)} for k, d in named.items()}
 
@@ -98,9 +95,9 @@ def queue_figures(t: Tally, level: ServiceLevel, abandon: AbandonRate) -> dict[s
     }
 
 
-def _bucket(group: str, zone: ZoneInfo) -> Callable[[Any], str]:
-    def key(row: Any) -> str:
-        local: datetime = row.interval_start.astimezone(zone)
+def _bucket(group: str, zone: ZoneInfo) -> Callable[[datetime], str]:
+    def key(start: datetime) -> str:
+        local: datetime = start.astimezone(zone)
         if group == "hour":
             local = local.replace(minute=0)
         elif group == "day":
@@ -118,25 +115,23 @@ def service_level(
     channel: str | None = None,
 ) -> Report:
     """Offered, answered, abandoned, service level, ASA, abandon rate, AHT per group."""
-    query = select(ReportQueueInterval).where(
-        ReportQueueInterval.interval_start >= period.start,
-        ReportQueueInterval.interval_start < period.end,
-    )
+    where = _within(ReportQueueInterval, period)
     if queue_id is not None:
-        query = query.where(ReportQueueInterval.queue_id == queue_id)
+        where.append(ReportQueueInterval.queue_id == queue_id)
     if channel is not None:
-        query = query.where(ReportQueueInterval.channel == channel)
+        where.append(ReportQueueInterval.channel == channel)
     queues = {q.id: q for q in session.scalars(select(Queue))}
     names = {qid: q.name for qid, q in queues.items()}
+    # Summed by the database per queue, per channel or per 15-minute interval (a local hour or
+    # day is whole intervals, put together here: a 30-day range is 2,880 of them).
     if group == "queue":
-        key: Callable[[Any], str] = lambda r: names.get(r.queue_id, "(no queue)")  # noqa: E731
+        column: Any = ReportQueueInterval.queue_id
+        key: Callable[[Any], str] = lambda q: names.get(q, "(no queue)")  # noqa: E731
     elif group == "channel":
-        key = lambda r: r.channel  # noqa: E731
+        column, key = ReportQueueInterval.channel, str
     else:
-        key = _bucket(group, period.zone)
-    sums: dict[str, Tally] = defaultdict(Tally)
-    for row in session.scalars(query):
-        sums[key(row)] = sums[key(row)] + _tally(row)
+        column, key = ReportQueueInterval.interval_start, _bucket(group, period.zone)
+    sums = summed_by(session, ReportQueueInterval, column, key, where)
     one = queues.get(queue_id) if queue_id is not None else None
     target = float(one.sla_target_seconds) if one else 20.0
     short = float(one.short_abandon_seconds) if one else 5.0
@@ -161,16 +156,16 @@ def service_level(
 
 def agents(session: Session, period: Period, channel: str | None = None) -> Report:
     """Per agent: handled, AHT and its parts, transfer rate, CSAT."""
-    query = select(ReportAgentInterval).where(
-        ReportAgentInterval.interval_start >= period.start,
-        ReportAgentInterval.interval_start < period.end,
-    )
+    where = _within(ReportAgentInterval, period)
     if channel is not None:
-        query = query.where(ReportAgentInterval.channel == channel)
-    names = {a.id: a.display_name for a in session.scalars(select(Agent))}
-    sums: dict[int, Tally] = defaultdict(Tally)
-    for interval in session.scalars(query):
-        sums[interval.agent_id] = sums[interval.agent_id] + _tally(interval)
+        where.append(ReportAgentInterval.channel == channel)
+    names = dict(session.execute(select(Agent.id, Agent.display_name)).tuples().all())
+    sums = {
+        agent_id: tally
+        for (agent_id,), tally in summed(
+            session, ReportAgentInterval, [ReportAgentInterval.agent_id], where
+        )
+    }
     parts = {p: HandleTimePart(p) for p in ("talk", "hold", "acw")}  # type: ignore[arg-type]
     named = {
         "aht_seconds": AverageHandleTime(),
@@ -194,6 +189,11 @@ def agents(session: Session, period: Period, channel: str | None = None) -> Repo
     return report
 
 
+def _within(model: Any, period: Period) -> list[ColumnElement[bool]]:
+    """The rows of `model` counted in the period (by their interval's start)."""
+    return [model.interval_start >= period.start, model.interval_start < period.end]
+
+
 def _contacts(session: Session, period: Period, channel: str | None) -> Iterable[ReportContact]:
     query = select(ReportContact).where(
         ReportContact.interval_start >= period.start, ReportContact.interval_start < period.end
@@ -209,15 +209,23 @@ def abandon_profile(session: Session, period: Period, channel: str | None = None
     """How long callers waited before hanging up: a count and share per wait band."""
     bands = [f"{lo}-{hi} s" for lo, hi in zip((0, *ABANDON_BUCKETS), ABANDON_BUCKETS, strict=False)]
     bands.append(f"{ABANDON_BUCKETS[-1]}+ s")
-    counts = dict.fromkeys(bands, 0)
-    for contact in _contacts(session, period, channel):
-        if contact.outcome != "abandoned" or contact.wait_ms is None:
-            continue
-        seconds = contact.wait_ms / 1000
-        index = next(
-            (i for i, hi in enumerate(ABANDON_BUCKETS) if seconds < hi), len(ABANDON_BUCKETS)
+    # Counted by the database, one sum per band: a wait of w ms is in the band [lo, hi) when
+    # lo * 1000 <= w < hi * 1000 (whole milliseconds: no rounding at a band's edge).
+    highs: tuple[int | None, ...] = (*ABANDON_BUCKETS, None)
+    query = select(
+        *(
+            func.coalesce(func.sum(case((_band(lo, hi), 1), else_=0)), 0)
+            for lo, hi in zip((0, *ABANDON_BUCKETS), highs, strict=True)
         )
-        counts[bands[index]] += 1
+    ).where(
+        *_within(ReportContact, period),
+        ReportContact.outcome == "abandoned",
+        ReportContact.wait_ms.is_not(None),
+    )
+    if channel is not None:
+        query = query.where(ReportContact.channel == channel)
+    found: Any = session.execute(query).one()
+    counts = {band: int(n) for band, n in zip(bands, found, strict=True)}
     total = sum(counts.values())
     report = Report("abandon-profile", ["wait", "abandoned", "share"])
     report.definitions = {
@@ -237,17 +245,25 @@ def abandon_profile(session: Session, period: Period, channel: str | None = None
     return report
 
 
+def _band(lo: int, hi: int | None) -> ColumnElement[bool]:
+    wait = ReportContact.wait_ms
+    return wait >= lo * 1000 if hi is None else (wait >= lo * 1000) & (wait < hi * 1000)
+
+
 def dispositions(session: Session, period: Period, channel: str | None = None) -> Report:
     """Handled contacts per final disposition code, and FCR by disposition."""
-    query = select(ReportDispositionInterval).where(
-        ReportDispositionInterval.interval_start >= period.start,
-        ReportDispositionInterval.interval_start < period.end,
-    )
+    where = _within(ReportDispositionInterval, period)
     if channel is not None:
-        query = query.where(ReportDispositionInterval.channel == channel)
-    sums: dict[str, Tally] = defaultdict(Tally)
-    for row in session.scalars(query):
-        sums[row.disposition] = sums[row.disposition] + _tally(row)
+        where.append(ReportDispositionInterval.channel == channel)
+    sums = {
+        code: tally
+        for (code,), tally in summed(
+            session,
+            ReportDispositionInterval,
+            [ReportDispositionInterval.disposition],
+            where,
+        )
+    }
     fcr = FirstContactResolution("disposition")
     report = Report(
         "dispositions", ["disposition", "handled", "fcr"], definitions=_defs({"fcr": fcr})
@@ -266,15 +282,29 @@ def dispositions(session: Session, period: Period, channel: str | None = None) -
 def segments(session: Session, period: Period, channel: str | None = None) -> Report:
     """Waits and service per customer value segment: the check that value priority starves no
     one (the longest wait per segment beside its service level and ASA)."""
-    segment_of = dict(session.execute(select(Customer.id, Customer.segment)).tuples().all())
+    # Summed by the database per segment; a contact of no customer (or of one erased since)
+    # is "unknown".
+    query = (
+        select(
+            Customer.segment,
+            func.max(func.coalesce(ReportContact.wait_ms, 0)),
+            *(func.coalesce(func.sum(getattr(ReportContact, f)), 0) for f in TALLY_FIELDS),
+        )
+        .outerjoin(Customer, Customer.id == ReportContact.customer_id)
+        .where(*_within(ReportContact, period), ReportContact.queued_at.is_not(None))
+    )
+    if channel is not None:
+        query = query.where(ReportContact.channel == channel)
     sums: dict[str, Tally] = defaultdict(Tally)
     longest: dict[str, int] = defaultdict(int)
-    for contact in _contacts(session, period, channel):
-        if contact.queued_at is None:
-            continue
-        name = segment_of.get(contact.customer_id, "unknown") if contact.customer_id else "unknown"
-        sums[name] = sums[name] + _tally(contact)
-        longest[name] = max(longest[name], contact.wait_ms or 0)
+    row: Any
+    for row in session.execute(query.group_by(Customer.segment)):
+        segment, wait, *values = row
+        name = str(segment or "unknown")
+        sums[name] = sums[name] + Tally(
+            **{f: int(v) for f, v in zip(TALLY_FIELDS, values, strict=True)}
+        )
+        longest[name] = max(longest[name], int(wait))
     level, abandon = ServiceLevel("genesys", 20.0, 5.0), AbandonRate(5.0)
     report = Report(
         "segments",

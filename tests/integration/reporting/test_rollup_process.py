@@ -84,7 +84,7 @@ def test_the_rebuild_command_names_a_bad_option(env: dict[str, str]) -> None:
 def test_the_scheduled_job_rolls_up_and_books_the_next_slot(
     database: Database, env: dict[str, str], redis_client: Any
 ) -> None:
-    """The RQ job fills the tables and books itself one minute on; booking a slot twice leaves
+    """The RQ job fills the tables and books itself one slot on; booking a slot twice leaves
     one job."""
     import redis as redis_lib
 
@@ -92,9 +92,11 @@ def test_the_scheduled_job_rolls_up_and_books_the_next_slot(
     schedule._database.cache_clear()
     connection = redis_lib.Redis.from_url(env["CC_REDIS_URL"])
     queue = Queue(schedule.QUEUE, connection=connection)
-    first = schedule.schedule_next(connection, now=1000.0)
-    again = schedule.schedule_next(connection, now=1010.0)
-    assert first == again == f"{schedule.JOB_PREFIX}1020"
+    every = schedule.EVERY_SECONDS
+    first = schedule.schedule_next(connection, now=100 * every + 1.0)
+    again = schedule.schedule_next(connection, now=101 * every - 1.0)
+    assert first == again == f"{schedule.JOB_PREFIX}{101 * every}"
+    assert every <= 20  # frequent enough to keep the tables under a minute behind the log
     registry = ScheduledJobRegistry(queue=queue)
     assert registry.get_job_ids().count(first) == 1
     queue.enqueue(schedule.rollup_job)
