@@ -47,6 +47,14 @@ from contactcentre.store.models.reporting import (
     ReportWatermark,
 )
 from contactcentre.store.models.routing import Queue, RoutingPlan, RoutingPolicy
+from contactcentre.store.models.sla import (
+    BusinessCalendar,
+    CalendarHoliday,
+    SlaAlert,
+    SlaClockRow,
+    SlaPolicyRow,
+    SlaWatermark,
+)
 from contactcentre.store.models.users import ApiToken, Role, User, WebLogin
 
 __all__ = [
@@ -55,6 +63,8 @@ __all__ = [
     "ApiToken",
     "AuditEntry",
     "Base",
+    "BusinessCalendar",
+    "CalendarHoliday",
     "CannedResponse",
     "ChatAttachment",
     "ChatConversation",
@@ -89,6 +99,10 @@ __all__ = [
     "RoutingPlan",
     "RoutingPolicy",
     "Skill",
+    "SlaAlert",
+    "SlaClockRow",
+    "SlaPolicyRow",
+    "SlaWatermark",
     "User",
     "WebLogin",
     "WrapUp",
