@@ -56,7 +56,7 @@ class Calendar:
 
     def __post_init__(self) -> None:
         try:
-            object.__setattr__(self, "_tz", ZoneInfo(self.zone))
+            ZoneInfo(self.zone)
         except (KeyError, ValueError):
             raise CalendarError(
                 "time_zone", f"unknown time zone {self.zone!r} (an IANA name such as Europe/Madrid)"
@@ -68,7 +68,7 @@ class Calendar:
             previous_close = -1
             for start, end in spans:
                 if not 0 <= start < end <= DAY_SECONDS:
-                    raise CalendarError(name, f"{name}: opening must be before closing, 00:00-24:00")
+                    raise CalendarError(name, f"{name}: opening before closing, within 00:00-24:00")
                 if start < previous_close:
                     raise CalendarError(name, f"{name}: opening hours overlap or are out of order")
                 previous_close = end
@@ -95,8 +95,12 @@ class Calendar:
             )
         return cls(zone, week, holidays)
 
+    @property
+    def _tz(self) -> ZoneInfo:
+        return ZoneInfo(self.zone)  # zoneinfo caches its instances: no cost per call
+
     def _instant(self, day: date, seconds: int) -> float:
-        """Local wall time `seconds` after midnight of `day`, as epoch seconds (fold=0: RFC 5545)."""
+        """Wall time `seconds` after midnight of `day`, as epoch seconds (fold=0: RFC 5545)."""
         moment = datetime.combine(day, time(), self._tz) + timedelta(seconds=seconds)
         # timedelta arithmetic on an aware datetime is wall-clock arithmetic: fold stays 0.
         return moment.timestamp()

@@ -730,6 +730,7 @@ class DialerDropRate(_Definition):
 
 
 SlaTargetName = Literal["answer", "first_response", "resolution"]
+SLA_TARGETS: tuple[SlaTargetName, ...] = ("answer", "first_response", "resolution")
 SLA_SCOPE = "business hours of the policy's calendar (holidays excluded); wall clock without one"
 
 
@@ -753,7 +754,8 @@ class SlaCompliance(_Definition):
 
     @property
     def label(self) -> str:
-        return f"SLA compliance ({self.target.replace('_', ' ')}): met by the due time / met + breached"
+        target = self.target.replace("_", " ")
+        return f"SLA compliance ({target}): met by the due time / met + breached"
 
     def of_counts(self, met: int, breached: int) -> float | None:
         return _ratio(met, met + breached)
@@ -830,6 +832,6 @@ def catalogue(target_seconds: float = 20.0, short_abandon_seconds: float = 5.0) 
         TransferRate(),
         CallbacksKept(),
         DialerDropRate(),
-        *(SlaCompliance(t) for t in ("answer", "first_response", "resolution")),
-        *(SlaBreaches(t) for t in ("answer", "first_response", "resolution")),
+        *(SlaCompliance(t) for t in SLA_TARGETS),
+        *(SlaBreaches(t) for t in SLA_TARGETS),
     ]

@@ -59,7 +59,7 @@ class SlaPolicy:
     def specificity(self) -> tuple[int, int, int, int]:
         """Most fields named first; then queue over channel over priority; then lowest id."""
         named = (self.queue_id is not None, self.channel is not None, self.priority is not None)
-        return (sum(named), *named)  # type: ignore[return-value]
+        return (sum(named), int(named[0]), int(named[1]), int(named[2]))
 
 
 def match(
