@@ -68,6 +68,8 @@ def register_api(app: OpenAPI) -> None:
         queues,
         reports,
         skills,
+        sla,
+        sla_reports,
         tasks,
         traces,
         users,
@@ -91,6 +93,8 @@ def register_api(app: OpenAPI) -> None:
         chat_sites,
         email,
         reports,
+        sla,
+        sla_reports,
     ):
         csrf.exempt(module.api)
         app.register_api(module.api)
