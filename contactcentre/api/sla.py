@@ -38,6 +38,7 @@ api = APIBlueprint(
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 Clock = Annotated[str, Field(pattern=r"^\d{2}:\d{2}$", description="HH:MM, 24:00 ends the day")]
+Span = Annotated[list[Clock], Field(min_length=2, max_length=2, description="[open, close]")]
 MAX_TARGET_SECONDS = 366 * 86_400
 
 
@@ -49,7 +50,7 @@ class HolidayIn(Body):
 class CalendarIn(Body):
     name: str = Field(min_length=1, max_length=80)
     time_zone: str = Field(max_length=64, description="IANA zone, e.g. Europe/Madrid")
-    hours: dict[Weekday, list[tuple[Clock, Clock]]] = Field(
+    hours: dict[Weekday, Annotated[list[Span], Field(max_length=12)]] = Field(
         description='opening spans per weekday, e.g. {"mon": [["09:00", "17:00"]]}; '
         "a day left out is closed"
     )
