@@ -21,7 +21,9 @@ def post(client: Any, path: str, body: dict[str, Any], headers: dict[str, str]) 
     return reply.get_json()
 
 
-def sla_floor(app: Any, client: Any, admin: dict[str, Any], holiday: bool = False) -> dict[str, Any]:
+def sla_floor(
+    app: Any, client: Any, admin: dict[str, Any], holiday: bool = False
+) -> dict[str, Any]:
     """Queues Billing and Sales; policies: any voice contact 20 s to answer (wall clock);
     Billing at priority 5, 10 s; email 4 business hours to first reply and 8 to resolve on the
     Madrid office calendar (Mon-Fri 09-17, Monday 11 May a holiday when asked)."""
