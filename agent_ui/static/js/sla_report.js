@@ -67,7 +67,9 @@
     draw(body);
   }
 
-  document.getElementById("sla-form").addEventListener("change", load);
+  const form = document.getElementById("sla-form");
+  form.addEventListener("change", load);
+  form.addEventListener("submit", (event) => { event.preventDefault(); load(); });
   main.addEventListener("submit", () => load());
   load();
 })();

@@ -183,3 +183,19 @@ def test_the_board_counts_todays_breaches_and_contacts_at_risk(
     board = client.get("/api/v1/board", headers=make_user("supervisor")["headers"]).get_json()
     assert (board["sla"]["breaches_today"], board["sla"]["at_risk"]) == (1, 1)
     assert board["sla"]["at_risk_contacts"][0]["target"] == "answer"
+
+
+def test_the_sla_routes_are_in_the_openapi_document(client: Any) -> None:
+    """Calendars, policies, a contact's clocks and the report are documented with schemas."""
+    paths = client.get("/api/v1/openapi.json").get_json()["paths"]
+    for path in (
+        "/api/v1/sla/calendars",
+        "/api/v1/sla/calendars/{calendar_id}",
+        "/api/v1/sla/policies",
+        "/api/v1/sla/policies/{policy_id}",
+        "/api/v1/sla/interactions/{interaction_id}",
+        "/api/v1/reports/sla-breaches",
+    ):
+        assert path in paths, path
+    body = paths["/api/v1/sla/policies"]["post"]["requestBody"]
+    assert "PolicyIn" in str(body)
