@@ -18,9 +18,9 @@ from typing import Any
 import redis
 from rq import Queue, get_current_job
 
-from contactcentre.platform.runtime import Runtime, build_runtime
-from contactcentre.realtime.emitter import emitter_for
+from contactcentre.realtime.emitter import RealtimeEmitter
 from contactcentre.reporting.sla_watch import watch
+from contactcentre.store.db import Database
 
 log = logging.getLogger(__name__)
 
@@ -57,11 +57,14 @@ def watch_job() -> dict[str, Any]:
     """The RQ job: book the next regular run first (a kill during this one leaves it booked),
     run the watch, then book one at the next warning or due time if that comes sooner."""
     job = get_current_job()
-    if job is not None:
-        schedule_next(job.connection)
-    runtime = _runtime()
-    result = watch(runtime.db, runtime.redis, emitter_for(runtime))
-    if job is not None and result.next_due is not None:
+    if job is None:  # called outside RQ: clocks and alerts written, sent by the next job
+        return asdict(watch(_database()))
+    schedule_next(job.connection)
+    # The job's own Redis connection sends the alerts: a work horse never resolves (or
+    # starts) a Redis of its own.
+    emitter = RealtimeEmitter(job.connection, "", _channel())
+    result = watch(_database(), job.connection, emitter)
+    if result.next_due is not None:
         schedule_next(job.connection, due=result.next_due)
     if result.events or result.alerts or result.sent:
         log.info(
@@ -75,8 +78,16 @@ def watch_job() -> dict[str, Any]:
 
 
 @cache
-def _runtime() -> Runtime:
-    """The worker's database and Redis, from the environment's settings, once per process."""
+def _database() -> Database:
+    """The worker's database, from the environment's settings, once per process."""
     from contactcentre.settings import Settings
 
-    return build_runtime(Settings())
+    return Database(Settings().effective_database_url)
+
+
+@cache
+def _channel() -> str:
+    """The Socket.IO message-queue channel the web processes listen on."""
+    from contactcentre.settings import Settings
+
+    return Settings().socketio_channel

@@ -65,16 +65,19 @@ def test_the_scheduled_job_writes_alerts_and_books_the_next_slot(
 ) -> None:
     """The RQ job breaches the calls waiting past 20 s, sends their alerts and books itself."""
     _waiting_calls(database, 3, 30.0)
-    sla_schedule._runtime.cache_clear()
+    sla_schedule._database.cache_clear()
+    sla_schedule._channel.cache_clear()
     connection = redis_lib.Redis.from_url(env["CC_REDIS_URL"])
     queue = Queue(sla_schedule.QUEUE, connection=connection)
     queue.enqueue(sla_schedule.watch_job)
     SimpleWorker([queue], connection=connection).work(burst=True)
-    sla_schedule._runtime().close()
-    sla_schedule._runtime.cache_clear()
+    sla_schedule._database().dispose()
+    sla_schedule._database.cache_clear()
     with database.session() as session:
         sent = session.scalars(select(SlaAlert.sent_at)).all()
     assert len(sent) == 3 and None not in sent
+    events, _complete = SequencedLog(redis_client).since(SUPERVISORS, 0)
+    assert [e["event"] for e in events] == ["sla_breach"] * 3
     booked = ScheduledJobRegistry(queue=queue).get_job_ids()
     assert any(job.startswith(sla_schedule.JOB_PREFIX) for job in booked)
 
