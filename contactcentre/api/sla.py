@@ -42,31 +42,31 @@ Span = Annotated[list[Clock], Field(min_length=2, max_length=2, description="[op
 MAX_TARGET_SECONDS = 366 * 86_400
 
 
-class HolidayIn(Body):
+class SlaHolidayIn(Body):
     day: Annotated[date, Field(strict=False, description="a local date, e.g. 2026-12-25")]
     name: str = Field("", max_length=80)
 
 
-class CalendarIn(Body):
+class SlaCalendarIn(Body):
     name: str = Field(min_length=1, max_length=80)
     time_zone: str = Field(max_length=64, description="IANA zone, e.g. Europe/Madrid")
     hours: dict[Weekday, Annotated[list[Span], Field(max_length=12)]] = Field(
         description='opening spans per weekday, e.g. {"mon": [["09:00", "17:00"]]}; '
         "a day left out is closed"
     )
-    holidays: list[HolidayIn] = Field(default_factory=list, max_length=1000)
+    holidays: list[SlaHolidayIn] = Field(default_factory=list, max_length=1000)
 
 
-class CalendarOut(CalendarIn):
+class SlaCalendarOut(SlaCalendarIn):
     model_config = ConfigDict(extra="ignore", strict=False)
     id: int
 
 
-class CalendarList(BaseModel):
-    items: list[CalendarOut]
+class SlaCalendarList(BaseModel):
+    items: list[SlaCalendarOut]
 
 
-class CalendarPath(BaseModel):
+class SlaCalendarPath(BaseModel):
     calendar_id: Id
 
 
@@ -74,7 +74,7 @@ Channel = Literal["voice", "chat", "email", "outbound"]
 Seconds = Annotated[int, Field(ge=1, le=MAX_TARGET_SECONDS, description="business seconds")]
 
 
-class PolicyIn(Body):
+class SlaPolicyIn(Body):
     name: str = Field(min_length=1, max_length=80)
     queue_id: int | None = Field(None, ge=1, le=INT32_MAX, description="None: any queue")
     channel: Channel | None = Field(None, description="None: any channel")
@@ -93,24 +93,24 @@ class PolicyIn(Body):
     active: bool = True
 
 
-class PolicyOut(PolicyIn):
+class SlaPolicyOut(SlaPolicyIn):
     model_config = ConfigDict(extra="ignore", strict=False)
     id: int
 
 
-class PolicyList(BaseModel):
-    items: list[PolicyOut]
+class SlaPolicyList(BaseModel):
+    items: list[SlaPolicyOut]
 
 
-class PolicyPath(BaseModel):
+class SlaPolicyPath(BaseModel):
     policy_id: Id
 
 
-class InteractionPath(BaseModel):
+class SlaInteractionPath(BaseModel):
     interaction_id: str = Field(max_length=64)
 
 
-class ClockOut(BaseModel):
+class SlaClockOut(BaseModel):
     target: str
     policy_id: int | None
     status: str = Field(description="running, met, breached or closed")
@@ -121,9 +121,9 @@ class ClockOut(BaseModel):
     breached_at: str | None
 
 
-class ClockList(BaseModel):
+class SlaClockList(BaseModel):
     interaction_id: str
-    items: list[ClockOut]
+    items: list[SlaClockOut]
 
 
 # -- calendars -------------------------------------------------------------------------------
@@ -139,7 +139,7 @@ def _calendar_out(row: BusinessCalendar) -> dict[str, Any]:
     }
 
 
-def _check_calendar(session: Session, body: CalendarIn, calendar_id: int | None = None) -> None:
+def _check_calendar(session: Session, body: SlaCalendarIn, calendar_id: int | None = None) -> None:
     hours: dict[str, list[list[str]]] = {
         day: [list(span) for span in spans] for day, spans in body.hours.items()
     }
@@ -160,7 +160,7 @@ def _check_calendar(session: Session, body: CalendarIn, calendar_id: int | None 
         raise conflict("name", f"a calendar named {body.name!r} already exists")
 
 
-def _write_calendar(row: BusinessCalendar, body: CalendarIn) -> None:
+def _write_calendar(row: BusinessCalendar, body: SlaCalendarIn) -> None:
     row.name, row.time_zone = body.name, body.time_zone
     row.hours = {day: [list(span) for span in spans] for day, spans in body.hours.items()}
     row.holidays = [CalendarHoliday(day=h.day, name=h.name) for h in body.holidays]
@@ -177,7 +177,7 @@ def _calendar(session: Session, calendar_id: int) -> BusinessCalendar:
     return row
 
 
-@api.get("/calendars", responses={200: CalendarList, **ERRORS})
+@api.get("/calendars", responses={200: SlaCalendarList, **ERRORS})
 @require_api_role(Role.SUPERVISOR)
 def list_calendars() -> Any:
     with current_runtime().db.session() as session:
@@ -189,9 +189,9 @@ def list_calendars() -> Any:
         return {"items": [_calendar_out(r) for r in rows]}
 
 
-@api.post("/calendars", responses={201: CalendarOut, **ERRORS})
+@api.post("/calendars", responses={201: SlaCalendarOut, **ERRORS})
 @require_api_role(Role.ADMIN)
-def create_calendar(body: CalendarIn) -> Any:
+def create_calendar(body: SlaCalendarIn) -> Any:
     with current_runtime().db.session() as session:
         _check_calendar(session, body)
         row = BusinessCalendar()
@@ -202,16 +202,16 @@ def create_calendar(body: CalendarIn) -> Any:
         return _calendar_out(row), 201
 
 
-@api.get("/calendars/<int:calendar_id>", responses={200: CalendarOut, **ERRORS})
+@api.get("/calendars/<int:calendar_id>", responses={200: SlaCalendarOut, **ERRORS})
 @require_api_role(Role.SUPERVISOR)
-def get_calendar(path: CalendarPath) -> Any:
+def get_calendar(path: SlaCalendarPath) -> Any:
     with current_runtime().db.session() as session:
         return _calendar_out(_calendar(session, path.calendar_id))
 
 
-@api.put("/calendars/<int:calendar_id>", responses={200: CalendarOut, **ERRORS})
+@api.put("/calendars/<int:calendar_id>", responses={200: SlaCalendarOut, **ERRORS})
 @require_api_role(Role.ADMIN)
-def replace_calendar(path: CalendarPath, body: CalendarIn) -> Any:
+def replace_calendar(path: SlaCalendarPath, body: SlaCalendarIn) -> Any:
     with current_runtime().db.session() as session:
         row = _calendar(session, path.calendar_id)
         _check_calendar(session, body, row.id)
@@ -224,7 +224,7 @@ def replace_calendar(path: CalendarPath, body: CalendarIn) -> Any:
 
 @api.delete("/calendars/<int:calendar_id>", responses={204: None, **ERRORS})
 @require_api_role(Role.ADMIN)
-def delete_calendar(path: CalendarPath) -> Any:
+def delete_calendar(path: SlaCalendarPath) -> Any:
     with current_runtime().db.session() as session:
         row = _calendar(session, path.calendar_id)
         users = session.scalars(
@@ -242,14 +242,14 @@ def delete_calendar(path: CalendarPath) -> Any:
 
 # -- policies --------------------------------------------------------------------------------
 
-POLICY_FIELDS = list(PolicyIn.model_fields)
+POLICY_FIELDS = list(SlaPolicyIn.model_fields)
 
 
 def _policy_out(row: SlaPolicyRow) -> dict[str, Any]:
     return {"id": row.id, **{f: getattr(row, f) for f in POLICY_FIELDS}}
 
 
-def _check_policy(session: Session, body: PolicyIn, policy_id: int | None = None) -> None:
+def _check_policy(session: Session, body: SlaPolicyIn, policy_id: int | None = None) -> None:
     if not (body.answer_seconds or body.first_response_seconds or body.resolution_seconds):
         raise ApiError(
             422, "validation_error",
@@ -276,7 +276,7 @@ def _check_policy(session: Session, body: PolicyIn, policy_id: int | None = None
             )
 
 
-@api.get("/policies", responses={200: PolicyList, **ERRORS})
+@api.get("/policies", responses={200: SlaPolicyList, **ERRORS})
 @require_api_role(Role.SUPERVISOR)
 def list_policies() -> Any:
     with current_runtime().db.session() as session:
@@ -284,9 +284,9 @@ def list_policies() -> Any:
         return {"items": [_policy_out(r) for r in rows]}
 
 
-@api.post("/policies", responses={201: PolicyOut, **ERRORS})
+@api.post("/policies", responses={201: SlaPolicyOut, **ERRORS})
 @require_api_role(Role.ADMIN)
-def create_policy(body: PolicyIn) -> Any:
+def create_policy(body: SlaPolicyIn) -> Any:
     with current_runtime().db.session() as session:
         _check_policy(session, body)
         row = SlaPolicyRow(**body.model_dump())
@@ -296,17 +296,17 @@ def create_policy(body: PolicyIn) -> Any:
         return _policy_out(row), 201
 
 
-@api.get("/policies/<int:policy_id>", responses={200: PolicyOut, **ERRORS})
+@api.get("/policies/<int:policy_id>", responses={200: SlaPolicyOut, **ERRORS})
 @require_api_role(Role.SUPERVISOR)
-def get_policy(path: PolicyPath) -> Any:
+def get_policy(path: SlaPolicyPath) -> Any:
     with current_runtime().db.session() as session:
         row = get_or_404(session, SlaPolicyRow, path.policy_id, "SLA policy", "policy_id")
         return _policy_out(row)
 
 
-@api.put("/policies/<int:policy_id>", responses={200: PolicyOut, **ERRORS})
+@api.put("/policies/<int:policy_id>", responses={200: SlaPolicyOut, **ERRORS})
 @require_api_role(Role.ADMIN)
-def replace_policy(path: PolicyPath, body: PolicyIn) -> Any:
+def replace_policy(path: SlaPolicyPath, body: SlaPolicyIn) -> Any:
     with current_runtime().db.session() as session:
         row = get_or_404(session, SlaPolicyRow, path.policy_id, "SLA policy", "policy_id")
         _check_policy(session, body, row.id)
@@ -318,7 +318,7 @@ def replace_policy(path: PolicyPath, body: PolicyIn) -> Any:
 
 @api.delete("/policies/<int:policy_id>", responses={204: None, **ERRORS})
 @require_api_role(Role.ADMIN)
-def delete_policy(path: PolicyPath) -> Any:
+def delete_policy(path: SlaPolicyPath) -> Any:
     with current_runtime().db.session() as session:
         row = get_or_404(session, SlaPolicyRow, path.policy_id, "SLA policy", "policy_id")
         audit(session, "sla_policy.delete", "sla_policy", row.id, {"name": row.name})
@@ -333,9 +333,9 @@ def _iso(moment: Any) -> str | None:
     return None if moment is None else moment.isoformat()
 
 
-@api.get("/interactions/<interaction_id>", responses={200: ClockList, **ERRORS})
+@api.get("/interactions/<interaction_id>", responses={200: SlaClockList, **ERRORS})
 @require_api_role(Role.SUPERVISOR)
-def interaction_clocks(path: InteractionPath) -> Any:
+def interaction_clocks(path: SlaInteractionPath) -> Any:
     """The contact's SLA clocks as the watch last timed them (every few seconds)."""
     with current_runtime().db.session() as session:
         get_or_404(session, Interaction, path.interaction_id, "interaction", "interaction_id")

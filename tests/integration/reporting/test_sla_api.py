@@ -198,4 +198,4 @@ def test_the_sla_routes_are_in_the_openapi_document(client: Any) -> None:
     ):
         assert path in paths, path
     body = paths["/api/v1/sla/policies"]["post"]["requestBody"]
-    assert "PolicyIn" in str(body)
+    assert "SlaPolicyIn" in str(body)
