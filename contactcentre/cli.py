@@ -359,3 +359,35 @@ def reports_rollup() -> None:
         f"rolled up {result.events} events, {result.contacts} contacts,"
         f" up to event {result.last_event_id}"
     )
+
+
+@reports.command("sla-rebuild")
+def reports_sla_rebuild() -> None:
+    """Recompute every SLA clock from interaction_events and the policies alone."""
+    from contactcentre.reporting.sla_watch import rebuild
+    from contactcentre.store.db import Database
+
+    database = Database(_settings().effective_database_url)
+    try:
+        written = rebuild(database)
+    finally:
+        database.dispose()
+    click.echo(f"rebuilt {written} SLA clocks")
+
+
+@reports.command("sla-watch")
+def reports_sla_watch() -> None:
+    """Run the SLA watch once now (what the scheduled job does), sending the alerts owed."""
+    from contactcentre.platform.runtime import build_runtime
+    from contactcentre.realtime.emitter import emitter_for
+    from contactcentre.reporting.sla_watch import watch
+
+    runtime = build_runtime(_settings())
+    try:
+        result = watch(runtime.db, runtime.redis, emitter_for(runtime))
+    finally:
+        runtime.close()
+    click.echo(
+        f"read {result.events} events, timed {result.contacts} clocks,"
+        f" wrote {result.alerts} alerts, sent {result.sent}"
+    )

@@ -729,6 +729,75 @@ class DialerDropRate(_Definition):
         return attempt.agent_connected_at - attempt.greeting_ended_at > self.connect_seconds
 
 
+SlaTargetName = Literal["answer", "first_response", "resolution"]
+SLA_TARGETS: tuple[SlaTargetName, ...] = ("answer", "first_response", "resolution")
+SLA_SCOPE = "business hours of the policy's calendar (holidays excluded); wall clock without one"
+
+
+@dataclass(frozen=True)
+class SlaCompliance(_Definition):
+    """SLA policy clocks met / clocks judged (met + breached) for one target; clocks still
+    running, and those closed because the contact left before its due time, are not counted.
+    Clocks are routing.sla's, one per contact and target."""
+
+    target: SlaTargetName = "answer"
+    metric_id: ClassVar[str] = "sla_compliance"
+    denominator: ClassVar[str] = "SLA clocks met or breached (running and closed ones excluded)"
+
+    @property
+    def id(self) -> str:
+        return f"{self.metric_id}.{self.target}"
+
+    @property
+    def scope(self) -> str:
+        return SLA_SCOPE
+
+    @property
+    def label(self) -> str:
+        target = self.target.replace("_", " ")
+        return f"SLA compliance ({target}): met by the due time / met + breached"
+
+    def of_counts(self, met: int, breached: int) -> float | None:
+        return _ratio(met, met + breached)
+
+    def compute(self, clocks: Iterable[Any]) -> float | None:
+        rows = [c for c in clocks if c.target == self.target]
+        return self.of_counts(
+            sum(c.status == "met" for c in rows), sum(c.status == "breached" for c in rows)
+        )
+
+
+@dataclass(frozen=True)
+class SlaBreaches(_Definition):
+    """How many SLA policy clocks of one target were breached: stopped after their due time,
+    or still running when it passed."""
+
+    target: SlaTargetName = "answer"
+    metric_id: ClassVar[str] = "sla_breaches"
+    unit: ClassVar[Unit] = "count"
+    better: ClassVar[Literal["higher", "lower"]] = "lower"
+    denominator: ClassVar[str] = "none (a count of breached clocks)"
+
+    @property
+    def id(self) -> str:
+        return f"{self.metric_id}.{self.target}"
+
+    @property
+    def scope(self) -> str:
+        return SLA_SCOPE
+
+    @property
+    def on_zero(self) -> str:
+        return "0 (a count)"
+
+    @property
+    def label(self) -> str:
+        return f"SLA breaches ({self.target.replace('_', ' ')}): not reached by the due time"
+
+    def compute(self, clocks: Iterable[Any]) -> int:
+        return sum(c.target == self.target and c.status == "breached" for c in clocks)
+
+
 def catalogue(target_seconds: float = 20.0, short_abandon_seconds: float = 5.0) -> list[Any]:
     """Every definition, one instance each, as the API lists them (a queue's own target and
     short-abandon threshold replace the defaults where a queue is asked about)."""
@@ -763,4 +832,6 @@ def catalogue(target_seconds: float = 20.0, short_abandon_seconds: float = 5.0) 
         TransferRate(),
         CallbacksKept(),
         DialerDropRate(),
+        *(SlaCompliance(t) for t in SLA_TARGETS),
+        *(SlaBreaches(t) for t in SLA_TARGETS),
     ]

@@ -72,6 +72,8 @@ def register_api(app: OpenAPI) -> None:
         queues,
         reports,
         skills,
+        sla,
+        sla_reports,
         tasks,
         traces,
         users,
@@ -99,6 +101,8 @@ def register_api(app: OpenAPI) -> None:
         campaigns,
         campaign_lists,
         planning,
+        sla,
+        sla_reports,
     ):
         csrf.exempt(module.api)
         app.register_api(module.api)

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from contactcentre.realtime.desk import Desk
-from contactcentre.reporting import ledger
+from contactcentre.reporting import ledger, sla_board
 from contactcentre.reporting.agent_day import (
     DEFINITION_IDS,
     DEFINITIONS,
@@ -60,6 +60,7 @@ def build_board(
     return {
         "at": now,
         "day_start": start.isoformat(),
+        "sla": sla_board.summary(session, start, end, now),
         "queues": tiles,
         "agents": rows,
         "definitions": DEFINITIONS,

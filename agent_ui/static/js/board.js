@@ -34,6 +34,7 @@
 
   function render() {
     renderTiles();
+    if (window.SlaBoard) window.SlaBoard.render(data);
     renderGrid();
     renderActions();
     const label = connection === "live" ? "● Live" : "▲ Reconnecting: figures may be behind";
@@ -297,7 +298,7 @@
   setInterval(refresh, 10000); // waits grow without events; SL and longest wait need a clock
   refresh().then((seq) => {
     const socket = new window.SequencedSocket("/supervisor", { supervisors: seq }, {
-      event: () => soon(),
+      event: (name, payload) => { if (window.SlaBoard) window.SlaBoard.event(name, payload); soon(); },
       status: (value) => { connection = value; if (data) render(); },
       stale: () => refresh(),
     });

@@ -55,6 +55,14 @@ from contactcentre.store.models.reporting import (
     ReportWatermark,
 )
 from contactcentre.store.models.routing import Queue, RoutingPlan, RoutingPolicy
+from contactcentre.store.models.sla import (
+    BusinessCalendar,
+    CalendarHoliday,
+    SlaAlert,
+    SlaClockRow,
+    SlaPolicyRow,
+    SlaWatermark,
+)
 from contactcentre.store.models.users import ApiToken, Role, User, WebLogin
 
 __all__ = [
@@ -63,6 +71,8 @@ __all__ = [
     "ApiToken",
     "AuditEntry",
     "Base",
+    "BusinessCalendar",
+    "CalendarHoliday",
     "Campaign",
     "CannedResponse",
     "ChatAttachment",
@@ -103,6 +113,10 @@ __all__ = [
     "RoutingPlan",
     "RoutingPolicy",
     "Skill",
+    "SlaAlert",
+    "SlaClockRow",
+    "SlaPolicyRow",
+    "SlaWatermark",
     "User",
     "WebLogin",
     "WrapUp",
