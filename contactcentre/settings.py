@@ -140,6 +140,9 @@ class Settings(BaseSettings):
     email_smtp_port: int = Field(default=2525, ge=0, le=65535)  # 0: any free port (tests)
     email_max_message_bytes: int = Field(default=25 * 1024 * 1024, ge=1024)  # SIZE; 552 above
     email_max_attachment_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
+    # The authserv-ids of our own receiving servers (comma-separated): only their
+    # Authentication-Results headers are believed (contactcentre/email/authentication.py).
+    email_trusted_authserv_ids: Annotated[list[str], NoDecode] = Field(default_factory=list)
     email_attachment_types: Annotated[list[str], NoDecode] = Field(
         default_factory=lambda: [
             "image/png",
@@ -217,7 +220,13 @@ class Settings(BaseSettings):
             raise ValueError("needs a time zone, e.g. 2025-03-04T10:00:00-05:00")
         return value
 
-    @field_validator("processes", "chat_attachment_types", "email_attachment_types", mode="before")
+    @field_validator(
+        "processes",
+        "chat_attachment_types",
+        "email_attachment_types",
+        "email_trusted_authserv_ids",
+        mode="before",
+    )
     @classmethod
     def _parse_processes(cls, value: object) -> object:
         if isinstance(value, str):

@@ -31,6 +31,8 @@ def should_acknowledge(
         return False
     if parsed.from_address == mailbox.address:
         return False  # our own address: a loop
+    if parsed.authentication.spoofed:
+        return False  # it would go to whoever was impersonated (backscatter)
     recent = session.scalar(
         select(func.count(OutboundEmail.id)).where(
             OutboundEmail.purpose == "acknowledgement",

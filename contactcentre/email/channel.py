@@ -57,6 +57,9 @@ class EmailChannel:
             return
         window = timedelta(hours=self.runtime.settings.email_thread_window_hours)
         thread, how = find_thread(session, mailbox.id, parsed, now, window)
+        if how == "sender+subject" and parsed.authentication.spoofed:
+            # Only the forged From ties it to that thread: it must not join a customer's.
+            thread, how = None, "new"
         inbound.facts = {**inbound.facts, "threaded_by": how}
         if thread is None:
             thread = self._open(session, mailbox, inbound, parsed)
@@ -71,7 +74,9 @@ class EmailChannel:
         self, session: Session, mailbox: Mailbox, inbound: InboundEmail, parsed: ParsedEmail
     ) -> EmailThread:
         now = utcnow()
-        found = find_by_email(session, parsed.from_address or "")
+        spoofed = parsed.authentication.spoofed
+        # A spoofed From says nothing about who wrote: matching it would show them a customer.
+        found = [] if spoofed else find_by_email(session, parsed.from_address or "")
         customer_id = found[0].id if len(found) == 1 else None
         category = categorise(session, mailbox, parsed)
         thread = EmailThread(
@@ -94,6 +99,8 @@ class EmailChannel:
             "language": parsed.language or mailbox.language,
             "reference": thread.reference,
         }
+        if spoofed:
+            attributes["sender_spoofed"] = True  # shown with the task; the agent must not trust it
         if category.queue_id is not None:
             attributes["queue_id"] = str(category.queue_id)
         if category.skill:

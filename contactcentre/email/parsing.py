@@ -20,6 +20,7 @@ from email.utils import getaddresses, parseaddr
 
 from contactcentre.email import charsets, noise
 from contactcentre.email.attachments import AttachmentFacts, judge
+from contactcentre.email.authentication import SenderAuthentication, assess
 from contactcentre.email.language import detect
 from contactcentre.email.noise import Bounce
 from contactcentre.email.replies import ReplyParts, split_reply
@@ -49,6 +50,8 @@ class Unparseable(Exception):
 class Limits:
     max_attachment_bytes: int
     attachment_types: frozenset[str]
+    # Our receiving servers' authserv-ids: only their Authentication-Results are believed.
+    trusted_authserv_ids: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -68,6 +71,7 @@ class ParsedEmail:
     kind_reason: str
     headers: dict[str, str]
     attachments: list[AttachmentFacts] = field(default_factory=list)
+    authentication: SenderAuthentication = field(default_factory=SenderAuthentication)
     bounces: list[Bounce] = field(default_factory=list)
     bounced_message_id: str | None = None
     charsets: list[str] = field(default_factory=list)
@@ -142,6 +146,10 @@ def _parse(raw: bytes, limits: Limits, envelope_from: str | None) -> ParsedEmail
         defects=[type(d).__name__ for d in message.defects][:20],
     )
     parsed.kind, parsed.kind_reason = noise.classify(message, headers, address)
+    parsed.authentication = assess(
+        [str(v) for v in message.get_all("authentication-results") or []],
+        limits.trusted_authserv_ids,
+    )
     _PartReader(parsed, limits).read(message, "1", 0)
     if parsed.kind == "bounce":
         parsed.bounces, bounced = noise.bounces(message)

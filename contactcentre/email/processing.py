@@ -34,6 +34,7 @@ def limits_for(settings: Settings) -> Limits:
     return Limits(
         max_attachment_bytes=settings.email_max_attachment_bytes,
         attachment_types=frozenset(t.lower() for t in settings.email_attachment_types),
+        trusted_authserv_ids=frozenset(settings.email_trusted_authserv_ids),
     )
 
 
@@ -78,6 +79,7 @@ def record(session: Session, inbound: InboundEmail, parsed: ParsedEmail) -> None
         "headers": parsed.headers,
         "charsets": parsed.charsets,
         "defects": parsed.defects,
+        "authentication": parsed.authentication.as_facts(),
     }
     known = set(
         session.scalars(

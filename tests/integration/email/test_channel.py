@@ -303,3 +303,45 @@ def test_a_thread_whose_submission_was_lost_is_submitted_again(
     with runtime.db.session() as session:
         thread = session.get(EmailThread, inbound.thread_id)
         assert thread is not None and thread.submitted_at is not None
+
+
+SPOOFED = (
+    "Authentication-Results: mx.ourcentre.example; spf=fail smtp.mailfrom=customer.example;"
+    " dkim=none; dmarc=fail header.from=customer.example\n"
+)
+
+
+def test_a_spoofed_sender_is_flagged_and_trusted_with_nothing(runtime: Runtime) -> None:
+    """Our border server says DMARC failed for ann@customer.example: the message is taken in
+    and routed, flagged, but not matched to Ann's record, not acknowledged (it would go to the
+    real Ann) and not threaded into her conversation by sender and subject."""
+    runtime.settings.email_trusted_authserv_ids = ["mx.ourcentre.example"]
+    with runtime.db.session() as session:
+        customer = Customer(first_name="Ann", last_name="Customer")
+        session.add(customer)
+        session.flush()
+        session.add(CustomerEmail(customer_id=customer.id, address="ann@customer.example"))
+    mailbox = add_mailbox(runtime.db)
+    genuine = _receive(runtime, mailbox, simple())
+    forged = _receive(runtime, mailbox, simple(message_id="<f1@elsewhere>", extra=SPOOFED))
+    assert forged.facts["authentication"]["spoofed"] is True
+    assert forged.facts["authentication"]["verified_by"] == "mx.ourcentre.example"
+    assert forged.thread_id != genuine.thread_id
+    with runtime.db.session() as session:
+        thread = session.get(EmailThread, forged.thread_id)
+        assert thread is not None and thread.customer_id is None
+        interaction = session.get(Interaction, thread.interaction_id)
+        assert interaction is not None and interaction.customer_id is None
+        assert interaction.attributes["sender_spoofed"] is True
+    assert _ack(runtime, forged.thread_id) is None
+    assert _ack(runtime, genuine.thread_id) is not None
+
+
+def test_an_authentication_result_from_a_server_not_ours_is_ignored(runtime: Runtime) -> None:
+    """The same header, but no authserv-id of ours is configured: nothing is believed."""
+    mailbox = add_mailbox(runtime.db)
+    inbound = _receive(runtime, mailbox, simple(extra=SPOOFED))
+    assert inbound.facts["authentication"] == {
+        "verified_by": None, "untrusted_headers": 1, "spoofed": False,
+    }  # fmt: skip
+    assert _ack(runtime, inbound.thread_id) is not None
