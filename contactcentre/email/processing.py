@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from contactcentre.email.parsing import Limits, ParsedEmail, Unparseable, parse
@@ -20,6 +20,8 @@ from contactcentre.settings import Settings
 from contactcentre.store.models import EmailAttachment, EmailBounce, InboundEmail
 from contactcentre.store.types import utcnow
 
+# The first key of our advisory locks on mailboxes ("EM"): other locks use other spaces.
+MAILBOX_LOCK_SPACE = 0x454D
 AfterParse = Callable[[Session, InboundEmail, ParsedEmail], None]
 
 
@@ -47,6 +49,7 @@ def process(
         raise LookupError(f"no inbound email {inbound_id}")
     if inbound.status != "received":
         return Outcome(inbound.id, inbound.status)
+    _one_at_a_time_per_mailbox(session, inbound.mailbox_id)
     try:
         parsed = parse(inbound.raw, limits, inbound.envelope_from)
     except Unparseable as exc:
@@ -58,6 +61,18 @@ def process(
     inbound.status = "processed"
     inbound.processed_at = utcnow()
     return Outcome(inbound.id, "processed")
+
+
+def _one_at_a_time_per_mailbox(session: Session, mailbox_id: int) -> None:
+    """Two mail processes (or two of their processors) each take a different message of the
+    same conversation: both would find no thread yet and open one each. A transaction-scoped
+    lock per mailbox makes the second wait for the first's thread. (SQLite has one writer: the
+    second's write fails on its stale snapshot, which is no attempt, and is processed again.)"""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(
+            text("SELECT pg_advisory_xact_lock(:space, :mailbox)"),
+            {"space": MAILBOX_LOCK_SPACE, "mailbox": mailbox_id},
+        )
 
 
 def record(session: Session, inbound: InboundEmail, parsed: ParsedEmail) -> None:
