@@ -442,7 +442,8 @@
     const options = [h("option", { value: "", text: "Choose…" })];
     directory.queues.forEach((q) => options.push(h("option", { value: "queue:" + q.id, text: "Queue: " + q.name })));
     directory.agents.filter((a) => a.id !== agentId).forEach((a) => options.push(h("option", { value: "agent:" + a.id, text: "Agent: " + a.name })));
-    const isChat = task.channel === "chat";
+    // A chat or an email has no call leg: no external number, no consult; the task moves.
+    const isChat = task.channel === "chat" || task.channel === "email";
     if (!isChat) options.push(h("option", { value: "number", text: "External number…" }));
     const form = h("form", { id: "transfer-form", class: "transfer", hidden: true, "aria-label": "Transfer", novalidate: true }, [
       h("label", { for: "transfer-target", text: "Transfer to" }),
