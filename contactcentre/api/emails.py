@@ -69,6 +69,8 @@ class ReplyIn(Body):
 class EmailMessageOut(BaseModel):
     id: str
     direction: str = Field(description="in (from the customer) or out (from us)")
+    from_: str | None = Field(alias="from", description="the sender's address")
+    to: str
     subject: str
     at: str
     html: str | None = Field(description="sanitised HTML, for a sandboxed frame; null: none")

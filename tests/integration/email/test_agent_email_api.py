@@ -233,4 +233,4 @@ def test_unknown_and_non_email_interactions(
         f"/api/v1/emails/{interaction_id}/attachments/{INT32_MAX + 1}",
         headers=supervisor["headers"],
     )
-    assert big.status_code in (404, 422)
+    assert big.status_code == 422 and big.get_json()["error"]["field"] == "attachment_id"
