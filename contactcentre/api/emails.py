@@ -103,7 +103,12 @@ def _template_text(
     if (
         row is None
         or not row.active
-        or (row.queue_id is not None and row.queue_id != interaction.queue_id)
+        # As GET /canned-responses?interaction_id= lists them: the queue's and everyone's.
+        or (
+            row.queue_id is not None
+            and interaction.queue_id is not None
+            and row.queue_id != interaction.queue_id
+        )
     ):
         raise EmailRefused(
             422, "unknown_template", f"no template {template_id} for this email", "template_id"
@@ -122,6 +127,8 @@ def _template_text(
 
 @contextmanager
 def _thread(interaction_id: str) -> Iterator[tuple[Session, EmailThread]]:
+    """A session and the thread the caller may see; every refusal of the rules inside the
+    block becomes an API error."""
     runtime = current_runtime()
     try:
         with runtime.db.session() as session:
@@ -148,24 +155,16 @@ def send_reply(path: EmailPath, body: ReplyIn) -> Any:
     """The agent's reply: stored (queued) with its threading headers, then sent by a job."""
     runtime = current_runtime()
     with _thread(path.interaction_id) as (session, thread):
-        try:
-            agent = writer(runtime, api_user(), path.interaction_id)
-            text = body.body
-            if body.template_id is not None:
-                interaction = session.get(Interaction, path.interaction_id)
-                assert interaction is not None
-                filled = _template_text(session, interaction, agent, body.template_id)
-                text = text if text and text.strip() else filled
-            outbound, new = agent_reply.reply(
-                session,
-                thread,
-                agent,
-                text,
-                template_id=body.template_id,
-                client_id=body.client_id,
-            )
-        except EmailRefused as exc:
-            raise ApiError(exc.status, exc.code, exc.message, exc.field) from None
+        agent = writer(runtime, api_user(), path.interaction_id)
+        text = body.body
+        if body.template_id is not None:
+            interaction = session.get(Interaction, path.interaction_id)
+            assert interaction is not None
+            filled = _template_text(session, interaction, agent, body.template_id)
+            text = text if text and text.strip() else filled
+        outbound, new = agent_reply.reply(
+            session, thread, agent, text, template_id=body.template_id, client_id=body.client_id
+        )
         if new:
             try:
                 sending.enqueue(runtime.redis_url, outbound.id)
@@ -180,10 +179,7 @@ def send_reply(path: EmailPath, body: ReplyIn) -> Any:
 def get_attachment(path: AttachmentPath) -> Any:
     """An accepted attachment, as a download (never shown inline: it is the sender's file)."""
     with _thread(path.interaction_id) as (session, thread):
-        try:
-            row, data = attachment_content(session, thread, path.attachment_id)
-        except EmailRefused as exc:
-            raise ApiError(exc.status, exc.code, exc.message, exc.field) from None
+        row, data = attachment_content(session, thread, path.attachment_id)
         name = quote(row.filename or f"attachment-{row.id}", safe="")
         response = Response(data, mimetype="application/octet-stream")
         response.headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"

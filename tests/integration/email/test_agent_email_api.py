@@ -21,12 +21,14 @@ from contactcentre.store.models import (
     Customer,
     CustomerEmail,
     EmailMessageId,
+    Interaction,
     InteractionEvent,
     Message,
     OutboundEmail,
 )
 from contactcentre.store.types import utcnow
 from contactcentre.webapi.common import INT32_MAX
+from tests.builders import add_queue
 from tests.email_corpus import simple
 from tests.integration.email.agent_email import PDF, arrived, assign, with_attachment
 
@@ -234,3 +236,26 @@ def test_unknown_and_non_email_interactions(
         headers=supervisor["headers"],
     )
     assert big.status_code == 422 and big.get_json()["error"]["field"] == "attachment_id"
+
+
+def test_a_template_of_another_queue_is_refused(
+    runtime: Runtime, client: FlaskClient, held: tuple[str, dict[str, Any]]
+) -> None:
+    """Offered in the email's queue and in every queue; another queue's is 422 template_id."""
+    interaction_id, agent = held
+    with runtime.db.session() as session:
+        mine, other = add_queue(session, "Email"), add_queue(session, "Sales")
+        session.flush()
+        interaction = session.get(Interaction, interaction_id)
+        assert interaction is not None
+        interaction.queue_id = mine.id
+        theirs = CannedResponse(title="Sales only", body="Buy more", queue_id=other.id)
+        ours = CannedResponse(title="Email", body="Thanks for writing", queue_id=mine.id)
+        session.add_all([theirs, ours])
+        session.flush()
+        theirs_id, ours_id = theirs.id, ours.id
+    url = f"/api/v1/emails/{interaction_id}/replies"
+    refused = client.post(url, json={"template_id": theirs_id}, headers=agent["headers"])
+    assert refused.status_code == 422 and refused.get_json()["error"]["field"] == "template_id"
+    taken = client.post(url, json={"template_id": ours_id}, headers=agent["headers"])
+    assert taken.status_code == 201 and taken.get_json()["text"] == "Thanks for writing"
