@@ -17,6 +17,7 @@ from sqlalchemy import select
 from contactcentre.email import sending
 from contactcentre.store.models import CannedResponse, OutboundEmail, Queue
 from tests.e2e.chat_console_fixtures import accept_offer, available_agent
+from tests.e2e.floors import SCREENSHOTS
 from tests.integration.email.mailboxes import add_mailbox, channel_processor, deliver
 from tests.integration.email.smtp_sink import Receiver, running_sink
 from tests.integration.realtime.live import eventually
@@ -90,6 +91,10 @@ def test_agent_reads_and_answers_an_email_with_a_template(
     assert sent["Subject"].startswith("Re: Shipping to Canada [CC-")
     assert "we ship to Canada. Kind regards, Grace Kim" in sent.get_content()
     expect(email.locator(".email-msg.out .email-status").last).to_have_text("sent")
+    expect(email.locator(".email-msg.out .email-body").last).to_have_text(
+        "Hello, we ship to Canada. Kind regards, Grace Kim"
+    )
+    grace.screenshot(path=str(SCREENSHOTS / "console-email.png"))
 
     grace.get_by_role("button", name="End contact").click()
     grace.get_by_label("Disposition").select_option("resolved")

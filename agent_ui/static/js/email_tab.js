@@ -46,11 +46,12 @@
       statusTag(m),
     ]);
     const body = h("div", { class: "email-body" });
-    const showText = () => body.replaceChildren(
+    // replaceChildren would write a null as the text "null": only the parts there are.
+    const showText = () => body.replaceChildren(...[
       h("pre", { class: "email-text", text: m.direction === "in" ? (m.reply_text || m.text) : m.text }),
       m.signature ? h("pre", { class: "email-signature muted", text: m.signature }) : null,
       m.quoted_text ? h("details", { class: "email-quoted" }, [h("summary", { text: "Quoted earlier messages" }), h("pre", { text: m.quoted_text })]) : null,
-    );
+    ].filter(Boolean));
     const toggle = m.html ? h("button", { type: "button", class: "link email-toggle" }) : null;
     let formatted = false;
     const show = (asHtml) => {
