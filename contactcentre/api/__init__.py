@@ -63,6 +63,7 @@ def register_api(app: OpenAPI) -> None:
         customers,
         dnc,
         email,
+        emails,
         interactions,
         logins,
         planning,
@@ -96,6 +97,7 @@ def register_api(app: OpenAPI) -> None:
         canned_responses,
         chat_sites,
         email,
+        emails,
         reports,
         dnc,  # before campaigns: /campaigns/dnc is not a campaign id
         campaigns,

@@ -121,6 +121,8 @@ class EmailChannel:
         ).interaction
         thread.interaction_id = interaction.id
         session.add(_message(interaction.id, inbound, parsed))
+        # The first message too: the SLA first-response clock starts at the first message_in.
+        _message_in(session, interaction.id, inbound, parsed)
         self.routing.submit(session, interaction, attributes, priority=category.priority, at=now)
         self._after_commit(session, lambda: self._submitted(thread.id))
         if should_acknowledge(session, mailbox, parsed, now):
@@ -142,17 +144,7 @@ class EmailChannel:
         if thread.interaction_id is None:
             return
         session.add(_message(thread.interaction_id, inbound, parsed))
-        event_log.append(
-            session,
-            NewEvent(
-                thread.interaction_id,
-                "message_in",
-                inbound.received_at,
-                f"{thread.interaction_id}:email:{inbound.id}",
-                actor="customer",
-                data={"inbound_id": inbound.id, "kind": parsed.kind},
-            ),
-        )
+        _message_in(session, thread.interaction_id, inbound, parsed)
 
     def _bounce(self, session: Session, inbound: InboundEmail, parsed: ParsedEmail) -> None:
         """Recorded against the address; on the thread of the message that bounced, if ours."""
@@ -239,4 +231,20 @@ def _message(interaction_id: str, inbound: InboundEmail, parsed: ParsedEmail) ->
         sender="customer",
         body=parsed.reply.reply or parsed.text,
         meta={"inbound_id": inbound.id, "kind": parsed.kind, "subject": parsed.subject},
+    )
+
+
+def _message_in(
+    session: Session, interaction_id: str, inbound: InboundEmail, parsed: ParsedEmail
+) -> None:
+    event_log.append(
+        session,
+        NewEvent(
+            interaction_id,
+            "message_in",
+            inbound.received_at,
+            f"{interaction_id}:email:{inbound.id}",
+            actor="customer",
+            data={"inbound_id": inbound.id, "kind": parsed.kind},
+        ),
     )

@@ -24,6 +24,8 @@ from sqlalchemy.orm import Session
 from contactcentre.mail.message import compose
 from contactcentre.mail.sender import sender_for
 from contactcentre.platform.runtime import Runtime, build_runtime
+from contactcentre.realtime.emitter import emitter_for
+from contactcentre.realtime.rooms import interaction_room
 from contactcentre.settings import Settings
 from contactcentre.store.models import EmailThread, Mailbox, OutboundEmail
 from contactcentre.store.types import utcnow
@@ -82,6 +84,8 @@ def deliver(runtime: Runtime, outbound_id: int) -> str:
             assert failed is not None
             failed.last_error = f"{type(exc).__name__}: {exc}"[:2000]
             failed.status = "failed" if failed.attempts >= MAX_ATTEMPTS else "queued"
+            purpose, status = failed.purpose, failed.status
+        tell_status(runtime, outbound_id, purpose, status)  # once committed
         raise
     with runtime.db.session() as session:
         sent = session.get(OutboundEmail, outbound_id)
@@ -89,8 +93,32 @@ def deliver(runtime: Runtime, outbound_id: int) -> str:
         sent.status = "sent"
         sent.sent_at = utcnow()
         sent.last_error = None
+        purpose = sent.purpose
+    tell_status(runtime, outbound_id, purpose, "sent")
     log.info("outbound email %s sent via %s", outbound_id, where)
     return where
+
+
+def tell_status(runtime: Runtime, outbound_id: int, purpose: str, status: str) -> None:
+    """An agent's reply: its new status to the interaction's room, for the console's email
+    view (a lost push costs nothing: the view reads the status again when it loads)."""
+    if purpose != "reply":
+        return
+    try:
+        with runtime.db.session() as session:
+            interaction_id = session.scalar(
+                select(EmailThread.interaction_id)
+                .join(OutboundEmail, OutboundEmail.thread_id == EmailThread.id)
+                .where(OutboundEmail.id == outbound_id)
+            )
+        if interaction_id:
+            emitter_for(runtime).emit(
+                interaction_room(interaction_id),
+                "email_status",
+                {"interaction_id": interaction_id, "id": f"out-{outbound_id}", "status": status},
+            )
+    except Exception:
+        log.exception("could not push the status of outbound email %s", outbound_id)
 
 
 def session_mailbox(session: Session, row: OutboundEmail) -> Mailbox:

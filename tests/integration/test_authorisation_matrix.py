@@ -139,6 +139,9 @@ ROUTES: dict[tuple[str, str], tuple[int | str, ...]] = {
     ("POST", "/api/v1/chats/<interaction_id>/barge"): SUPERVISORS,
     ("POST", "/api/v1/chats/<interaction_id>/monitor"): SUPERVISORS,
     ("POST", "/api/v1/chats/<interaction_id>/whisper"): SUPERVISORS,
+    ("GET", "/api/v1/emails/<interaction_id>"): SIGNED_IN,  # its agent, or supervisors
+    ("GET", "/api/v1/emails/<interaction_id>/attachments/<int:attachment_id>"): SIGNED_IN,
+    ("POST", "/api/v1/emails/<interaction_id>/replies"): SIGNED_IN,  # its agent only
     ("GET", "/api/v1/customers"): SIGNED_IN,  # agents search; listing everyone: supervisors
     ("POST", "/api/v1/customers"): SIGNED_IN,
     ("POST", "/api/v1/customers/import"): ADMINS,

@@ -111,6 +111,7 @@
 
   // ---- live events ---------------------------------------------------------------------------
   function onEvent(event, data, envelope) {
+    if (event.startsWith("email_")) { window.EmailTab.onEvent(event, data); return; }
     if (event.startsWith("chat_")) {
       const taskId = data.interaction_id || (envelope && envelope.room ? envelope.room.replace(/^interaction:/, "") : "");
       const offered = Array.from(model.offers.values()).some((o) => o.task_id === taskId);
@@ -163,6 +164,7 @@
     } else if (event === "wrap_up_done") {
       model.tasks.delete(data.task_id);
       window.ChatTab.forget(data.task_id);
+      window.EmailTab.forget(data.task_id);
       if (socket) socket.leave("interaction:" + data.task_id);
       if (model.selected === data.task_id) model.selected = model.tasks.size ? Array.from(model.tasks.keys()).pop() : null;
       renderAll();
@@ -326,6 +328,9 @@
     const isChat = task.channel === "chat";
     // A chat view keeps its own DOM (draft, scroll, focus): leave it alone while it is shown.
     if (isChat && task.status === "active" && window.ChatTab.mounted(task.task_id) && body.dataset.task === task.task_id) return;
+    // So does an email's reply editor (the draft, the chosen template).
+    const isEmail = task.channel === "email";
+    if (isEmail && task.status === "active" && window.EmailTab.mounted(task.task_id) && body.dataset.task === task.task_id) return;
     body.dataset.task = task.task_id;
     const parts = [];
     if (task.status === "active") {
@@ -335,6 +340,7 @@
       parts.push(wrapUpForm(task, pop));
     }
     if (isChat) parts.push(window.ChatTab.view(task.task_id));
+    if (isEmail) parts.push(window.EmailTab.view(task.task_id));
     parts.push(scriptView(pop));
     body.replaceChildren(...parts);
   }
@@ -436,7 +442,8 @@
     const options = [h("option", { value: "", text: "Choose…" })];
     directory.queues.forEach((q) => options.push(h("option", { value: "queue:" + q.id, text: "Queue: " + q.name })));
     directory.agents.filter((a) => a.id !== agentId).forEach((a) => options.push(h("option", { value: "agent:" + a.id, text: "Agent: " + a.name })));
-    const isChat = task.channel === "chat";
+    // A chat or an email has no call leg: no external number, no consult; the task moves.
+    const isChat = task.channel === "chat" || task.channel === "email";
     if (!isChat) options.push(h("option", { value: "number", text: "External number…" }));
     const form = h("form", { id: "transfer-form", class: "transfer", hidden: true, "aria-label": "Transfer", novalidate: true }, [
       h("label", { for: "transfer-target", text: "Transfer to" }),
@@ -899,10 +906,11 @@
         if (value === "live" && connection === "reconnecting") loadCalls().then(() => renderCallBar());
         connection = value; renderConnection();
       },
-      stale: () => { loadDesk(); window.ChatTab.reload(); },
+      stale: () => { loadDesk(); window.ChatTab.reload(); window.EmailTab.reload(); },
     });
     window.consoleSocket = socket;
     window.ChatTab.attach(socket, renderWork);
+    window.EmailTab.attach(renderWork);
     model.tasks.forEach((t) => socket.join("interaction:" + t.task_id));
     model.offers.forEach((o) => { if (o.channel === "chat") socket.join("interaction:" + o.task_id); });
   }).catch((e) => {

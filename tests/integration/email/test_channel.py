@@ -118,7 +118,7 @@ def test_a_reply_to_our_acknowledgement_lands_in_its_interaction(
                 InteractionEvent.interaction_id == thread.interaction_id
             )
         ).all()
-        assert types.count("message_in") == 1
+        assert types.count("message_in") == 2  # the first message and the reply
         acks = session.scalars(select(OutboundEmail)).all()
         assert len(acks) == 1
     assert len(_submitted(redis_client)) == 1

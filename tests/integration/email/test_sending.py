@@ -4,20 +4,16 @@ mid-send is enqueued again by the reconciler and sends the message exactly once.
 
 from __future__ import annotations
 
-import asyncio
 import os
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from datetime import timedelta
 from email import message_from_bytes, policy
 from pathlib import Path
-from typing import Any
 
 import pytest
 import redis
-from aiosmtpd.controller import Controller
 from flask_openapi3 import OpenAPI
 from rq.job import Job
 from sqlalchemy import select
@@ -29,43 +25,16 @@ from contactcentre.store.models import OutboundEmail
 from contactcentre.store.types import utcnow
 from tests.email_corpus import simple
 from tests.integration.email.mailboxes import add_mailbox, channel_processor, deliver
+from tests.integration.email.smtp_sink import Receiver, running_sink
 from tests.integration.realtime.live import eventually
-from tests.ports import free_port
 
 ROOT = Path(__file__).resolve().parents[3]
 
 
-class Receiver:
-    """A real SMTP server that can hold a sender at RCPT (to kill it there)."""
-
-    def __init__(self) -> None:
-        self.messages: list[bytes] = []
-        self.hold = threading.Event()
-        self.at_rcpt = threading.Event()
-
-    async def handle_RCPT(
-        self, server: Any, session: Any, envelope: Any, address: str, options: Any
-    ) -> str:
-        self.at_rcpt.set()
-        while self.hold.is_set():
-            await asyncio.sleep(0.02)
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        self.messages.append(envelope.original_content)
-        return "250 OK"
-
-
 @pytest.fixture
 def receiver() -> Iterator[tuple[Receiver, int]]:
-    handler = Receiver()
-    port = free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    yield handler, port
-    handler.hold.clear()
-    controller.stop()
+    with running_sink() as found:
+        yield found
 
 
 def _acknowledged(app: OpenAPI) -> tuple[Runtime, int]:
