@@ -85,6 +85,14 @@ class Settings(BaseSettings):
         }
     )
     lowest_segment: str = "basic"
+    # At risk by rules (routing/customer_risk.py, docs/reporting.md "Customer value"): the
+    # disposition codes that mean a complaint, and the thresholds (0 turns a rule off).
+    complaint_dispositions: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: ["complaint"]
+    )
+    complaints_at_risk: int = Field(default=2, ge=0, le=1000)
+    complaint_window_days: int = Field(default=90, ge=1, le=3660)
+    cancellations_at_risk: int = Field(default=2, ge=0, le=1000)
 
     # Real time (Socket.IO) and CTI integration: see docs/console.md.
     socketio_channel: str = Field(default="cc-socketio", min_length=1, max_length=100)
@@ -217,7 +225,13 @@ class Settings(BaseSettings):
             raise ValueError("needs a time zone, e.g. 2025-03-04T10:00:00-05:00")
         return value
 
-    @field_validator("processes", "chat_attachment_types", "email_attachment_types", mode="before")
+    @field_validator(
+        "processes",
+        "chat_attachment_types",
+        "email_attachment_types",
+        "complaint_dispositions",
+        mode="before",
+    )
     @classmethod
     def _parse_processes(cls, value: object) -> object:
         if isinstance(value, str):

@@ -422,7 +422,7 @@ CONTACT_DEFINITIONS = [d for d in catalogue() if hasattr(d, "of_tally")]
 def test_every_definition_states_unit_denominator_scope_and_zero(definition):
     """Each definition states its unit, denominator, business-hours scope and zero behaviour."""
     described = definition.describe()
-    assert described["unit"] in ("ratio", "seconds", "count", "score")
+    assert described["unit"] in ("ratio", "seconds", "count", "score", "currency")
     assert described["denominator"] and described["business_hours"]
     assert described["zero_denominator"] and described["label"]
 
