@@ -213,3 +213,25 @@ def test_the_alerts_api_is_for_supervisors(client: Any, runtime: Any, make_user:
     assert body["items"][0]["customer_id"] == cid and body["items"][0]["quarter"] == "2030-Q4"
     reply = client.get("/api/v1/customer-value/alerts", headers=make_user("agent")["headers"])
     assert reply.status_code == 403
+
+
+def test_an_import_starts_each_customers_history(runtime: Any) -> None:
+    """Two rows imported: two history rows for this quarter, in the import's transaction."""
+    from contactcentre.customers import import_csv
+
+    data = (
+        b"first_name,average_purchase_value,purchases_per_year,relationship_years\n"
+        b"Ada,100,4,8\nBo,20,5,3\n"
+    )
+    with runtime.db.session() as session:
+        report = import_csv(session, data, runtime.settings)
+        assert report.imported == 2, report.errors
+    with runtime.db.session() as session:
+        rows = session.execute(
+            select(CustomerValueSnapshot.clv, CustomerValueSnapshot.segment).order_by(
+                CustomerValueSnapshot.clv
+            )
+        ).all()
+    assert [(Decimal(c), s) for c, s in rows] == [
+        (Decimal("300.00"), "bronze"), (Decimal("3200.00"), "gold"),
+    ]  # fmt: skip
