@@ -372,6 +372,7 @@ def rq_backlog(redis_url: str) -> dict[str, int]:
     from contactcentre.platform.scheduler import QUEUES
     from contactcentre.reporting.schedule import JOB_PREFIX as ROLLUP
     from contactcentre.reporting.sla_schedule import JOB_PREFIX as SLA_WATCH
+    from contactcentre.reporting.value_schedule import JOB_PREFIX as CLV_SNAPSHOT
 
     connection = redis.Redis.from_url(redis_url)
     counts = {"queued": 0, "started": 0, "scheduled": 0, "failed": 0}
@@ -380,11 +381,11 @@ def rq_backlog(redis_url: str) -> dict[str, int]:
             queue = Queue(name, connection=connection)
             counts["queued"] += queue.count
             counts["started"] += len(connection.zrange(StartedJobRegistry(queue=queue).key, 0, -1))
-            # The reports' roll-up and the SLA watch book their next runs themselves: always
-            # scheduled, never owed.
+            # The reports' roll-up, the SLA watch and the quarter-end CLV snapshot book their
+            # next runs themselves: always scheduled, never owed.
             scheduled = ScheduledJobRegistry(queue=queue).get_job_ids()
             counts["scheduled"] += sum(
-                1 for job in scheduled if not job.startswith((ROLLUP, SLA_WATCH))
+                1 for job in scheduled if not job.startswith((ROLLUP, SLA_WATCH, CLV_SNAPSHOT))
             )
             counts["failed"] += len(FailedJobRegistry(queue=queue).get_job_ids())
     finally:

@@ -215,6 +215,31 @@ def customers_import(path: Path, skip_bad_rows: bool) -> None:
         sys.exit(1)
 
 
+@customers.command("snapshot-value")
+@click.option("--quarter", default=None, help="e.g. 2026-Q4; default the current quarter (UTC)")
+def customers_snapshot_value(quarter: str | None) -> None:
+    """Give every customer a CLV history row for the quarter (what the quarter-end job does),
+    write the decline alerts they show and send them to the supervisors."""
+    from contactcentre.customers.value_history import current_quarter, parse_quarter
+    from contactcentre.platform.runtime import build_runtime
+    from contactcentre.realtime.emitter import emitter_for
+    from contactcentre.reporting.value_schedule import run_snapshot
+
+    try:
+        chosen = parse_quarter(quarter) if quarter else current_quarter()
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--quarter") from None
+    runtime = build_runtime(_settings())
+    try:
+        result = run_snapshot(runtime.db, chosen, runtime.redis, emitter_for(runtime))
+    finally:
+        runtime.close()
+    click.echo(
+        f"{result['quarter']}: wrote {result['written']} rows,"
+        f" raised {result['alerts']} alerts, sent {result['sent']}"
+    )
+
+
 @main.group()
 def ivr() -> None:
     """IVR flows."""

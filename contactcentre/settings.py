@@ -85,6 +85,14 @@ class Settings(BaseSettings):
         }
     )
     lowest_segment: str = "basic"
+    # At risk by rules (routing/customer_risk.py, docs/reporting.md "Customer value"): the
+    # disposition codes that mean a complaint, and the thresholds (0 turns a rule off).
+    complaint_dispositions: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: ["complaint"]
+    )
+    complaints_at_risk: int = Field(default=2, ge=0, le=1000)
+    complaint_window_days: int = Field(default=90, ge=1, le=3660)
+    cancellations_at_risk: int = Field(default=2, ge=0, le=1000)
 
     # Real time (Socket.IO) and CTI integration: see docs/console.md.
     socketio_channel: str = Field(default="cc-socketio", min_length=1, max_length=100)
@@ -225,6 +233,7 @@ class Settings(BaseSettings):
         "chat_attachment_types",
         "email_attachment_types",
         "email_trusted_authserv_ids",
+        "complaint_dispositions",
         mode="before",
     )
     @classmethod

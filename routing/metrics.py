@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields, is_dataclass
+from decimal import Decimal
 from typing import Any, ClassVar, Literal, Protocol, cast
 
 from routing.tally import (
@@ -36,7 +37,7 @@ __all__ = [
 ]
 
 ServiceLevelVariant = Literal["asterisk_sl", "asterisk_sl2", "connect", "genesys"]
-Unit = Literal["ratio", "seconds", "count", "score"]
+Unit = Literal["ratio", "seconds", "count", "score", "currency"]
 WALL_CLOCK = "all hours (wall clock)"
 NO_NUMBER = "no number (None): never shown as 0% or 100%"
 
@@ -798,6 +799,94 @@ class SlaBreaches(_Definition):
         return sum(c.target == self.target and c.status == "breached" for c in clocks)
 
 
+CUSTOMER_SCOPE = "calendar dates (a customer's record, not a contact's clock)"
+ON_FILE = (
+    "customers on file: created before the instant and not erased by it; CLV and segment are"
+    " each one's latest quarterly value-history row up to that quarter (else the record's)"
+)
+CHURNED = "erased (the relationship ended) within the range"
+
+
+class _CustomerValue(_Definition):
+    """A customer-value figure: computed from counts and CLV amounts, not contacts."""
+
+    @property
+    def scope(self) -> str:
+        return CUSTOMER_SCOPE
+
+
+@dataclass(frozen=True)
+class CustomerEquity(_CustomerValue):
+    """Customer equity: the sum of the CLV of the customers on file at the range's end
+    (DOMAIN.md §1: CLV = purchase value x purchases a year x years)."""
+
+    metric_id: ClassVar[str] = "customer_equity"
+    unit: ClassVar[Unit] = "currency"
+    denominator: ClassVar[str] = "none (a sum over " + ON_FILE + ")"
+
+    @property
+    def on_zero(self) -> str:
+        return "0 (a sum over no customers)"
+
+    @property
+    def label(self) -> str:
+        return "Customer equity: sum of CLV of the customers on file at the range's end"
+
+    def compute(self, clvs: Iterable[Decimal]) -> Decimal:
+        return sum(clvs, Decimal(0))
+
+
+@dataclass(frozen=True)
+class AverageCustomerValue(_CustomerValue):
+    """Mean CLV: customer equity / customers on file at the range's end."""
+
+    metric_id: ClassVar[str] = "average_clv"
+    unit: ClassVar[Unit] = "currency"
+    denominator: ClassVar[str] = ON_FILE + ", at the range's end"
+
+    @property
+    def label(self) -> str:
+        return "Average CLV: customer equity / customers on file at the range's end"
+
+    def compute(self, clvs: Iterable[Decimal]) -> Decimal | None:
+        values = list(clvs)
+        return sum(values, Decimal(0)) / len(values) if values else None
+
+
+@dataclass(frozen=True)
+class ChurnRate(_CustomerValue):
+    """Churned / customers on file at the range's start; churned: one of those whose record was
+    erased within the range. (A cancellation is a counter without dates on the record, so it
+    cannot be placed in a range; it feeds the at-risk rules instead.)"""
+
+    metric_id: ClassVar[str] = "churn_rate"
+    better: ClassVar[Literal["higher", "lower"]] = "lower"
+    denominator: ClassVar[str] = ON_FILE + ", at the range's start"
+
+    @property
+    def label(self) -> str:
+        return "Churn rate: customers at the start " + CHURNED + " / customers at the start"
+
+    def of_counts(self, at_start: int, churned: int) -> float | None:
+        return _ratio(churned, at_start)
+
+
+@dataclass(frozen=True)
+class RetentionRate(_CustomerValue):
+    """Retained / customers on file at the range's start: 1 - churn rate, and no number
+    either when no customer was on file at the start."""
+
+    metric_id: ClassVar[str] = "retention_rate"
+    denominator: ClassVar[str] = ON_FILE + ", at the range's start"
+
+    @property
+    def label(self) -> str:
+        return "Retention rate: customers at the start still on file at the end / at the start"
+
+    def of_counts(self, at_start: int, churned: int) -> float | None:
+        return _ratio(at_start - churned, at_start)
+
+
 def catalogue(target_seconds: float = 20.0, short_abandon_seconds: float = 5.0) -> list[Any]:
     """Every definition, one instance each, as the API lists them (a queue's own target and
     short-abandon threshold replace the defaults where a queue is asked about)."""
@@ -834,4 +923,8 @@ def catalogue(target_seconds: float = 20.0, short_abandon_seconds: float = 5.0) 
         DialerDropRate(),
         *(SlaCompliance(t) for t in SLA_TARGETS),
         *(SlaBreaches(t) for t in SLA_TARGETS),
+        CustomerEquity(),
+        AverageCustomerValue(),
+        ChurnRate(),
+        RetentionRate(),
     ]

@@ -60,6 +60,7 @@ def register_api(app: OpenAPI) -> None:
         chats,
         console,
         customer_notes,
+        customer_value,
         customers,
         dnc,
         email,
@@ -105,6 +106,7 @@ def register_api(app: OpenAPI) -> None:
         planning,
         sla,
         sla_reports,
+        customer_value,
     ):
         csrf.exempt(module.api)
         app.register_api(module.api)

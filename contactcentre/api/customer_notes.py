@@ -15,6 +15,7 @@ from contactcentre.api.customer_access import visible_customer
 from contactcentre.auth.access import api_user, require_api_role
 from contactcentre.cti.cache import refresh_customer_pops
 from contactcentre.customers.notes import NOTE_MAX_CHARS, add_note, note_out
+from contactcentre.customers.risk import policy_from
 from contactcentre.platform.audit import audit
 from contactcentre.platform.runtime import current_runtime
 from contactcentre.store.models import Role
@@ -69,6 +70,10 @@ def create_note(path: NotePath, body: NoteIn) -> Any:
         out = note_out(note, user)
     with runtime.db.session() as session:
         refresh_customer_pops(
-            session, runtime.redis, path.customer_id, runtime.settings.default_phone_region
+            session,
+            runtime.redis,
+            path.customer_id,
+            runtime.settings.default_phone_region,
+            policy_from(runtime.settings),
         )
     return out, 201

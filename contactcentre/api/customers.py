@@ -6,10 +6,12 @@ or found (api.customer_access); listing everyone is for supervisors. Erasure is 
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from flask_openapi3 import APIBlueprint, FileStorage, Tag
 from pydantic import BaseModel, Field
+from redis.exceptions import RedisError
 from sqlalchemy import select
 
 from contactcentre.api.customer_access import remember_found, visible_customer
@@ -29,11 +31,16 @@ from contactcentre.customers.records import (
     create_customer,
     update_customer,
 )
+from contactcentre.customers.risk import policy_from
+from contactcentre.customers.value_alerts import send_pending
 from contactcentre.errors import ApiError, not_found
 from contactcentre.platform.audit import audit
 from contactcentre.platform.runtime import current_runtime
+from contactcentre.realtime.emitter import emitter_for
 from contactcentre.store.models import Customer, Role
 from contactcentre.webapi.common import ERRORS, SECURITY, Body, Id, Page, paginate
+
+log = logging.getLogger(__name__)
 
 api = APIBlueprint(
     "customers",
@@ -190,10 +197,20 @@ def update(path: CustomerPath, body: CustomerPatch) -> Any:
             {"fields": sorted(body.model_dump(exclude_unset=True))},
         )
         out = _out(customer)
+    # A CLV decline this change revealed goes to the supervisors now; if Redis fails here it
+    # stays pending in SQL for the next update or the quarter-end job (value_alerts).
+    try:
+        send_pending(runtime.db, runtime.redis, emitter_for(runtime))
+    except RedisError:
+        log.warning("CLV alerts stay pending: Redis unavailable", exc_info=True)
     # The pops of the customer's live contacts show the record as it is now.
     with runtime.db.session() as session:
         refresh_customer_pops(
-            session, runtime.redis, path.customer_id, runtime.settings.default_phone_region
+            session,
+            runtime.redis,
+            path.customer_id,
+            runtime.settings.default_phone_region,
+            policy_from(runtime.settings),
         )
     return out
 

@@ -26,6 +26,7 @@ from contactcentre.cti.wrapup import (
     wrap_up,
 )
 from contactcentre.customers.lookup import get_customer
+from contactcentre.customers.risk import policy_from
 from contactcentre.errors import ApiError, not_found
 from contactcentre.platform.runtime import current_runtime
 from contactcentre.realtime.desk import Desk
@@ -179,7 +180,10 @@ def _summary(session: Any, interaction: Interaction) -> dict[str, Any]:
 
 def _pops() -> PopProvider:
     runtime = current_runtime()
-    return PopProvider(runtime.db, runtime.redis, runtime.settings.default_phone_region)
+    settings = runtime.settings
+    return PopProvider(
+        runtime.db, runtime.redis, settings.default_phone_region, policy_from(settings)
+    )
 
 
 @api.get("/interactions/<interaction_id>", responses={200: InteractionOut, **ERRORS})

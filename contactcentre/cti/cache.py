@@ -18,6 +18,7 @@ from sqlalchemy import Connection, Engine, select
 from sqlalchemy.orm import Session
 
 from contactcentre.cti.pop import build_pop, place_in_queue
+from contactcentre.customers.risk import RiskPolicy, policy_from
 from contactcentre.store.db import Database
 from contactcentre.store.models import Interaction, Queue
 
@@ -31,10 +32,17 @@ LIVE_STATUSES = ("created", "queued", "offered", "assigned", "wrap_up")
 class PopProvider:
     """Pops by interaction id: the cache, else built from SQL and cached."""
 
-    def __init__(self, database: Database, client: redis.Redis, default_region: str) -> None:
+    def __init__(
+        self,
+        database: Database,
+        client: redis.Redis,
+        default_region: str,
+        risk: RiskPolicy | None = None,
+    ) -> None:
         self._db = database
         self._redis = client
         self._region = default_region
+        self._risk = risk
         self._queue_names: dict[int, str] = {}
         self._queue_names_at = 0.0
 
@@ -90,7 +98,7 @@ class PopProvider:
             interaction = session.get(Interaction, interaction_id)
             if interaction is None:
                 return None
-            pop = build_pop(session, interaction, self._region, queue_id)
+            pop = build_pop(session, interaction, self._region, queue_id, self._risk)
         self.put(pop)
         return pop
 
@@ -114,7 +122,11 @@ class PopProvider:
 
 
 def cache_pops(
-    bind: Engine | Connection, client: redis.Redis, interaction_ids: list[str], region: str
+    bind: Engine | Connection,
+    client: redis.Redis,
+    interaction_ids: list[str],
+    region: str,
+    risk: RiskPolicy | None = None,
 ) -> None:
     """Build and cache the pops of interactions just committed (before their tasks are sent)."""
     if not interaction_ids:
@@ -123,12 +135,16 @@ def cache_pops(
         interactions = session.scalars(
             select(Interaction).where(Interaction.id.in_(interaction_ids))
         ).all()
-        pops = [build_pop(session, interaction, region) for interaction in interactions]
+        pops = [build_pop(session, i, region, risk=risk) for i in interactions]
     _put_many(client, pops)
 
 
 def refresh_customer_pops(
-    session: Session, client: redis.Redis, customer_id: int, region: str
+    session: Session,
+    client: redis.Redis,
+    customer_id: int,
+    region: str,
+    risk: RiskPolicy | None = None,
 ) -> None:
     """Rebuild the cached pops of a customer's live contacts after their record changed."""
     interactions = session.scalars(
@@ -136,7 +152,7 @@ def refresh_customer_pops(
             Interaction.customer_id == customer_id, Interaction.status.in_(LIVE_STATUSES)
         )
     ).all()
-    _put_many(client, [build_pop(session, interaction, region) for interaction in interactions])
+    _put_many(client, [build_pop(session, i, region, risk=risk) for i in interactions])
 
 
 def _put_many(client: redis.Redis, pops: list[dict[str, Any]]) -> None:
@@ -153,9 +169,16 @@ def prebuild_pops(session: Session, client: redis.Redis, task_ids: list[str]) ->
 
     A failure only costs speed: the notifier builds a missing pop itself."""
     try:
-        cache_pops(session.get_bind(), client, task_ids, _phone_region())
+        cache_pops(session.get_bind(), client, task_ids, _phone_region(), _risk_policy())
     except Exception:
         log.exception("screen pops of %s could not be built at submission", task_ids)
+
+
+def _risk_policy() -> RiskPolicy | None:
+    """The at-risk rules of the app's settings; outside an app, the defaults (None)."""
+    if has_app_context():
+        return policy_from(current_app.extensions["contactcentre"].settings)
+    return None
 
 
 def _phone_region() -> str:

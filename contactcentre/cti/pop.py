@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from contactcentre.cti import scripts
 from contactcentre.customers.lookup import find_by_phone
+from contactcentre.customers.risk import RiskPolicy, reasons_out, risk_reasons
 from contactcentre.store.models import (
     Agent,
     Customer,
@@ -28,9 +29,14 @@ NOTES_LIMIT = 5
 
 
 def build_pop(
-    session: Session, interaction: Interaction, default_region: str, queue_id: Any = None
+    session: Session,
+    interaction: Interaction,
+    default_region: str,
+    queue_id: Any = None,
+    risk: RiskPolicy | None = None,
 ) -> dict[str, Any]:
-    """`queue_id`: the queue of the offer, which SQL may not know yet (the log lags the offer)."""
+    """`queue_id`: the queue of the offer, which SQL may not know yet (the log lags the offer).
+    `risk`: the at-risk rules (customers.risk); the retention offer shows when any rule holds."""
     attributes = interaction.attributes or {}
     visitor = _chat_visitor(session, interaction)
     # A chat visitor has a name and maybe an email (the pre-chat form), not a phone number.
@@ -41,6 +47,7 @@ def build_pop(
     intent = interaction.intent or attributes.get("intent")
     language = attributes.get("language") or (customer.language if customer else None)
     script = scripts.choose(intent, queue_name)
+    reasons = risk_reasons(session, customer, risk or RiskPolicy()) if customer else []
     if customer is not None:
         values = script_values(customer.display_name, customer.first_name)
     else:
@@ -50,7 +57,7 @@ def build_pop(
         "channel": interaction.channel,
         "queue": {"id": queue.id, "name": queue.name} if queue else None,
         "caller": {"number": number, "kind": attributes.get("caller_kind"), **(visitor or {})},
-        "customer": _customer(customer) if customer else None,
+        "customer": _customer(customer, bool(reasons)) if customer else None,
         "candidates": candidates,
         "unknown": customer is None,
         "new_customer": None
@@ -66,8 +73,8 @@ def build_pop(
         "history": _history(session, customer, interaction.id) if customer else [],
         "notes": _open_notes(session, customer) if customer else [],
         "retention": (
-            {"offer": customer.retention_offer}
-            if customer is not None and customer.at_risk
+            {"offer": customer.retention_offer, "reasons": reasons_out(reasons)}
+            if customer is not None and reasons
             else None
         ),
         "script": scripts.render(script, values, known=bool(values["customer_name"]))
@@ -130,7 +137,7 @@ def _queue(session: Session, queue_id: Any) -> Queue | None:
     return session.get(Queue, int(queue_id))
 
 
-def _customer(customer: Customer) -> dict[str, Any]:
+def _customer(customer: Customer, at_risk: bool) -> dict[str, Any]:
     phones = [p.e164 for p in customer.phones]
     emails = [e.address for e in customer.emails]
     return {
@@ -142,7 +149,7 @@ def _customer(customer: Customer) -> dict[str, Any]:
         "language": customer.language,
         "segment": customer.segment,
         "clv": float(customer.clv),
-        "at_risk": customer.at_risk,
+        "at_risk": at_risk,  # computed by the rules (a flag set by hand is one of them)
         "account_number": customer.account_number,
         "last_order_status": customer.last_order_status,
         "account_balance": None

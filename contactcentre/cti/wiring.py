@@ -8,6 +8,7 @@ from typing import Any
 from contactcentre.cti.cache import PopProvider, prebuild_pops
 from contactcentre.cti.crm import CrmEnricher
 from contactcentre.cti.webhook import ScreenPopWebhook
+from contactcentre.customers.risk import policy_from
 from contactcentre.platform.runtime import Runtime
 from contactcentre.realtime.desk import Desk
 from contactcentre.realtime.emitter import RealtimeEmitter, emitter_for
@@ -24,7 +25,9 @@ def install_pop_prebuild() -> None:
 def build_notifier(runtime: Runtime, projection: Projection | None = None) -> SequencedNotifier:
     settings = runtime.settings
     emitter = emitter_for(runtime)
-    pops = PopProvider(runtime.db, runtime.redis, settings.default_phone_region)
+    pops = PopProvider(
+        runtime.db, runtime.redis, settings.default_phone_region, policy_from(settings)
+    )
     hooks: list[OfferHook] = []
     if settings.cti_webhook_url:
         secret = settings.cti_webhook_secret

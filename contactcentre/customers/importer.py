@@ -22,6 +22,7 @@ from contactcentre.customers.phones import normalize_phone
 from contactcentre.customers.problems import describe_errors
 from contactcentre.customers.records import build_customer
 from contactcentre.customers.schemas import CustomerIn
+from contactcentre.customers.value_history import record_new
 from contactcentre.settings import Settings
 
 # Header name -> CustomerIn field; phones and emails are flattened into numbered columns.
@@ -101,11 +102,15 @@ def import_csv(
     errors.sort(key=lambda e: (e.row or 0, ALL_COLUMNS.index(e.column) if e.column else -1))
 
     to_import = good if (skip_bad_rows or not errors) else []
+    built = []
     for i, candidate in enumerate(to_import, start=1):
-        session.add(build_customer(candidate.data, candidate.phones, candidate.emails, settings))
+        customer = build_customer(candidate.data, candidate.phones, candidate.emails, settings)
+        session.add(customer)
+        built.append(customer)
         if i % FLUSH_EVERY == 0:
             session.flush()
     session.flush()
+    record_new(session, built)  # their CLV history starts in this transaction
     return ImportReport(
         imported=len(to_import), skipped=len(rows) - len(to_import), errors=_capped(errors)
     )

@@ -28,6 +28,7 @@ from contactcentre.customers.schemas import (
     PhoneOut,
 )
 from contactcentre.customers.value import refresh_value
+from contactcentre.customers.value_history import record_new, record_value
 from contactcentre.settings import Settings
 from contactcentre.store.models import Customer, CustomerEmail, CustomerPhone
 from contactcentre.store.types import utcnow
@@ -76,6 +77,7 @@ def create_customer(
     customer = build_customer(data, phones, emails, settings)
     session.add(customer)
     session.flush()
+    record_new(session, [customer])
     return customer
 
 
@@ -119,6 +121,8 @@ def update_customer(
         _replace_emails(customer, emails)
     refresh_value(customer, settings)
     session.flush()
+    # In the same transaction: a changed value is stored with its history row (and alert).
+    record_value(session, customer)
     return customer
 
 

@@ -52,6 +52,12 @@ NOT_NULL_FIELDS = (
 CONSENT_FIELDS = ("consent_marketing", "consent_recording")
 
 
+MANUAL_AT_RISK = (
+    "set by hand: one manual at-risk reason; the computed flag and its reasons are in"
+    " GET /customers/{id}/value and the pop (docs/reporting.md, Customer value)"
+)
+
+
 class PhoneIn(BaseModel):
     """A phone number as typed; the service stores it as E.164."""
 
@@ -138,7 +144,10 @@ class CustomerIn(_ProfileRules):
     cancellations: Count = 0
     service_calls: Count = 0
     warranty_until: PlainDate = None
-    at_risk: Flag = False
+    at_risk: Flag = Field(
+        default=False,
+        description=MANUAL_AT_RISK,
+    )
     retention_offer: Text255 = None
     satisfaction: Satisfaction = Field(default=None, description="Last CSAT, 1-5")
     consent_marketing: Flag = False
@@ -182,7 +191,10 @@ class CustomerPatch(_ProfileRules):
     cancellations: Count | None = None
     service_calls: Count | None = None
     warranty_until: PlainDate = None
-    at_risk: Flag | None = None
+    at_risk: Flag | None = Field(
+        default=None,
+        description=MANUAL_AT_RISK,
+    )
     retention_offer: Text255 = None
     satisfaction: Satisfaction = None
     consent_marketing: Flag | None = None
@@ -238,7 +250,7 @@ class CustomerOut(BaseModel):
     cancellations: int
     service_calls: int
     warranty_until: date | None
-    at_risk: bool
+    at_risk: bool = Field(description=MANUAL_AT_RISK)
     retention_offer: str | None
     satisfaction: int | None
     consent_marketing: bool

@@ -15,7 +15,7 @@ from contactcentre.platform.heartbeat import Heartbeat
 from contactcentre.platform.runtime import redis_client, redis_retry, resolve_redis_url
 from contactcentre.platform.scheduler import QUEUES
 from contactcentre.platform.scheduler_keeper import SchedulerKeeper
-from contactcentre.reporting import sla_schedule
+from contactcentre.reporting import sla_schedule, value_schedule
 from contactcentre.reporting.schedule import schedule_next
 from contactcentre.settings import Settings
 
@@ -45,6 +45,7 @@ def run_worker(settings: Settings) -> None:
         # of the schedule (the slot's job id keeps it one job however many book it).
         schedule_next(connection)
         sla_schedule.schedule_next(connection)
+        value_schedule.schedule_next(connection)  # the quarter-end CLV snapshot
         queues = [Queue(name, connection=connection) for name in QUEUES]
         PlatformWorker(queues, connection=connection).work()
     finally:

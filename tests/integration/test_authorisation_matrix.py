@@ -93,6 +93,8 @@ ROUTES: dict[tuple[str, str], tuple[int | str, ...]] = {
     ("GET", "/api/v1/planning/requirements"): SUPERVISORS,
     ("GET", "/api/v1/planning/replay"): SUPERVISORS,
     ("GET", "/api/v1/reports/sla-breaches"): SUPERVISORS,
+    ("GET", "/api/v1/reports/customer-value"): SUPERVISORS,
+    ("GET", "/api/v1/customer-value/alerts"): SUPERVISORS,
     ("GET", "/api/v1/sla/calendars"): SUPERVISORS,
     ("POST", "/api/v1/sla/calendars"): ADMINS,
     ("GET", "/api/v1/sla/calendars/<int:calendar_id>"): SUPERVISORS,
@@ -149,6 +151,7 @@ ROUTES: dict[tuple[str, str], tuple[int | str, ...]] = {
     ("PATCH", "/api/v1/customers/<int:customer_id>"): SIGNED_IN,
     ("POST", "/api/v1/customers/<int:customer_id>/erase"): ADMINS,
     ("GET", "/api/v1/customers/<int:customer_id>/export"): SUPERVISORS,
+    ("GET", "/api/v1/customers/<int:customer_id>/value"): SIGNED_IN,  # as GET /customers/{id}
     ("GET", "/api/v1/customers/<int:customer_id>/interactions"): SIGNED_IN,
     ("POST", "/api/v1/customers/<int:customer_id>/notes"): SIGNED_IN,
     ("GET", "/api/v1/dispositions"): SIGNED_IN,

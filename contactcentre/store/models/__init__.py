@@ -13,6 +13,7 @@ from contactcentre.store.models.chat import (
     ChatSite,
     CsatRating,
 )
+from contactcentre.store.models.customer_value import CustomerValueAlert, CustomerValueSnapshot
 from contactcentre.store.models.customers import (
     Customer,
     CustomerEmail,
@@ -83,6 +84,8 @@ __all__ = [
     "CustomerEmail",
     "CustomerNote",
     "CustomerPhone",
+    "CustomerValueAlert",
+    "CustomerValueSnapshot",
     "DialAttemptRow",
     "Disposition",
     "DncEntryRow",

@@ -36,7 +36,10 @@ def test_pop_carries_value_risk_notes_and_script(
     pop = _pop(runtime, contact)
     assert pop["customer"]["segment"] == "gold"
     assert pop["customer"]["clv"] == 3200.0
-    assert pop["retention"] == {"offer": "waive next month's fee"}
+    assert pop["retention"] == {
+        "offer": "waive next month's fee",
+        "reasons": [{"rule": "manual", "text": "marked at risk by hand"}],
+    }
     assert [n["body"] for n in pop["notes"]] == ["Prefers email follow-ups."]
     assert pop["ivr"] == {"path": path, "intent": "billing", "verified": None}
     assert pop["script"]["title"] == "Billing enquiry"

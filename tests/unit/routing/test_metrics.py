@@ -422,7 +422,7 @@ CONTACT_DEFINITIONS = [d for d in catalogue() if hasattr(d, "of_tally")]
 def test_every_definition_states_unit_denominator_scope_and_zero(definition):
     """Each definition states its unit, denominator, business-hours scope and zero behaviour."""
     described = definition.describe()
-    assert described["unit"] in ("ratio", "seconds", "count", "score")
+    assert described["unit"] in ("ratio", "seconds", "count", "score", "currency")
     assert described["denominator"] and described["business_hours"]
     assert described["zero_denominator"] and described["label"]
 
@@ -445,3 +445,21 @@ def test_business_hours_clock_is_stated_in_scope():
     plain, hours = FirstResponseTime(), FirstResponseTime(elapsed=lambda s, e: e - s)
     assert plain.describe()["business_hours"].startswith("all hours")
     assert hours.describe()["business_hours"].startswith("business hours")
+
+
+def test_customer_value_definitions_on_a_worked_example() -> None:
+    """DOMAIN.md's CLVs 3,200 and 300: equity 3,500, average 1,750; 4 customers at the start,
+    1 erased in the range: churn 25%, retention 75%; no customers: no rate, equity 0."""
+    from decimal import Decimal
+
+    from routing.metrics import AverageCustomerValue, ChurnRate, CustomerEquity, RetentionRate
+
+    clvs = [Decimal("3200.00"), Decimal("300.00")]
+    assert CustomerEquity().compute(clvs) == Decimal("3500.00")
+    assert AverageCustomerValue().compute(clvs) == Decimal("1750.00")
+    assert ChurnRate().of_counts(4, 1) == 0.25
+    assert RetentionRate().of_counts(4, 1) == 0.75
+    assert CustomerEquity().compute([]) == 0
+    assert AverageCustomerValue().compute([]) is None
+    assert ChurnRate().of_counts(0, 0) is None and RetentionRate().of_counts(0, 0) is None
+    assert "at the range's start" in ChurnRate().describe()["denominator"]
