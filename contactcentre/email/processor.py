@@ -1,7 +1,7 @@
 """The intake processor: works through stored messages in arrival order, each in its own
 transaction. A message whose processing raises (not the parser's refusal: a bug, a constraint)
 is retried on later passes and quarantined after MAX_ATTEMPTS, and the ones after it go on; a
-database failure (OperationalError) is no attempt.
+database failure (OperationalError, or a schema not found: ProgrammingError) is no attempt.
 
 Woken by the listener after each commit, and every `email_poll_seconds` regardless, so a message
 stored by another intake (or before a crash) is never left behind.
@@ -13,7 +13,7 @@ import logging
 import threading
 
 from sqlalchemy import select
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from contactcentre.email.parsing import Limits
 from contactcentre.email.processing import AfterParse, Outcome, process
@@ -62,9 +62,13 @@ class IntakeProcessor:
                 outcome = process(session, inbound_id, self.limits, self.after_parse)
             self._failures.pop(inbound_id, None)
             return outcome
-        except OperationalError:
-            # The database failed, not the message (a restart, a lost connection): not an
-            # attempt, or an outage of three passes would quarantine good mail.
+        except (OperationalError, ProgrammingError):
+            # The database failed, not the message: a restart or a lost connection
+            # (OperationalError), or a schema this code does not find, as mid-way through a
+            # deploy's migration (PostgreSQL's UndefinedTable is a ProgrammingError). Not an
+            # attempt, or an outage of three passes would quarantine good mail; the message
+            # waits, received, for the database. A message's own bad data (IntegrityError,
+            # DataError) still counts.
             log.exception("processing inbound email %s failed on the database", inbound_id)
             return None
         except Exception as exc:
