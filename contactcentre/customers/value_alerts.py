@@ -12,10 +12,10 @@ from __future__ import annotations
 from typing import Any
 
 import redis
-from redis.exceptions import WatchError
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from contactcentre.realtime.emit_once import emit_once
 from contactcentre.realtime.emitter import RealtimeEmitter
 from contactcentre.realtime.rooms import SUPERVISORS
 from contactcentre.store.db import Database
@@ -25,7 +25,6 @@ from routing.customer_risk import Quarter
 
 EVENT = "clv_decline"
 SENT = "cc:clv:sent:"  # + alert id: the event went out
-SENT_TTL_SECONDS = 7 * 86_400
 BATCH = 500
 
 
@@ -55,24 +54,6 @@ def _pending(session: Session) -> list[tuple[int, dict[str, Any]]]:
     return [(row.id, alert_out(row)) for row in rows]
 
 
-def _send_once(
-    client: redis.Redis, emitter: RealtimeEmitter, alert_id: int, data: dict[str, Any]
-) -> bool:
-    key = SENT + str(alert_id)
-    client.script_load(emitter.log.script.script)  # outside MULTI: see reporting.sla_alerts
-    with client.pipeline(transaction=True) as pipe:
-        try:
-            pipe.watch(key)  # type: ignore[no-untyped-call]
-            if pipe.exists(key):
-                return False
-            pipe.multi()
-            pipe.set(key, "1", ex=SENT_TTL_SECONDS)
-            emitter.emit_batch([(SUPERVISORS, EVENT, data)], pipe=pipe)
-        except WatchError:  # another sender sent it between our look and our send
-            return False
-    return True
-
-
 def send_pending(database: Database, client: redis.Redis, emitter: RealtimeEmitter) -> int:
     """Send every alert not sent yet; returns how many this call sent."""
     sent = 0
@@ -82,7 +63,9 @@ def send_pending(database: Database, client: redis.Redis, emitter: RealtimeEmitt
         if not batch:
             return sent
         for alert_id, data in batch:
-            sent += _send_once(client, emitter, alert_id, data)
+            sent += emit_once(
+                client, emitter, SENT + str(alert_id), room=SUPERVISORS, event=EVENT, data=data
+            )
         with database.session() as session:
             session.execute(
                 update(CustomerValueAlert)

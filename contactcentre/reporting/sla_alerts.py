@@ -13,10 +13,10 @@ from datetime import datetime
 from typing import Any
 
 import redis
-from redis.exceptions import WatchError
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from contactcentre.realtime.emit_once import emit_once
 from contactcentre.realtime.emitter import RealtimeEmitter
 from contactcentre.realtime.rooms import SUPERVISORS
 from contactcentre.store.db import Database
@@ -24,7 +24,6 @@ from contactcentre.store.models import SlaAlert
 from contactcentre.store.types import utcnow
 
 SENT = "cc:sla:sent:"  # + alert id: the event went out (kept a week; alerts are sent in seconds)
-SENT_TTL_SECONDS = 7 * 86_400
 EVENTS = {"warning": "sla_warning", "breach": "sla_breach"}
 BATCH = 500
 
@@ -51,27 +50,6 @@ def pending(session: Session, limit: int = BATCH) -> list[tuple[int, str, dict[s
     return [(row.id, EVENTS[row.level], payload(row)) for row in rows]
 
 
-def send_once(
-    client: redis.Redis, emitter: RealtimeEmitter, alert_id: int, event: str, data: dict[str, Any]
-) -> bool:
-    """Emit the alert unless its marker says it went out already; True when this call sent it."""
-    key = SENT + str(alert_id)
-    # Loaded outside the transaction: inside it a missing script would fail the emit alone
-    # while the marker is still set.
-    client.script_load(emitter.log.script.script)
-    with client.pipeline(transaction=True) as pipe:
-        try:
-            pipe.watch(key)  # type: ignore[no-untyped-call]
-            if pipe.exists(key):
-                return False
-            pipe.multi()
-            pipe.set(key, "1", ex=SENT_TTL_SECONDS)
-            emitter.emit_batch([(SUPERVISORS, event, data)], pipe=pipe)
-        except WatchError:  # another watch sent it between our look and our send
-            return False
-    return True
-
-
 def send_pending(database: Database, client: redis.Redis, emitter: RealtimeEmitter) -> int:
     """Send every alert not sent yet; returns how many this call sent."""
     sent = 0
@@ -81,7 +59,9 @@ def send_pending(database: Database, client: redis.Redis, emitter: RealtimeEmitt
         if not batch:
             return sent
         for alert_id, event, data in batch:
-            sent += send_once(client, emitter, alert_id, event, data)
+            sent += emit_once(
+                client, emitter, SENT + str(alert_id), room=SUPERVISORS, event=event, data=data
+            )
         when: datetime = utcnow()
         with database.session() as session:
             session.execute(
